@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { DangoError } from '../errors';
+import { projectPaths } from './paths';
+import { SOURCE_NAME_RE } from './schemas';
+
+/** Options for scaffolding a new project. */
+export interface InitProjectOptions {
+  name?: string;
+  organization?: string;
+  /** Overwrite an existing `.dango/project.yml`. */
+  force?: boolean;
+}
+
+const GENERATE_SCHEMA_MACRO = `{#- Dango's schema rule: +schema: x means the literal schema x, not <target>_x. -#}
+{% macro generate_schema_name(custom_schema_name, node) -%}
+    {%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ custom_schema_name | trim }}{%- endif -%}
+{%- endmacro %}
+`;
+
+async function writeIfAbsent(file: string, text: string): Promise<void> {
+  if (existsSync(file)) return;
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, text);
+}
+
+/** Scaffolds a project: `.dango/` config, `data/uploads/` and a `dbt/` skeleton; existing user files are kept. */
+export async function initProject(dir: string, options: InitProjectOptions = {}): Promise<string> {
+  const paths = projectPaths(dir);
+  if (existsSync(paths.projectFile) && !options.force) {
+    throw new DangoError('CONFLICT', `A Dango project already exists at ${paths.root}`);
+  }
+  const name = options.name ?? path.basename(paths.root);
+  const dbtName = name.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^[^a-z]+/, '') || 'dango_project';
+  if (!SOURCE_NAME_RE.test(dbtName)) throw new DangoError('BAD_REQUEST', `Cannot derive a dbt project name from '${name}'`);
+
+  await mkdir(paths.dangoDir, { recursive: true });
+  await writeFile(
+    paths.projectFile,
+    stringify({
+      project: { name, organization: options.organization ?? '' },
+      platform: {
+        port: 8800,
+        metabase_url: 'http://localhost:3000',
+        duckdb_path: 'data/warehouse.duckdb',
+        dbt_project_dir: 'dbt',
+        auto_sync: true,
+        auto_dbt: true,
+        debounce_seconds: 600,
+        watch_patterns: ['*.csv'],
+        watch_directories: ['data/uploads'],
+        max_upload_mb: 1024,
+      },
+    }),
+  );
+  await writeIfAbsent(paths.sourcesFile, '# Data sources. Example:\n# - name: sales_data\n#   type: csv\n#   enabled: true\n#   csv:\n#     directory: data/uploads/sales\n#     file_pattern: "*.csv"\nsources: []\n');
+  await mkdir(path.join(paths.root, 'data', 'uploads'), { recursive: true });
+  await writeIfAbsent(path.join(paths.root, 'data', 'uploads', '.gitkeep'), '');
+
+  const dbt = path.join(paths.root, 'dbt');
+  await writeIfAbsent(
+    path.join(dbt, 'dbt_project.yml'),
+    stringify({
+      name: dbtName,
+      version: '1.0.0',
+      profile: 'dango',
+      'model-paths': ['models'],
+      'seed-paths': ['seeds'],
+      'test-paths': ['tests'],
+      'macro-paths': ['macros'],
+      'target-path': 'target',
+      models: { [dbtName]: { staging: { '+materialized': 'view', '+schema': 'staging' }, marts: { '+materialized': 'table', '+schema': 'marts' } } },
+    }),
+  );
+  await writeIfAbsent(
+    path.join(dbt, 'profiles.yml'),
+    stringify({ dango: { target: 'dev', outputs: { dev: { type: 'duckdb', path: '../data/warehouse.duckdb', schema: 'main', threads: 4 } } } }),
+  );
+  await writeIfAbsent(path.join(dbt, 'macros', 'generate_schema_name.sql'), GENERATE_SCHEMA_MACRO);
+  for (const sub of ['models/staging', 'models/marts', 'seeds', 'tests']) {
+    await writeIfAbsent(path.join(dbt, sub, '.gitkeep'), '');
+  }
+  return paths.root;
+}

@@ -1,0 +1,76 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { DangoError } from '../errors';
+import { projectPaths } from './paths';
+import { projectFileSchema, sourcesFileSchema, type ProjectFile, type SourceConfig } from './schemas';
+
+/** A project's validated configuration. */
+export interface ProjectConfig {
+  root: string;
+  project: ProjectFile['project'];
+  platform: ProjectFile['platform'];
+  sources: SourceConfig[];
+}
+
+function formatPath(p: ReadonlyArray<PropertyKey>): string {
+  return p.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '');
+}
+
+/** Parses YAML text and validates it, with errors that name the file, the path inside it and the problem. */
+export function parseConfigText<S extends z.ZodType>(schema: S, text: string, displayName: string): z.output<S> {
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const where = e.linePos?.[0] ? ` (line ${e.linePos[0].line}, column ${e.linePos[0].col})` : '';
+    throw new DangoError('CONFIG_INVALID', `Invalid ${displayName}${where}: ${e.message.split('\n')[0]}`);
+  }
+  const data = doc.toJS() ?? {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw new DangoError('CONFIG_INVALID', `Invalid ${displayName}: expected a mapping at the top level`);
+  }
+  const result = schema.safeParse(data);
+  if (!result.success) {
+    const lines = result.error.issues.slice(0, 5).map((i) => `${formatPath(i.path) || '(root)'}: ${i.message}`);
+    throw new DangoError('CONFIG_INVALID', `Invalid ${displayName}: ${lines.join('; ')}`);
+  }
+  return result.data;
+}
+
+async function readOptional(file: string): Promise<string | null> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+/** Loads `.dango/project.yml` and `.dango/sources.yml`; a missing project file is an error, a missing sources file means no sources. */
+export async function loadProjectConfig(root: string): Promise<ProjectConfig> {
+  const paths = projectPaths(root);
+  const projectText = await readOptional(paths.projectFile);
+  if (projectText === null) {
+    throw new DangoError('NOT_FOUND', `No Dango project at ${paths.root}: ${path.relative(paths.root, paths.projectFile)} is missing (run \`dango init\`)`);
+  }
+  const projectFile = parseConfigText(projectFileSchema, projectText, '.dango/project.yml');
+  const sourcesText = await readOptional(paths.sourcesFile);
+  const sourcesFile = sourcesText === null ? { sources: [] } : parseConfigText(sourcesFileSchema, sourcesText, '.dango/sources.yml');
+  return { root: paths.root, project: projectFile.project, platform: projectFile.platform, sources: sourcesFile.sources as SourceConfig[] };
+}
+
+const SECRET_KEY = /(password|passwd|secret|token|api_?key|private_?key|credentials?)$/i;
+
+/** A deep copy of a config value with literal secrets masked; `*_env` fields name env vars and are kept. */
+export function maskSecrets<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v) => maskSecrets(v)) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      out[k] = SECRET_KEY.test(k) && !k.endsWith('_env') && v !== null && typeof v !== 'object' ? '********' : maskSecrets(v);
+    }
+    return out as T;
+  }
+  return value;
+}

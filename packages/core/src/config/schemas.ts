@@ -1,0 +1,104 @@
+import { z } from 'zod';
+
+/** Source names become schema names (`raw_<name>`), so they are restricted to safe identifiers. */
+export const SOURCE_NAME_RE = /^[a-z][a-z0-9_]*$/;
+
+const url = z.string().url();
+
+/** `.dango/project.yml`: the keys of the Python Dango, with its defaults. */
+export const projectFileSchema = z.object({
+  project: z
+    .object({
+      name: z.string().min(1).default('dango-project'),
+      organization: z.string().default(''),
+      description: z.string().optional(),
+    })
+    .passthrough()
+    .default({ name: 'dango-project', organization: '' }),
+  platform: z
+    .object({
+      port: z.number().int().min(1).max(65535).default(8800),
+      host: z.string().default('127.0.0.1'),
+      metabase_url: z.union([url, z.literal(false), z.null()]).default('http://localhost:3000'),
+      /** Absent or false: Dango serves the dbt docs itself from the artifacts. */
+      dbt_docs_url: z.union([url, z.literal(false), z.null()]).optional(),
+      duckdb_path: z.string().min(1).default('data/warehouse.duckdb'),
+      dbt_project_dir: z.string().min(1).default('dbt'),
+      auto_sync: z.boolean().default(true),
+      auto_dbt: z.boolean().default(true),
+      debounce_seconds: z.number().min(0).default(600),
+      watch_patterns: z.array(z.string().min(1)).default(['*.csv']),
+      watch_directories: z.array(z.string().min(1)).default(['data/uploads']),
+      max_upload_mb: z.number().positive().default(1024),
+      transform_engine: z.enum(['embedded', 'dbt']).default('embedded'),
+      dbt_executable: z.string().min(1).default('dbt'),
+      threads: z.number().int().min(1).max(64).default(4),
+      metabase_database_id: z.number().int().nullable().default(null),
+    })
+    .passthrough()
+    .prefault({}),
+});
+
+/** A parsed, defaulted `.dango/project.yml`. */
+export type ProjectFile = z.infer<typeof projectFileSchema>;
+
+/** The settings block of `.dango/project.yml`. */
+export type PlatformSettings = ProjectFile['platform'];
+
+/** The `csv:` block of a CSV source. */
+export const csvSourceOptionsSchema = z
+  .object({
+    directory: z.string().min(1).default('data/uploads'),
+    file_pattern: z.string().min(1).default('*.csv'),
+    table: z.string().regex(SOURCE_NAME_RE, 'must be a lower-case identifier').optional(),
+    delimiter: z.string().min(1).max(4).optional(),
+    header: z.boolean().optional(),
+  })
+  .passthrough();
+
+/** Options of a CSV source, defaulted. */
+export type CsvSourceOptions = z.infer<typeof csvSourceOptionsSchema>;
+
+/** One entry of `.dango/sources.yml`; the type-specific block sits under the key named by `type`. */
+export const sourceSchema = z
+  .object({
+    name: z.string().regex(SOURCE_NAME_RE, 'must match ^[a-z][a-z0-9_]*$ (lower case, digits, underscores)'),
+    type: z.string().min(1),
+    enabled: z.boolean().default(true),
+    description: z.string().optional(),
+  })
+  .passthrough()
+  .superRefine((src, ctx) => {
+    if (src.type === 'csv') {
+      const parsed = csvSourceOptionsSchema.safeParse((src as Record<string, unknown>).csv ?? {});
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+          ctx.addIssue({ ...issue, path: ['csv', ...issue.path] } as never);
+        }
+      }
+    }
+  })
+  .transform((src) => {
+    if (src.type !== 'csv') return src;
+    return { ...src, csv: csvSourceOptionsSchema.parse((src as Record<string, unknown>).csv ?? {}) };
+  });
+
+/** A configured source, as written in `sources.yml` (with defaults applied). */
+export type SourceConfig = z.infer<typeof sourceSchema> & { [key: string]: unknown };
+
+/** `.dango/sources.yml`. */
+export const sourcesFileSchema = z
+  .object({ sources: z.array(sourceSchema).nullable().default([]) })
+  .transform((f) => ({ sources: f.sources ?? [] }))
+  .superRefine((f, ctx) => {
+    const seen = new Map<string, number>();
+    f.sources.forEach((s, i) => {
+      const first = seen.get(s.name);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['sources', i, 'name'], message: `duplicate source name '${s.name}' (also at sources[${first}])` });
+      } else seen.set(s.name, i);
+    });
+  });
+
+/** A parsed `.dango/sources.yml`. */
+export type SourcesFile = z.infer<typeof sourcesFileSchema>;

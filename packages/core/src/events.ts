@@ -1,0 +1,48 @@
+/** Fields every platform event carries; `type` is also the WebSocket message type. */
+export interface BaseEvent<T extends string> {
+  type: T;
+  /** A human sentence describing what happened. */
+  message: string;
+  /** ISO 8601 UTC with `Z`. */
+  timestamp: string;
+}
+
+/** Every event the platform emits, keyed by its `type`. */
+export interface DangoEventMap {
+  sync_started: BaseEvent<'sync_started'> & { source: string; full_refresh: boolean };
+  sync_progress: BaseEvent<'sync_progress'> & { source: string; file?: string; rows?: number; step: string };
+  sync_completed: BaseEvent<'sync_completed'> & { source: string; rows: number; duration_seconds: number };
+  sync_failed: BaseEvent<'sync_failed'> & { source: string; error: string };
+  csv_uploaded: BaseEvent<'csv_uploaded'> & { source: string; file: string; size: number };
+  csv_deleted: BaseEvent<'csv_deleted'> & { source: string; file: string };
+  dbt_run_started: BaseEvent<'dbt_run_started'> & { model: string | null; select?: string[] };
+  dbt_model_completed: BaseEvent<'dbt_model_completed'> & {
+    model: string;
+    status: 'success' | 'error' | 'skipped';
+    execution_time: number;
+    error?: string;
+  };
+  dbt_run_completed: BaseEvent<'dbt_run_completed'> & { model: string | null; models: number };
+  dbt_run_failed: BaseEvent<'dbt_run_failed'> & { model: string | null; error: string };
+  watcher_triggered: BaseEvent<'watcher_triggered'> & { sources: string[]; models: string[]; files: string[] };
+  log: BaseEvent<'log'> & { level: LogLevel; source?: string };
+}
+
+/** Log levels of the activity log, as the API reference writes them. */
+export type LogLevel = 'INFO' | 'WARNING' | 'ERROR' | 'SUCCESS';
+
+/** The name of any platform event. */
+export type DangoEventType = keyof DangoEventMap;
+
+/** Any platform event. */
+export type DangoEvent = DangoEventMap[DangoEventType];
+
+/** Listener signatures for eventemitter3's typed form, plus a catch-all `event`. */
+export type DangoEventListeners = {
+  [K in DangoEventType]: (event: DangoEventMap[K]) => void;
+} & { event: (event: DangoEvent) => void };
+
+/** The current time as ISO 8601 UTC with `Z`. */
+export function nowIso(): string {
+  return new Date().toISOString();
+}

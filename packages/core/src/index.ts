@@ -1,0 +1,10 @@
+export { DangoPlatform, type OpenOptions } from './platform';
+export { DangoError, HTTP_STATUS_BY_CODE, isDangoError, errorMessage, type DangoErrorCode } from './errors';
+export * from './events';
+export * from './config';
+export type { PlatformContext, EventFields } from './context';
+export type { LogEntry } from './logs';
+export * from './sources/types';
+export * from './transform/types';
+export * from './health/types';
+export { Warehouse, listTables, listColumns, listSchemas, quoteIdent, type TableInfo, type WarehouseConnection } from './warehouse';

@@ -1,0 +1,4 @@
+export * from './warehouse';
+export * from './introspection';
+export * from './sql';
+export * from './write-queue';
