@@ -45,6 +45,8 @@ function wrap(conn: DuckDBConnection): WarehouseConnection {
  * connections, and every write through one queue so loads never interleave.
  */
 export class Warehouse {
+  /** Files open in this process: two DuckDB instances on one file silently diverge, so a second open is refused. */
+  private static readonly openFiles = new Set<string>();
   private readonly queue = new WriteQueue();
   private readonly idleReaders: DuckDBConnection[] = [];
   private readonly allReaders = new Set<DuckDBConnection>();
@@ -60,6 +62,10 @@ export class Warehouse {
   /** Opens (or creates) the database file; fails with a clear message when another process holds it. */
   static async open(file: string, options: { memoryLimit?: string; threads?: number } = {}): Promise<Warehouse> {
     const isMemory = file === ':memory:';
+    const key = isMemory ? null : path.resolve(file);
+    if (key && Warehouse.openFiles.has(key)) {
+      throw new DangoError('CONFLICT', `The warehouse ${key} is already open in this process; share one DangoPlatform per project`);
+    }
     if (!isMemory) mkdirSync(path.dirname(file), { recursive: true });
     const config: Record<string, string> = {};
     if (options.memoryLimit) config.memory_limit = options.memoryLimit;
@@ -76,7 +82,8 @@ export class Warehouse {
     }
     const writer = await instance.connect();
     await writer.run('CREATE SCHEMA IF NOT EXISTS _dango');
-    return new Warehouse(isMemory ? file : path.resolve(file), instance, writer);
+    if (key) Warehouse.openFiles.add(key);
+    return new Warehouse(key ?? file, instance, writer);
   }
 
   /** Writes queued or running. */
@@ -137,6 +144,7 @@ export class Warehouse {
     this.idleReaders.length = 0;
     this.writer.closeSync();
     this.instance.closeSync();
+    Warehouse.openFiles.delete(this.path);
   }
 
   private assertOpen(): void {

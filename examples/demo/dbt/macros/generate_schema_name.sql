@@ -1,0 +1,4 @@
+{#- Dango's schema rule: +schema: x means the literal schema x, not <target>_x. -#}
+{% macro generate_schema_name(custom_schema_name, node) -%}
+    {%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ custom_schema_name | trim }}{%- endif -%}
+{%- endmacro %}
