@@ -3,7 +3,7 @@ export { DangoError, HTTP_STATUS_BY_CODE, isDangoError, errorMessage, type Dango
 export * from './events';
 export * from './config';
 export type { PlatformContext, EventFields } from './context';
-export type { LogEntry } from './logs';
+export { ActivityLog, type LogEntry } from './logs';
 export * from './sources/types';
 export * from './transform/types';
 export * from './health/types';
