@@ -7,4 +7,6 @@ export { ActivityLog, type LogEntry } from './logs';
 export * from './sources/types';
 export * from './transform/types';
 export * from './health/types';
+export { createWsHub, type WsHub, type WsHubOptions } from './realtime';
+export { createProxy, type Proxy, type ProxyOptions } from './node/proxy';
 export { Warehouse, listTables, listColumns, listSchemas, quoteIdent, type TableInfo, type WarehouseConnection } from './warehouse';

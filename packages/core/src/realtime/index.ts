@@ -1,0 +1,1 @@
+export { createWsHub, type WsHub, type WsHubOptions } from './ws-hub';
