@@ -72,7 +72,7 @@ export class DangoPlatform extends EventEmitter<DangoEventListeners> {
     };
     this.transforms = new TransformService(this.ctx);
     this.sources = new SourceService(this.ctx, { afterSync: (source) => this.transforms.afterSync(source) });
-    this.healthService = new HealthService(this.ctx);
+    this.healthService = new HealthService(this.ctx, { listModels: () => this.transforms.listModels() });
     this.watcher = new WatcherService(this.ctx, {
       syncSource: (name) => this.sync(name),
       runModels: (select) => this.transform({ select }),
