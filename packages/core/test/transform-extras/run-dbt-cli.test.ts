@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isDangoError } from '../../src/errors';
-import { dbtArgs, runDbtCli } from '../../src/transform/dbt-cli/run-dbt-cli';
+import { dbtArgs, runDbtCli, type DbtCommand, type DbtSelection } from '../../src/transform/dbt-cli/run-dbt-cli';
 
 const FAKE_DBT = fileURLToPath(new URL('./fixtures/fake-dbt/dbt.cjs', import.meta.url));
 
@@ -70,15 +70,16 @@ describe('dbtArgs', () => {
   });
 
   it('rejects selectors that dbt would read as flags, empty selectors and unknown commands', () => {
-    for (const [cmd, sel] of [
+    const cases: [string, DbtSelection][] = [
       ['run', { select: ['--profiles-dir'] }],
       ['run', { exclude: [' -x'] }],
       ['test', { select: ['  '] }],
       ['deps', {}],
-    ] as const) {
+    ];
+    for (const [cmd, sel] of cases) {
       let caught: unknown;
       try {
-        dbtArgs(cmd as 'run', sel);
+        dbtArgs(cmd as DbtCommand, sel);
       } catch (err) {
         caught = err;
       }
