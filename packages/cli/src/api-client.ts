@@ -1,0 +1,66 @@
+import { DangoError, HTTP_STATUS_BY_CODE, type DangoErrorCode } from '@dango/core';
+import { EventStream } from './event-stream';
+
+const CODE_BY_STATUS = new Map<number, DangoErrorCode>(
+  (Object.entries(HTTP_STATUS_BY_CODE) as [DangoErrorCode, number][]).reverse().map(([code, status]) => [status, code]),
+);
+
+/** A small client for a running Dango server's REST API and `/ws`, with the bearer token when one is set. */
+export class ApiClient {
+  constructor(
+    /** The server's base URL, e.g. `http://127.0.0.1:8800`. */
+    readonly baseUrl: string,
+    private readonly token?: string,
+  ) {}
+
+  /** GETs a JSON resource. */
+  get<T>(path: string): Promise<T> {
+    return this.request<T>('GET', path);
+  }
+
+  /** POSTs a JSON body and returns the JSON answer. */
+  post<T>(path: string, body?: unknown): Promise<T> {
+    return this.request<T>('POST', path, body);
+  }
+
+  /** Opens `/ws` and resolves once the socket is open; events are buffered from then on. */
+  events(): Promise<EventStream> {
+    const url = new URL('/ws', this.baseUrl);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    return EventStream.open(url.href, this.headers());
+  }
+
+  private headers(): Record<string, string> {
+    return this.token ? { authorization: `Bearer ${this.token}` } : {};
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const url = new URL(path, this.baseUrl);
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method,
+        headers: { ...this.headers(), accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (err) {
+      throw new DangoError('UPSTREAM_UNAVAILABLE', `Cannot reach the Dango server at ${this.baseUrl}: ${(err as Error).cause ?? (err as Error).message}`);
+    }
+    const text = await res.text();
+    let data: unknown = null;
+    try {
+      data = text ? JSON.parse(text) : null;
+    } catch {
+      /* a non-JSON answer keeps its text for the message below */
+    }
+    if (res.ok) return data as T;
+    if (res.status === 401) {
+      throw new DangoError('UNAUTHORIZED', this.token
+        ? `The Dango server at ${this.baseUrl} rejected DANGO_API_TOKEN`
+        : `The Dango server at ${this.baseUrl} requires a token: set DANGO_API_TOKEN`);
+    }
+    const detail = (data as { detail?: unknown } | null)?.detail;
+    const message = typeof detail === 'string' ? detail : `${method} ${url.pathname} answered ${res.status} ${text.slice(0, 200)}`;
+    throw new DangoError(CODE_BY_STATUS.get(res.status) ?? 'INTERNAL', message);
+  }
+}

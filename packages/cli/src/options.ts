@@ -1,0 +1,22 @@
+import { type Command, InvalidArgumentError } from 'commander';
+
+/** Adds `--project DIR`, which every command takes. */
+export function withProjectOption(cmd: Command): Command {
+  return cmd.option('--project <dir>', 'the project folder (default: the nearest folder upwards holding .dango/)');
+}
+
+/** Commander parser for an integer in [min, max]. */
+export function intOption(min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
+
+/** Commander collector for a repeatable option that also accepts space-separated values (`--select a b`). */
+export function listOption(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(/\s+/).filter(Boolean)];
+}

@@ -1,0 +1,20 @@
+import { CommanderError } from 'commander';
+import { DangoError } from '@dango/core';
+import { CliExit, processIo, type CliIo } from './io';
+import { createProgram } from './program';
+
+/** Runs the CLI on `argv` and returns the exit code; errors become `error: <message>` (stacks only with DANGO_DEBUG=1). */
+export async function runCli(argv: string[] = process.argv, io: CliIo = processIo()): Promise<number> {
+  try {
+    await createProgram(io).parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode; // commander already printed its message
+    if (err instanceof CliExit) return err.exitCode;
+    const message = err instanceof Error ? err.message : String(err);
+    io.err(`error: ${message}`);
+    if (io.env.DANGO_DEBUG === '1' && err instanceof Error && err.stack) io.err(err.stack);
+    else if (!(err instanceof DangoError)) io.err('(set DANGO_DEBUG=1 for details)');
+    return 1;
+  }
+}
