@@ -1,0 +1,149 @@
+import { Environment } from '@huggingface/jinja';
+import { define, jinjaFunction, renderableObject, toRuntime, type RuntimeValue } from './jinja-values';
+import { DO_FUNCTION } from './preprocess';
+import { returnFunction } from './template';
+
+/** Project-wide values every template sees. */
+export interface GlobalContext {
+  projectName: string;
+  /** `vars:` of dbt_project.yml (flat, or scoped under the project name). */
+  vars: Record<string, unknown>;
+  target: { name: string; schema: string; type: string; database: string; threads: number };
+  runStartedAt: Date;
+  invocationId: string;
+  fullRefresh: boolean;
+  /** False while parsing (dbt's `execute`), true when compiling for a run. */
+  execute: boolean;
+  /** Text of the `{% docs %}` blocks, by name. */
+  docs: Map<string, string>;
+  onLog?: (message: string) => void;
+}
+
+/** The per-node hooks that `ref`, `source`, `config`, `this` and `is_incremental()` call. */
+export interface NodeHooks {
+  ref(name: string, pkg?: string): RuntimeValue;
+  source(source: string, table: string): RuntimeValue;
+  config(values: Record<string, unknown>): void;
+  configGet(key: string): unknown;
+  isIncremental(): boolean;
+  thisRelation: RuntimeValue | null;
+  node: Record<string, unknown>;
+}
+
+function pad(n: number, w = 2): string {
+  return String(n).padStart(w, '0');
+}
+
+/** Python's `strftime` for the common directives dbt projects use. */
+function strftime(d: Date, format: string): string {
+  const map: Record<string, string> = {
+    Y: String(d.getUTCFullYear()), m: pad(d.getUTCMonth() + 1), d: pad(d.getUTCDate()), H: pad(d.getUTCHours()),
+    M: pad(d.getUTCMinutes()), S: pad(d.getUTCSeconds()), f: pad(d.getUTCMilliseconds() * 1000, 6), z: '+0000', '%': '%',
+  };
+  return format.replace(/%([YmdHMSfz%])/g, (_m, k: string) => map[k] ?? '');
+}
+
+function varLookup(ctx: GlobalContext, name: string, fallback: unknown, hasFallback: boolean): unknown {
+  const scoped = ctx.vars[ctx.projectName];
+  if (scoped && typeof scoped === 'object' && name in (scoped as object)) return (scoped as Record<string, unknown>)[name];
+  if (name in ctx.vars) return ctx.vars[name];
+  if (hasFallback) return fallback;
+  throw new Error(`Required var '${name}' not found in dbt_project.yml vars and no default given`);
+}
+
+/** Registers dbt's global context (var, env_var, target, log, return, ...) in a fresh environment. */
+export function createGlobalEnv(ctx: GlobalContext): Environment {
+  const env = new Environment();
+  for (const [k, v] of Object.entries({ true: true, false: false, none: null, True: true, False: false, None: null })) env.set(k, v);
+  env.set('range', (a: number, b?: number, step = 1) => {
+    const [start, stop] = b === undefined ? [0, a] : [a, b];
+    const out: number[] = [];
+    for (let i = start; step > 0 ? i < stop : i > stop; i += step) out.push(i);
+    return out;
+  });
+  const vars = (name: string, ...rest: unknown[]) => varLookup(ctx, name, rest[0], rest.length > 0);
+  define(env, 'var', jinjaFunction(({ args, kwargs }) => {
+    const hasDefault = args.length > 1 || 'default' in kwargs;
+    return vars(String(args[0]), ...(hasDefault ? [args.length > 1 ? args[1] : kwargs.default] : []));
+  }));
+  define(env, 'env_var', jinjaFunction(({ args, kwargs }) => {
+    const name = String(args[0]);
+    const value = process.env[name];
+    if (value !== undefined) return value;
+    if (args.length > 1 || 'default' in kwargs) return args.length > 1 ? args[1] : kwargs.default;
+    throw new Error(`Env var required but not provided: '${name}'`);
+  }));
+  env.set('target', { ...ctx.target, profile_name: 'dango', target_name: ctx.target.name });
+  const started = ctx.runStartedAt;
+  const text = `${started.toISOString().replace('T', ' ').replace('Z', '')}000+00:00`;
+  define(env, 'run_started_at', renderableObject({
+    strftime: jinjaFunction(({ args }) => strftime(started, String(args[0] ?? ''))),
+    isoformat: jinjaFunction(() => started.toISOString().replace('Z', '+00:00')),
+    year: started.getUTCFullYear(), month: started.getUTCMonth() + 1, day: started.getUTCDate(),
+  }, text));
+  define(env, 'log', jinjaFunction(({ args, kwargs }) => {
+    if (args[1] === true || kwargs.info === true) ctx.onLog?.(String(args[0]));
+    return '';
+  }));
+  define(env, 'return', returnFunction);
+  define(env, DO_FUNCTION, jinjaFunction(() => ''));
+  define(env, 'doc', jinjaFunction(({ args }) => {
+    const name = String(args.at(-1));
+    const text = ctx.docs.get(name);
+    if (text === undefined) throw new Error(`Documentation for '${name}' not found (no {% docs ${name} %} block)`);
+    return text;
+  }));
+  env.set('exceptions', {
+    raise_compiler_error: (msg: string) => {
+      throw new Error(String(msg));
+    },
+    warn: (msg: string) => {
+      ctx.onLog?.(String(msg));
+      return '';
+    },
+  });
+  env.set('adapter', { quote: (s: string) => `"${String(s).replaceAll('"', '""')}"`, type: () => 'duckdb' });
+  env.set('flags', { FULL_REFRESH: ctx.fullRefresh, WHICH: 'run' });
+  env.set('execute', ctx.execute);
+  env.set('invocation_id', ctx.invocationId);
+  env.set('project_name', ctx.projectName);
+  env.set('dbt_version', '1.9.0');
+  return env;
+}
+
+/** A child environment of `globals` with one node's `ref`, `source`, `config`, `this` and `is_incremental`. */
+export function createNodeEnv(globals: Environment, hooks: NodeHooks): Environment {
+  const env = new Environment(globals);
+  define(env, 'ref', jinjaFunction(({ args, kwargs }) => {
+    const list = args.map(String);
+    if (list.length === 0) throw new Error('ref() needs a model name');
+    const version = kwargs.version ?? kwargs.v;
+    if (version !== undefined) throw new Error(`ref('${list.at(-1)}', version=...) : model versions are not supported`);
+    return list.length >= 2 ? hooks.ref(list[1]!, list[0]) : hooks.ref(list[0]!);
+  }));
+  define(env, 'source', jinjaFunction(({ args }) => {
+    if (args.length !== 2) throw new Error(`source() takes a source name and a table name, got ${args.length} argument(s)`);
+    return hooks.source(String(args[0]), String(args[1]));
+  }));
+  const config = jinjaFunction(({ args, kwargs }) => {
+    const values = { ...(args[0] && typeof args[0] === 'object' ? (args[0] as Record<string, unknown>) : {}), ...kwargs };
+    hooks.config(values);
+    return '';
+  });
+  // dbt's `config` is both callable and an object (`config.get('x', default)`).
+  Object.defineProperty(config, 'builtins', {
+    value: new Map([
+      ['get', jinjaFunction(({ args, kwargs }) => hooks.configGet(String(args[0])) ?? args[1] ?? kwargs.default ?? null)],
+      ['require', jinjaFunction(({ args }) => {
+        const v = hooks.configGet(String(args[0]));
+        if (v === undefined || v === null) throw new Error(`Missing required config '${String(args[0])}'`);
+        return v;
+      })],
+    ]),
+  });
+  define(env, 'config', config);
+  define(env, 'is_incremental', jinjaFunction(() => hooks.isIncremental()));
+  define(env, 'this', (hooks.thisRelation ?? toRuntime(null)));
+  env.set('model', hooks.node);
+  return env;
+}

@@ -1,0 +1,26 @@
+import type { Environment } from '@huggingface/jinja';
+import { createGlobalEnv, type GlobalContext } from './dbt-context';
+import { isRuntime, keywordArguments, toRuntime, type RuntimeValue } from './jinja-values';
+import { renderTemplate, type CompiledTemplate } from './template';
+
+/** A global environment with dbt's context and every project macro defined. */
+export function createProjectEnv(ctx: GlobalContext, macros: CompiledTemplate[]): Environment {
+  const env = createGlobalEnv(ctx);
+  for (const m of macros) renderTemplate(m, env);
+  return env;
+}
+
+/** True when a macro (or global function) of that name is defined. */
+export function hasMacro(env: Environment, name: string): boolean {
+  return (env.lookupVariable(name) as unknown as RuntimeValue).type === 'FunctionValue';
+}
+
+/** Calls a macro with plain arguments (keyword arguments last) and returns its result as text. */
+export function callMacro(env: Environment, name: string, args: unknown[], kwargs?: Record<string, unknown>): string {
+  const fn = env.lookupVariable(name) as unknown as { type: string; value: (a: RuntimeValue[], s: Environment) => RuntimeValue };
+  if (fn.type !== 'FunctionValue') throw new Error(`macro '${name}' is not defined`);
+  const raw = args.map((a) => (isRuntime(a) ? a : toRuntime(a)));
+  if (kwargs) raw.push(keywordArguments(kwargs));
+  const out = fn.value(raw, env);
+  return out.type === 'NullValue' || out.type === 'UndefinedValue' ? '' : out.toString();
+}

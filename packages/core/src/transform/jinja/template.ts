@@ -1,0 +1,118 @@
+import { Environment, Interpreter, parse, tokenize } from '@huggingface/jinja';
+import { errorMessage } from '../../errors';
+import { define, jinjaFunction, rawFunction, type RuntimeValue } from './jinja-values';
+import { locateSyntaxError } from './locate-syntax-error';
+import { preprocess, RAW_FUNCTION } from './preprocess';
+import { lineOf, TemplateError } from './template-error';
+
+type Program = ReturnType<typeof parse>;
+
+/** A parsed template, ready to render many times. */
+export interface CompiledTemplate {
+  /** Path relative to the dbt folder, for messages. */
+  file: string;
+  source: string;
+  program: Program;
+  raws: string[];
+}
+
+/** Thrown by `return(x)` and caught at the macro boundary, as dbt's `return` does. */
+class ReturnSignal {
+  constructor(readonly value: RuntimeValue) {}
+}
+
+/** The global `return` function. */
+export const returnFunction = rawFunction((args) => {
+  throw new ReturnSignal(args[0] ?? (undefined as never));
+});
+
+function fileOfError(err: unknown): TemplateError | null {
+  return err instanceof TemplateError ? err : null;
+}
+
+/** The name of the callee in a call expression node, for "X is undefined" messages. */
+function calleeName(node: { callee?: { type: string; value?: string; property?: { value?: string } } }): string {
+  const c = node.callee;
+  if (!c) return '?';
+  if (c.type === 'Identifier') return String(c.value);
+  if (c.type === 'MemberExpression') return String(c.property?.value ?? '?');
+  return c.type;
+}
+
+/**
+ * The library's interpreter with dbt's macro semantics: `return()` ends a macro with a value, an
+ * error inside a macro names the macro's file, and calling an undefined name says which.
+ */
+class DbtInterpreter extends Interpreter {
+  constructor(
+    env: Environment,
+    readonly template: CompiledTemplate,
+  ) {
+    super(env);
+  }
+}
+
+const proto = Interpreter.prototype as unknown as Record<string, (...a: unknown[]) => RuntimeValue>;
+const dbtProto = DbtInterpreter.prototype as unknown as Record<string, unknown>;
+
+dbtProto.evaluateMacro = function (this: DbtInterpreter, node: { name: { value: string } }, env: Environment) {
+  const result = proto.evaluateMacro!.call(this, node, env);
+  const fn = env.lookupVariable(node.name.value) as unknown as { value: (args: RuntimeValue[], scope: Environment) => RuntimeValue };
+  const inner = fn.value;
+  const template = this.template;
+  fn.value = (args, scope) => {
+    try {
+      return inner(args, scope);
+    } catch (err) {
+      if (err instanceof ReturnSignal) return err.value;
+      if (fileOfError(err)) throw err;
+      const problem = errorMessage(err);
+      throw new TemplateError(template.file, lineOf(template.source, problemNeedle(problem) ?? node.name.value), problem);
+    }
+  };
+  return result;
+};
+
+dbtProto.evaluateCallExpression = function (this: DbtInterpreter, expr: Parameters<typeof calleeName>[0], env: Environment) {
+  try {
+    return proto.evaluateCallExpression!.call(this, expr, env);
+  } catch (err) {
+    if (err instanceof Error && !(err instanceof TemplateError) && err.message.startsWith('Cannot call something that is not a function')) {
+      throw new Error(`'${calleeName(expr)}' is undefined (not a function or macro)`);
+    }
+    throw err;
+  }
+};
+
+/** The word of an error message most likely to appear on the failing line. */
+function problemNeedle(problem: string): string | null {
+  return /'([^']+)'/.exec(problem)?.[1] ?? null;
+}
+
+/** Parses a template; a syntax error names the file and the line. */
+export function compileTemplate(source: string, file: string): CompiledTemplate {
+  const pre = preprocess(source);
+  try {
+    return { file, source, program: parse(tokenize(pre.source)), raws: pre.raws };
+  } catch (err) {
+    const located = locateSyntaxError(pre.source);
+    throw new TemplateError(file, located?.line ?? null, located?.problem ?? errorMessage(err));
+  }
+}
+
+/** Runs a template's top level in `env` (defining its macros there) and returns its output. */
+export function renderTemplate(template: CompiledTemplate, env: Environment, calledFrom?: string): string {
+  if (template.raws.length) define(env, RAW_FUNCTION, jinjaFunction(({ args }) => template.raws[Number(args[0])] ?? ''));
+  try {
+    return String(new DbtInterpreter(env, template).run(template.program).value);
+  } catch (err) {
+    if (err instanceof ReturnSignal) return String(err.value?.value ?? '');
+    const inner = fileOfError(err);
+    if (inner) {
+      if (inner.file === template.file || inner.calledFrom) throw inner;
+      throw new TemplateError(inner.file, inner.line, inner.problem, calledFrom ?? template.file);
+    }
+    const problem = errorMessage(err);
+    throw new TemplateError(template.file, lineOf(template.source, problemNeedle(problem) ?? ''), problem);
+  }
+}

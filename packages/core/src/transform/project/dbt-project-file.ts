@@ -1,0 +1,55 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { DangoError, errorMessage } from '../../errors';
+
+/** The parts of `dbt_project.yml` the engine uses. */
+export interface DbtProjectFile {
+  name: string;
+  modelPaths: string[];
+  seedPaths: string[];
+  testPaths: string[];
+  macroPaths: string[];
+  docsPaths: string[];
+  targetPath: string;
+  vars: Record<string, unknown>;
+  models: unknown;
+  seeds: unknown;
+  tests: unknown;
+}
+
+function paths(value: unknown, fallback: string[]): string[] {
+  if (value === undefined || value === null) return fallback;
+  return (Array.isArray(value) ? value : [value]).map(String);
+}
+
+/** Reads and validates `dbt_project.yml` in `dbtDir`. */
+export function readDbtProjectFile(dbtDir: string): DbtProjectFile {
+  const file = path.join(dbtDir, 'dbt_project.yml');
+  if (!existsSync(file)) throw new DangoError('NOT_FOUND', `No dbt project: ${file} does not exist`);
+  let doc: Record<string, unknown>;
+  try {
+    doc = (parseYaml(readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>;
+  } catch (err) {
+    throw new DangoError('BAD_REQUEST', `Cannot parse dbt_project.yml: ${errorMessage(err)}`);
+  }
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw new DangoError('BAD_REQUEST', 'dbt_project.yml must be a mapping');
+  const name = doc.name;
+  if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw new DangoError('BAD_REQUEST', `dbt_project.yml: 'name' must be an identifier (letters, digits, underscores), got ${JSON.stringify(name)}`);
+  }
+  const modelPaths = paths(doc['model-paths'] ?? doc['source-paths'], ['models']);
+  return {
+    name,
+    modelPaths,
+    seedPaths: paths(doc['seed-paths'] ?? doc['data-paths'], ['seeds']),
+    testPaths: paths(doc['test-paths'], ['tests']),
+    macroPaths: paths(doc['macro-paths'], ['macros']),
+    docsPaths: paths(doc['docs-paths'], [...modelPaths]),
+    targetPath: typeof doc['target-path'] === 'string' ? doc['target-path'] : 'target',
+    vars: (doc.vars && typeof doc.vars === 'object' ? doc.vars : {}) as Record<string, unknown>,
+    models: doc.models,
+    seeds: doc.seeds,
+    tests: doc.tests ?? doc.data_tests,
+  };
+}

@@ -1,0 +1,156 @@
+import { parse as parseYaml } from 'yaml';
+import { errorMessage } from '../../errors';
+import { TemplateError } from '../jinja/template-error';
+
+/** A data test declared in a properties file (`tests:` or `data_tests:`). */
+export interface TestSpec {
+  /** Generic test name: `unique`, `not_null`, `accepted_values`, `relationships` or a user `{% test %}`. */
+  test: string;
+  kwargs: Record<string, unknown>;
+  config: Record<string, unknown>;
+  /** A user-given test name (`name:` in the test entry). */
+  customName?: string;
+}
+
+/** A column's properties. */
+export interface ColumnProps {
+  name: string;
+  description: string;
+  data_type: string | null;
+  meta: Record<string, unknown>;
+  tags: string[];
+  tests: TestSpec[];
+}
+
+/** A model's or seed's properties. */
+export interface NodeProps {
+  name: string;
+  description: string;
+  columns: ColumnProps[];
+  tests: TestSpec[];
+  config: Record<string, unknown>;
+  meta: Record<string, unknown>;
+  file: string;
+}
+
+/** One table of a source. */
+export interface SourceTableProps extends Omit<NodeProps, 'config'> {
+  identifier: string | null;
+}
+
+/** A `sources:` entry. */
+export interface SourceProps {
+  name: string;
+  schema: string | null;
+  database: string | null;
+  description: string;
+  tables: SourceTableProps[];
+  meta: Record<string, unknown>;
+  file: string;
+}
+
+/** Everything the properties files of a project declare. */
+export interface Properties {
+  models: Map<string, NodeProps>;
+  seeds: Map<string, NodeProps>;
+  sources: SourceProps[];
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
+const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
+
+function testSpecs(list: unknown, file: string, where: string): TestSpec[] {
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list)) throw new TemplateError(file, null, `${where}: tests must be a list`);
+  return list.map((entry) => {
+    if (typeof entry === 'string') return { test: entry, kwargs: {}, config: {} };
+    if (!isObj(entry)) throw new TemplateError(file, null, `${where}: a test must be a name or a mapping, got ${JSON.stringify(entry)}`);
+    const keys = Object.keys(entry).filter((k) => !['name', 'config', 'test_name', 'description'].includes(k));
+    const test = str(entry.test_name) || keys[0];
+    if (!test) throw new TemplateError(file, null, `${where}: cannot tell which test ${JSON.stringify(entry)} is`);
+    const body = isObj(entry[test]) ? { ...(entry[test] as Obj) } : {};
+    const args = isObj(body.arguments) ? (body.arguments as Obj) : {};
+    delete body.arguments;
+    const config: Obj = { ...(isObj(entry.config) ? entry.config : {}), ...(isObj(body.config) ? (body.config as Obj) : {}) };
+    delete body.config;
+    for (const k of ['severity', 'where', 'limit', 'tags', 'enabled', 'error_if', 'warn_if']) {
+      if (k in body) {
+        config[k] = body[k];
+        delete body[k];
+      }
+    }
+    return { test, kwargs: { ...body, ...args }, config, customName: entry.test_name ? str(entry.name) || undefined : undefined };
+  });
+}
+
+function columns(list: unknown, file: string, where: string): ColumnProps[] {
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list)) throw new TemplateError(file, null, `${where}: columns must be a list`);
+  return list.filter(isObj).map((c) => ({
+    name: str(c.name),
+    description: str(c.description),
+    data_type: typeof c.data_type === 'string' ? c.data_type : null,
+    meta: isObj(c.meta) ? c.meta : {},
+    tags: Array.isArray(c.tags) ? c.tags.map(String) : [],
+    tests: testSpecs(c.data_tests ?? c.tests, file, `${where} column '${str(c.name)}'`),
+  }));
+}
+
+function nodeProps(m: Obj, file: string, kind: string): NodeProps {
+  const name = str(m.name);
+  if (!name) throw new TemplateError(file, null, `a ${kind} entry has no name`);
+  return {
+    name,
+    description: str(m.description),
+    columns: columns(m.columns, file, `${kind} '${name}'`),
+    tests: testSpecs(m.data_tests ?? m.tests, file, `${kind} '${name}'`),
+    config: isObj(m.config) ? m.config : {},
+    meta: isObj(m.meta) ? m.meta : {},
+    file,
+  };
+}
+
+/** Reads one properties file into `into`; a duplicate model or a malformed file names the file. */
+export function readPropertiesFile(text: string, file: string, into: Properties): void {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    throw new TemplateError(file, null, `invalid YAML: ${errorMessage(err)}`);
+  }
+  if (doc === null || doc === undefined) return;
+  if (!isObj(doc)) throw new TemplateError(file, null, 'a properties file must be a mapping');
+  for (const [key, map] of [['models', into.models], ['seeds', into.seeds]] as const) {
+    const list = doc[key];
+    if (list === undefined || list === null) continue;
+    if (!Array.isArray(list)) throw new TemplateError(file, null, `'${key}' must be a list`);
+    for (const m of list.filter(isObj)) {
+      const props = nodeProps(m, file, key.slice(0, -1));
+      const seen = map.get(props.name);
+      if (seen) throw new TemplateError(file, null, `${key.slice(0, -1)} '${props.name}' is described twice (also in ${seen.file})`);
+      map.set(props.name, props);
+    }
+  }
+  const sources = doc.sources;
+  if (sources !== undefined && sources !== null) {
+    if (!Array.isArray(sources)) throw new TemplateError(file, null, "'sources' must be a list");
+    for (const s of sources.filter(isObj)) {
+      const name = str(s.name);
+      if (!name) throw new TemplateError(file, null, 'a source has no name');
+      const tables = Array.isArray(s.tables) ? s.tables.filter(isObj) : [];
+      into.sources.push({
+        name,
+        schema: typeof s.schema === 'string' ? s.schema : null,
+        database: typeof s.database === 'string' ? s.database : null,
+        description: str(s.description),
+        meta: isObj(s.meta) ? s.meta : {},
+        file,
+        tables: tables.map((t) => {
+          const p = nodeProps(t, file, `source '${name}' table`);
+          return { ...p, identifier: typeof t.identifier === 'string' ? t.identifier : null };
+        }),
+      });
+    }
+  }
+}
