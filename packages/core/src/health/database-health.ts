@@ -46,7 +46,7 @@ export async function databaseHealth(warehouse: Warehouse, sizeBytes: number, t:
     if (schema.startsWith('raw_')) raw += n;
   }
   const status = sizeBytes === 0 || tables === 0 ? 'new' : sizeBytes < t.databaseSmallBytes ? 'small' : sizeBytes < t.databaseMediumBytes ? 'medium' : 'large';
-  const sizeMb = Math.round((sizeBytes / MIB) * 10) / 10;
+  const sizeMb = Math.round((sizeBytes / MIB) * 100) / 100;
   const warnings = status === 'large' ? [`The warehouse is large (${(sizeMb / 1024).toFixed(1)} GB); consider archiving or dropping old data`] : [];
   return {
     database: {
