@@ -1,0 +1,9 @@
+import type { AnyRoute } from '../route';
+import { dbtRoutes } from './dbt-routes';
+import { fileRoutes } from './file-routes';
+import { healthRoutes } from './health-routes';
+import { logRoutes } from './log-routes';
+import { sourceRoutes } from './source-routes';
+
+/** Every endpoint of the API reference, in documentation order. */
+export const ROUTES: readonly AnyRoute[] = [...healthRoutes, ...sourceRoutes, ...fileRoutes, ...dbtRoutes, ...logRoutes];

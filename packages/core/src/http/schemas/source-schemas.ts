@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { isoDate, timestamp } from './common';
+
+const sourceStatus = z.enum(['synced', 'syncing', 'failed', 'empty', 'not_synced', 'unknown']);
+
+const tableSchema = z.object({ name: z.string(), row_count: z.number().int(), schema: z.string() });
+
+/** One item of `GET /api/sources`. */
+export const sourceSummarySchema = z.object({
+  name: z.string(),
+  type: z.string(),
+  enabled: z.boolean(),
+  description: z.string().optional(),
+  last_sync: timestamp.nullable(),
+  row_count: z.number().int(),
+  status: sourceStatus,
+  freshness: z.object({ last_update: timestamp.nullable(), days_old: z.number().nullable() }),
+  tables: z.array(tableSchema),
+});
+
+/** One sync in a source's history. */
+export const historyEntrySchema = z.object({
+  timestamp,
+  status: z.enum(['success', 'failed']),
+  duration_seconds: z.number(),
+  rows_processed: z.number().int(),
+  full_refresh: z.boolean(),
+  error_message: z.string().nullable(),
+});
+
+/** `GET /api/sources/{source_name}/details`. */
+export const sourceDetailsSchema = z.object({
+  name: z.string(),
+  config: z.record(z.string(), z.unknown()).meta({ description: 'The source as configured, secrets masked' }),
+  history: z.array(historyEntrySchema),
+  row_count: z.number().int(),
+  tables: z.array(tableSchema),
+  status: sourceStatus,
+  last_sync: timestamp.nullable(),
+});
+
+/** Body of `POST /api/sources/{source_name}/sync`; every field optional. */
+export const syncBodySchema = z.object({
+  full_refresh: z.boolean().default(false).meta({ description: 'Rebuild the tables from scratch' }),
+  start_date: isoDate.optional().meta({ description: 'YYYY-MM-DD, for sources that load a date window' }),
+  end_date: isoDate.optional().meta({ description: 'YYYY-MM-DD or null' }),
+});
+
+/** Answer of `POST /api/sources/{source_name}/sync`. */
+export const syncStartedSchema = z.object({
+  success: z.literal(true),
+  message: z.string(),
+  source_name: z.string(),
+  started_at: timestamp,
+});
+
+const csvFileSchema = z.object({
+  filename: z.string(),
+  path: z.string(),
+  size: z.number().int().nullable(),
+  modified: timestamp.nullable(),
+  on_disk: z.boolean(),
+  loaded: z.boolean(),
+  rows_loaded: z.number().int(),
+  status: z.enum(['success', 'failed', 'pending', 'missing']),
+  error: z.string().nullable().optional(),
+});
+
+/** `GET /api/sources/{source_name}/csv-files`. */
+export const csvFilesSchema = z.object({
+  source_name: z.string(),
+  directory: z.string(),
+  file_pattern: z.string(),
+  files: z.array(csvFileSchema),
+  total_files: z.number().int(),
+  files_on_disk: z.number().int(),
+  files_loaded: z.number().int(),
+});
+
+/** `POST /api/sources/{source_name}/upload-csv`. */
+export const uploadResultSchema = z.object({
+  success: z.literal(true),
+  message: z.string(),
+  source_name: z.string(),
+  file_path: z.string(),
+  file_name: z.string(),
+  auto_sync: z.boolean(),
+  size: z.number().int().optional(),
+});
+
+/** `DELETE /api/sources/{source_name}/csv-files`. */
+export const deleteResultSchema = z.object({
+  success: z.literal(true),
+  message: z.string(),
+  file_path: z.string(),
+  source_name: z.string(),
+  background_sync: z.boolean(),
+});

@@ -1,0 +1,190 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { DangoError } from '../errors';
+import { createApiHandler } from '../http/api-handler';
+import { errorToResponse } from '../http/error-response';
+import type { DangoResponse } from '../http/types';
+import type { DangoPlatform } from '../platform';
+import { createWsHub, type WsHubOptions } from '../realtime/ws-hub';
+import { classifyPath, normalizePrefix, splitUrl, stripPrefix, type DangoPath } from './dango-paths';
+import { serveDbtDocs } from './dbt-docs';
+import { bodyForResend } from './json-body';
+import { createNodeRequest } from './node-request';
+import { isForeignOrigin, normalizeOrigin } from './origin-check';
+import { dangoVersion, docsAsset } from './package-files';
+import { createProxy } from './proxy';
+import { rejectUpgrade } from './proxy-upgrade-reply';
+import { writeResponse } from './response-writer';
+
+/** Options of `createMount` (and of every adapter). */
+export interface MountOptions {
+  /** Where Dango lives in the host's URL space, e.g. `/dango`; default `''` (the root). */
+  prefix?: string;
+  /** Guards every route, proxy and `/ws`; false answers 401. */
+  authorize?: (req: IncomingMessage) => boolean | Promise<boolean>;
+  /** Browser origins (besides the host's own) allowed to make state-changing requests and open `/ws`. */
+  allowedOrigins?: string[];
+  /** Proxy upstreams; a string overrides the project config, `false` disables the path (404). */
+  proxies?: { metabase?: string | false; dbtDocs?: string | false };
+  /** Largest JSON body in bytes (default 1 MiB); bigger ones get 413. */
+  maxJsonBytes?: number;
+  /** Tuning of the `/ws` hub. */
+  hub?: WsHubOptions;
+}
+
+/** Dango mounted into a Node HTTP server; adapters translate their framework's calls to these. */
+export interface DangoMount {
+  readonly prefix: string;
+  /** Serves the request when its path is Dango's; resolves false (nothing written) so the host calls next(). `req.url` is the FULL original URL (the mount strips the prefix itself). */
+  handle(req: IncomingMessage, res: ServerResponse, parsedBody?: unknown): Promise<boolean>;
+  /** Claims an upgrade for `<prefix>/ws` or a proxied WS path; returns false for foreign paths (left to other listeners). */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Adds an 'upgrade' listener to the server that calls upgrade() and never destroys foreign upgrades. */
+  attach(server: Server): void;
+  /** Closes WebSockets, proxy agents, and detaches. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_MAX_JSON_BYTES = 1024 * 1024;
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Mounts the platform's API, docs, `/ws` and proxies onto Node requests (the core of every adapter). */
+export function createMount(platform: DangoPlatform, options: MountOptions = {}): DangoMount {
+  const prefix = normalizePrefix(options.prefix);
+  const maxJsonBytes = options.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES;
+  const allowedOrigins = new Set((options.allowedOrigins ?? []).map((o) => normalizeOrigin(o)).filter((o): o is string => o !== null));
+  const api = createApiHandler(platform, { version: dangoVersion(), docsAsset });
+  const hub = createWsHub(platform.context.events, options.hub);
+
+  // Targets are read per request so a reloaded config takes effect; mount options win over the config.
+  const metabaseTarget = (): string | null =>
+    options.proxies?.metabase === false ? null : options.proxies?.metabase || platform.config.platform.metabase_url || null;
+  const dbtDocsTarget = (): string | null | false =>
+    options.proxies?.dbtDocs === false ? false : options.proxies?.dbtDocs || platform.config.platform.dbt_docs_url || null;
+  const proxy = createProxy({ serviceName: (target) => (target === metabaseTarget() ? 'Metabase' : 'dbt docs') });
+
+  const attached = new Set<Server>();
+  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    mount.upgrade(req, socket, head);
+  };
+  let closed = false;
+  let closing: Promise<void> | null = null;
+
+  const rememberWebUrl = (req: IncomingMessage): void => {
+    if (platform.webUrl || !req.headers.host) return;
+    const secure = (req.socket as { encrypted?: boolean }).encrypted === true;
+    platform.webUrl = `${secure ? 'https' : 'http'}://${req.headers.host}${prefix}`;
+  };
+
+  /** Authorisation first (a stranger learns nothing), then the browser-origin rule. */
+  const refusal = async (req: IncomingMessage, originMatters: boolean): Promise<DangoError | null> => {
+    if (options.authorize && !(await options.authorize(req))) return new DangoError('UNAUTHORIZED', 'Unauthorized');
+    if (originMatters && isForeignOrigin(req.headers, allowedOrigins)) {
+      return new DangoError('FORBIDDEN', `Requests from origin '${req.headers.origin}' are not allowed`);
+    }
+    return null;
+  };
+
+  const dispatch = async (req: IncomingMessage, res: ServerResponse, target: DangoPath, path: string, search: string, parsedBody: unknown): Promise<DangoResponse | null> => {
+    if (target.kind === 'api') {
+      const request = createNodeRequest(req, res, {
+        prefix,
+        path,
+        search,
+        parsedBody,
+        maxJsonBytes,
+        upload: { maxFileBytes: platform.context.maxUploadBytes },
+      });
+      try {
+        const response = await api(request);
+        await writeResponse(req, res, response);
+      } finally {
+        request.finish();
+      }
+      return null;
+    }
+    if (target.kind === 'ws') return { kind: 'json', status: 426, headers: { upgrade: 'websocket' }, value: { detail: 'Upgrade Required: connect with a WebSocket client' } };
+    const query = search ? `?${search}` : '';
+    if (target.kind === 'metabase') {
+      const upstream = metabaseTarget();
+      if (!upstream) return { kind: 'json', status: 404, value: { detail: 'Metabase is not configured' } };
+      await proxy.web(req, res, upstream, target.upstreamPath + query, bodyForResend(req, parsedBody));
+      return null;
+    }
+    const upstream = dbtDocsTarget();
+    if (upstream === false) return { kind: 'json', status: 404, value: { detail: 'dbt docs are disabled' } };
+    if (upstream) {
+      await proxy.web(req, res, upstream, (target.subPath || '/') + query, bodyForResend(req, parsedBody));
+      return null;
+    }
+    return serveDbtDocs(platform, target.subPath);
+  };
+
+  const mount: DangoMount = {
+    prefix,
+
+    async handle(req, res, parsedBody) {
+      const { pathname, search } = splitUrl(req.url ?? '/');
+      const path = stripPrefix(pathname, prefix);
+      const target = path === null ? null : classifyPath(path);
+      if (!target || path === null) return false;
+      rememberWebUrl(req);
+      try {
+        const refused = await refusal(req, STATE_CHANGING.has(req.method ?? 'GET'));
+        const response = refused ? errorToResponse(platform, refused, '') : await dispatch(req, res, target, path, search, parsedBody);
+        if (response) await writeResponse(req, res, response);
+      } catch (err) {
+        const answer = errorToResponse(platform, err, `${req.method} ${pathname}`);
+        if (res.headersSent) res.destroy();
+        else await writeResponse(req, res, answer);
+      }
+      return true;
+    },
+
+    upgrade(req, socket, head) {
+      const { pathname, search } = splitUrl(req.url ?? '/');
+      const path = stripPrefix(pathname, prefix);
+      const target = path === null ? null : classifyPath(path);
+      if (!target || path === null) return false;
+      // The socket may error while authorize() runs; without a listener that would crash the process.
+      const swallow = (): void => {};
+      socket.on('error', swallow);
+      void (async () => {
+        try {
+          if (closed) return rejectUpgrade(socket, 503, 'Dango is shutting down');
+          const refused = await refusal(req, true);
+          if (refused) return rejectUpgrade(socket, refused.status, refused.message);
+          socket.off('error', swallow);
+          const query = search ? `?${search}` : '';
+          if (target.kind === 'ws') return hub.handleUpgrade(req, socket, head);
+          const upstream = target.kind === 'metabase' ? metabaseTarget() : dbtDocsTarget();
+          if (!upstream || target.kind === 'api') return rejectUpgrade(socket, 404, 'Not Found');
+          const upstreamPath = target.kind === 'metabase' ? target.upstreamPath : target.subPath || '/';
+          proxy.ws(req, socket, head, upstream, upstreamPath + query);
+        } catch (err) {
+          const answer = errorToResponse(platform, err, `upgrade ${pathname}`);
+          rejectUpgrade(socket, answer.status, (answer.value as { detail: string }).detail);
+        }
+      })();
+      return true;
+    },
+
+    attach(server) {
+      if (attached.has(server)) return;
+      attached.add(server);
+      server.on('upgrade', onUpgrade);
+    },
+
+    close() {
+      closing ??= (async () => {
+        closed = true;
+        for (const server of attached) server.off('upgrade', onUpgrade);
+        attached.clear();
+        proxy.close();
+        await hub.close();
+      })();
+      return closing;
+    },
+  };
+  return mount;
+}

@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { DocsAssetName } from '../http/docs-pages';
+import type { FileResponse } from '../http/types';
+
+// Works in both builds: tsup's CJS output has __filename, the ESM output has import.meta.url.
+const requireHere = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
+
+/** Where an installed package's file lives, or null when the package is missing. */
+function packageFile(pkg: string, file: string): string | null {
+  try {
+    return path.join(path.dirname(requireHere.resolve(`${pkg}/package.json`)), file);
+  } catch {
+    return null;
+  }
+}
+
+const ASSET_FILES: Record<DocsAssetName, [pkg: string, file: string, type: string]> = {
+  'swagger-ui.css': ['swagger-ui-dist', 'swagger-ui.css', 'text/css; charset=utf-8'],
+  // Both bundles break when read as Latin-1, so the charset is always sent.
+  'swagger-ui-bundle.js': ['swagger-ui-dist', 'swagger-ui-bundle.js', 'text/javascript; charset=utf-8'],
+  'redoc.standalone.js': ['redoc', 'bundles/redoc.standalone.js', 'text/javascript; charset=utf-8'],
+};
+
+/** A documentation asset served from the installed `swagger-ui-dist` / `redoc` packages; null if not installed. */
+export function docsAsset(name: DocsAssetName): FileResponse | null {
+  const [pkg, file, type] = ASSET_FILES[name];
+  const full = packageFile(pkg, file);
+  if (!full) return null;
+  return { kind: 'file', status: 200, path: full, headers: { 'content-type': type, 'cache-control': 'public, max-age=86400' } };
+}
+
+let version: string | undefined;
+
+/** The version of the installed `@dango/core` package. */
+export function dangoVersion(): string {
+  if (version === undefined) {
+    try {
+      const file = requireHere.resolve('@dango/core/package.json');
+      version = String((JSON.parse(readFileSync(file, 'utf8')) as { version?: unknown }).version ?? '0.0.0');
+    } catch {
+      version = '0.0.0';
+    }
+  }
+  return version;
+}
