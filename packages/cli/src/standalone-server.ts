@@ -1,7 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createNodeListener, DangoError, type DangoPlatform } from '@dango/core';
-import { bearerAuthorizer } from './server-auth';
+import { bearerTokenAuthorizer, createNodeListener, DangoError, type DangoPlatform } from '@dango/core';
 
 /** A listening standalone server. */
 export interface StandaloneServer {
@@ -23,7 +22,7 @@ export async function startStandaloneServer(
   platform: DangoPlatform,
   options: { host: string; port: number; token?: string },
 ): Promise<StandaloneServer> {
-  const node = createNodeListener(platform, options.token ? { authorize: bearerAuthorizer(options.token) } : {});
+  const node = createNodeListener(platform, options.token ? { authorize: bearerTokenAuthorizer(options.token) } : {});
   const server = createServer(node.listener);
   node.attach(server);
   try {

@@ -4,7 +4,7 @@ import { detectServer } from '../detect-server';
 import type { CliIo } from '../io';
 import { intOption, withProjectOption } from '../options';
 import { resolveProjectDir } from '../project';
-import { isLoopbackHost } from '../server-auth';
+import { isLoopbackHost } from '../loopback-host';
 import { removeServerFile, writeServerFile } from '../server-file';
 import type { StandaloneServer } from '../standalone-server';
 
