@@ -1,13 +1,21 @@
-import { DangoError } from '../errors';
+import { unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { maskSecrets, type SourceConfig } from '../config';
 import type { PlatformContext } from '../context';
+import { DangoError, errorMessage, isDangoError } from '../errors';
+import { assertCsvSource } from './connectors/csv';
+import { getConnector } from './connectors/registry';
+import { fileSourceSpec } from './file-source';
+import { listSourceFiles } from './file-listing';
+import { resolveInsideDirectory } from './file-paths';
+import { SyncHistory } from './history';
+import { summarizeSource } from './source-status';
+import { resolveSyncOptions } from './sync-options';
+import { announceResult, executeSync } from './sync-runner';
+import { saveUpload } from './uploads';
 import type {
   CsvFilesListing, DeleteFileResult, HistoryEntry, SourceDetails, SourceSummary, StartedSync, SyncOptions, SyncResult, UploadInput, UploadResult,
 } from './types';
-
-// PLACEHOLDER: replaced by the sources implementation (issue 2, section 5).
-const todo = (): never => {
-  throw new DangoError('INTERNAL', 'sources: not implemented yet');
-};
 
 /** What the sources module calls back into the platform for. */
 export interface SourceHooks {
@@ -17,16 +25,167 @@ export interface SourceHooks {
 
 /** Sources: listing, sync runs, history, and the files of file-based sources. */
 export class SourceService {
-  constructor(readonly ctx: PlatformContext, readonly hooks: SourceHooks) {}
-  async list(): Promise<SourceSummary[]> { return todo(); }
-  async details(_name: string): Promise<SourceDetails> { return todo(); }
-  async history(_name: string): Promise<HistoryEntry[]> { return todo(); }
-  async sync(_name: string, _options: SyncOptions = {}): Promise<SyncResult> { return todo(); }
-  startSync(_name: string, _options: SyncOptions = {}): StartedSync { return todo(); }
-  isSyncing(_name: string): boolean { return false; }
-  async listFiles(_name: string): Promise<CsvFilesListing> { return todo(); }
-  async uploadFile(_name: string, _file: UploadInput, _options: { triggerSync?: boolean } = {}): Promise<UploadResult> { return todo(); }
-  async deleteFile(_name: string, _filePath: string): Promise<DeleteFileResult> { return todo(); }
-  /** Resolves when every running sync has finished. */
-  async close(): Promise<void> {}
+  private readonly historyStore: SyncHistory;
+  /** Sources with a sync between `startSync` and its result. */
+  private readonly running = new Set<string>();
+  /** Every sync promise not yet settled (including its after-sync hook), for `close()`. */
+  private readonly inflight = new Set<Promise<SyncResult>>();
+  /** Background syncs requested while the source was syncing: run once after it (options merged). */
+  private readonly followUps = new Map<string, SyncOptions>();
+  private closing = false;
+
+  constructor(
+    readonly ctx: PlatformContext,
+    readonly hooks: SourceHooks,
+  ) {
+    this.historyStore = new SyncHistory(ctx.paths.historyDir);
+  }
+
+  private source(name: string): SourceConfig {
+    const source = this.ctx.config.sources.find((s) => s.name === name);
+    if (!source) throw new DangoError('NOT_FOUND', `Source '${name}' not found`);
+    return source;
+  }
+
+  /** Every configured source with status, freshness and tables. */
+  async list(): Promise<SourceSummary[]> {
+    return Promise.all(this.ctx.config.sources.map((s) => summarizeSource(s, this.ctx.warehouse, this.historyStore, this.running.has(s.name))));
+  }
+
+  /** One source's masked config, history (newest first), tables and status. */
+  async details(name: string): Promise<SourceDetails> {
+    const source = this.source(name);
+    const [summary, history] = await Promise.all([
+      summarizeSource(source, this.ctx.warehouse, this.historyStore, this.running.has(name)),
+      this.history(name),
+    ]);
+    return {
+      name,
+      config: maskSecrets(source) as Record<string, unknown>,
+      history,
+      row_count: summary.row_count,
+      tables: summary.tables,
+      status: summary.status,
+      last_sync: summary.last_sync,
+    };
+  }
+
+  /** The source's kept sync history, newest first. */
+  async history(name: string): Promise<HistoryEntry[]> {
+    this.source(name);
+    return (await this.historyStore.read(name)).reverse();
+  }
+
+  /** Syncs and resolves with the result; rejects only for an unknown source, bad options or a sync already running. */
+  async sync(name: string, options: SyncOptions = {}): Promise<SyncResult> {
+    return this.startSync(name, options).done;
+  }
+
+  /** Starts a sync and returns at once; throws NOT_FOUND, BAD_REQUEST or CONFLICT synchronously. */
+  startSync(name: string, options: SyncOptions = {}): StartedSync {
+    if (this.closing) throw new DangoError('CONFLICT', 'The platform is closing; no new syncs');
+    const source = this.source(name);
+    if (!source.enabled) throw new DangoError('BAD_REQUEST', `Source '${name}' is disabled; enable it in .dango/sources.yml to sync it`);
+    const resolved = resolveSyncOptions(options);
+    const connector = getConnector(source.type);
+    connector.validate?.(source);
+    if (this.running.has(name)) throw new DangoError('CONFLICT', `A sync of '${name}' is already running`);
+    this.running.add(name);
+    const startedAt = new Date();
+    const done = (async () => {
+      let result: SyncResult;
+      try {
+        result = await executeSync(this.ctx, this.historyStore, source, resolved, startedAt);
+      } finally {
+        this.running.delete(name);
+      }
+      announceResult(this.ctx, result);
+      if (result.status === 'success') await this.runAfterSync(name, result);
+      this.startFollowUp(name);
+      return result;
+    })();
+    this.inflight.add(done);
+    void done.finally(() => this.inflight.delete(done)).catch(() => undefined);
+    return { source_name: name, started_at: startedAt.toISOString(), done };
+  }
+
+  /** True while a sync of `name` runs. */
+  isSyncing(name: string): boolean {
+    return this.running.has(name);
+  }
+
+  private async runAfterSync(name: string, result: SyncResult): Promise<void> {
+    try {
+      await this.hooks.afterSync(name, result);
+    } catch (err) {
+      this.ctx.emit('log', { level: 'WARNING', source: name, message: `After-sync step for ${name} failed: ${errorMessage(err)}` });
+    }
+  }
+
+  /** Starts a sync now, or once the running one ends; false (with a warning logged) when it cannot run. */
+  private requestSync(name: string, options: SyncOptions): boolean {
+    try {
+      this.startSync(name, options);
+      return true;
+    } catch (err) {
+      if (isDangoError(err, 'CONFLICT') && this.running.has(name)) {
+        const prev = this.followUps.get(name);
+        this.followUps.set(name, { allowEmpty: Boolean(prev?.allowEmpty || options.allowEmpty), fullRefresh: Boolean(prev?.fullRefresh || options.fullRefresh) });
+        return true;
+      }
+      this.ctx.emit('log', { level: 'WARNING', source: name, message: `Could not start a sync of ${name}: ${errorMessage(err)}` });
+      return false;
+    }
+  }
+
+  private startFollowUp(name: string): void {
+    const options = this.followUps.get(name);
+    if (!options || this.closing) return;
+    this.followUps.delete(name);
+    this.requestSync(name, options);
+  }
+
+  /** The files of a file source, on disk and loaded. */
+  async listFiles(name: string): Promise<CsvFilesListing> {
+    const source = this.source(name);
+    assertCsvSource(source);
+    return listSourceFiles(source, this.ctx.root, this.ctx.warehouse);
+  }
+
+  /** Streams a file into the source directory (temp dot-file, then rename); optionally starts a sync. */
+  async uploadFile(name: string, file: UploadInput, options: { triggerSync?: boolean } = {}): Promise<UploadResult> {
+    const source = this.source(name);
+    assertCsvSource(source);
+    const saved = await saveUpload(fileSourceSpec(source, this.ctx.root), file, this.ctx.maxUploadBytes);
+    this.ctx.emit('csv_uploaded', { source: name, file: saved.name, size: saved.size, message: `CSV uploaded: ${saved.name} (${saved.size} bytes)` });
+    const autoSync = options.triggerSync === true && this.requestSync(name, {});
+    return {
+      success: true,
+      message: `CSV uploaded successfully: ${saved.name}`,
+      source_name: name,
+      file_path: saved.path,
+      file_name: saved.name,
+      auto_sync: autoSync,
+      size: saved.size,
+    };
+  }
+
+  /** Deletes a file inside the source directory and starts the sync that removes its rows (even if that empties the table). */
+  async deleteFile(name: string, filePath: string): Promise<DeleteFileResult> {
+    const source = this.source(name);
+    assertCsvSource(source);
+    const abs = await resolveInsideDirectory(fileSourceSpec(source, this.ctx.root).directory, filePath);
+    await unlink(abs);
+    const file = path.basename(abs);
+    this.ctx.emit('csv_deleted', { source: name, file, message: `CSV deleted: ${file}` });
+    const background = this.requestSync(name, { allowEmpty: true });
+    return { success: true, message: `File deleted: ${file}`, file_path: abs, source_name: name, background_sync: background };
+  }
+
+  /** Resolves when every running sync (and its follow-up) has finished; no new syncs start after this. */
+  async close(): Promise<void> {
+    this.closing = true;
+    this.followUps.clear();
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
 }

@@ -1,0 +1,143 @@
+import { qualified, quoteIdent, type WarehouseConnection } from '../../warehouse';
+import type { DiskFile } from '../file-source';
+import { ensureTrackingTable, forgetFiles, saveTracked, type FileColumn, type TrackedFile } from '../file-tracking';
+import type { ConnectorContext, LoadOutcome } from './connector';
+import { assertNoReservedColumns, LINEAGE_COLUMNS, planIncremental, typeOverrides, unionSchema, type TableColumn } from './csv-schema-plan';
+import { csvFileError, readCsvSql, type CsvReadOptions, type DescribedFile } from './csv-read';
+
+/** What extraction decided for one file on disk. */
+export interface CsvFilePlan {
+  file: DiskFile;
+  prev: TrackedFile | undefined;
+  action: 'load' | 'keep' | 'touch';
+  /** Content hash, or a promise of it still being computed while DuckDB reads the file. */
+  hash: string | null | Promise<string>;
+  described?: DescribedFile;
+}
+
+/** Everything the load of one CSV sync needs. */
+export interface CsvLoadInput {
+  ctx: ConnectorContext;
+  table: string;
+  readOptions: CsvReadOptions;
+  plans: CsvFilePlan[];
+  removed: TrackedFile[];
+}
+
+function columnsOf(plan: CsvFilePlan): FileColumn[] {
+  return plan.described?.columns ?? plan.prev?.columns ?? [];
+}
+
+function delimOf(plan: CsvFilePlan): string {
+  return plan.described?.delim ?? plan.prev?.delim ?? ',';
+}
+
+async function tableColumns(conn: WarehouseConnection, schema: string, table: string): Promise<TableColumn[]> {
+  const rows = await conn.all<{ name: string; type: string }>(
+    `SELECT column_name AS name, data_type AS type FROM information_schema.columns
+      WHERE table_catalog = current_database() AND table_schema = $1 AND table_name = $2 ORDER BY ordinal_position`,
+    [schema, table],
+  );
+  return rows.filter((c) => !LINEAGE_COLUMNS.some((l) => l.name === c.name));
+}
+
+async function deleteRowsOf(conn: WarehouseConnection, target: string, files: string[]): Promise<void> {
+  for (let i = 0; i < files.length; i += 500) {
+    const chunk = files.slice(i, i + 500);
+    await conn.run(`DELETE FROM ${target} WHERE _dango_file IN (${chunk.map((_, j) => `$${j + 1}`).join(', ')})`, chunk);
+  }
+}
+
+/** Inserts one file's rows straight from `read_csv` (never through JavaScript); returns the row count. */
+async function insertFile(conn: WarehouseConnection, input: CsvLoadInput, target: string, columns: TableColumn[], plan: CsvFilePlan): Promise<number> {
+  const fileColumns = columnsOf(plan);
+  if (plan.described?.noRows || fileColumns.length === 0 || fileColumns.every((c) => c.type === null)) return 0;
+  const { ctx } = input;
+  const rel = plan.file.rel;
+  ctx.progress({ file: rel, step: 'loading', message: `Loading ${rel}` });
+  const byKey = new Map(columns.map((c) => [c.name.toLowerCase(), c.name]));
+  const into = fileColumns.map((c) => quoteIdent(byKey.get(c.name.toLowerCase()) ?? c.name));
+  const select = fileColumns.map((c) => quoteIdent(c.name));
+  const reader = readCsvSql(3, input.readOptions, delimOf(plan), typeOverrides(fileColumns, columns));
+  const sql = `INSERT INTO ${target} (${[...into, ...LINEAGE_COLUMNS.map((l) => l.name)].join(', ')})
+    SELECT ${[...select, '$1', '$2::TIMESTAMPTZ'].join(', ')} FROM ${reader}`;
+  let rows: number;
+  try {
+    const [res] = await conn.all<{ Count: number }>(sql, [rel, ctx.loadedAt.toISOString(), plan.file.abs]);
+    rows = Number(res?.Count ?? 0);
+  } catch (err) {
+    throw csvFileError(rel, err);
+  }
+  ctx.progress({ file: rel, rows, step: 'loaded', message: `Loaded ${rel}: ${rows} rows` });
+  return rows;
+}
+
+async function trackingRow(plan: CsvFilePlan, table: string, rows: number, loadedAt: string): Promise<TrackedFile> {
+  return {
+    path: plan.file.rel, table_name: table, size: plan.file.size, mtime_ms: plan.file.mtimeMs, hash: await plan.hash,
+    rows, columns: columnsOf(plan), delim: delimOf(plan), loaded_at: loadedAt, error: null,
+  };
+}
+
+/**
+ * The load of one CSV sync, inside the sync's transaction: a rebuild (first load, full refresh, or a
+ * column that must widen) recreates the table from every file present; otherwise the rows of changed
+ * and vanished files are deleted and new and changed files inserted. Tracking rows are written here
+ * too, so data, schema and tracking commit together.
+ */
+export async function loadCsvFiles(conn: WarehouseConnection, input: CsvLoadInput): Promise<LoadOutcome> {
+  const { ctx, table, plans, removed } = input;
+  const name = ctx.source.name;
+  const target = qualified(ctx.schema, table);
+  await ensureTrackingTable(conn);
+  await conn.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(ctx.schema)}`);
+
+  const fileSchemas = (list: CsvFilePlan[]) => list.map((p) => ({ rel: p.file.rel, columns: columnsOf(p) }));
+  fileSchemas(plans).forEach(assertNoReservedColumns);
+  const existing = await tableColumns(conn, ctx.schema, table);
+  const changed = plans.filter((p) => p.action === 'load');
+  let rebuild = ctx.options.fullRefresh || existing.length === 0;
+  let columns = existing;
+  if (!rebuild) {
+    const plan = planIncremental(existing, fileSchemas(changed), `${ctx.schema}.${table}`);
+    rebuild = plan.rebuild;
+    if (!rebuild) {
+      for (const col of plan.add) await conn.run(`ALTER TABLE ${target} ADD COLUMN ${quoteIdent(col.name)} ${col.type}`);
+      columns = [...existing, ...plan.add];
+    }
+  }
+
+  const toLoad = rebuild ? plans : changed;
+  if (rebuild) {
+    columns = unionSchema(fileSchemas(plans), ctx.options.fullRefresh ? [] : existing.map((c) => c.name));
+    const defs = [...columns, ...LINEAGE_COLUMNS].map((c) => `${quoteIdent(c.name)} ${c.type}`);
+    await conn.run(`DROP TABLE IF EXISTS ${target}`);
+    await conn.run(`CREATE TABLE ${target} (${defs.join(', ')})`);
+    await forgetFiles(conn, name, null);
+  } else {
+    const gone = [...removed.filter((t) => t.loaded_at !== null), ...changed.filter((p) => p.prev?.loaded_at).map((p) => p.prev!)];
+    await deleteRowsOf(conn, target, gone.map((t) => t.path));
+    for (const t of removed) ctx.progress({ file: t.path, step: 'removed', message: `Removed rows of ${t.path}` });
+    await forgetFiles(conn, name, removed.map((t) => t.path));
+  }
+
+  let rows = 0;
+  const loadedAt = ctx.loadedAt.toISOString();
+  const tracking: TrackedFile[] = [];
+  for (const plan of toLoad) {
+    const n = await insertFile(conn, input, target, columns, plan);
+    rows += n;
+    tracking.push(await trackingRow(plan, table, n, loadedAt));
+  }
+  for (const plan of plans) {
+    if (toLoad.includes(plan)) continue;
+    // Unchanged files keep their rows and load time; a touched file records its new size and mtime.
+    if (plan.action === 'touch') tracking.push({ ...plan.prev!, size: plan.file.size, mtime_ms: plan.file.mtimeMs });
+  }
+  await saveTracked(conn, name, tracking);
+
+  return {
+    rows,
+    files: { loaded: toLoad.map((p) => p.file.rel), removed: removed.filter((t) => t.loaded_at !== null).map((t) => t.path), unchanged: plans.length - toLoad.length },
+  };
+}

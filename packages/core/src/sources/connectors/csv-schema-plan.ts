@@ -1,0 +1,103 @@
+import type { FileColumn } from '../file-tracking';
+import { SourceFileError } from './connector';
+import { sameType, widenType } from './type-widening';
+
+/** Lineage columns every raw row of a file source carries. */
+export const LINEAGE_COLUMNS = [
+  { name: '_dango_file', type: 'VARCHAR' },
+  { name: '_dango_loaded_at', type: 'TIMESTAMP WITH TIME ZONE' },
+] as const;
+
+/** A column of the target table. */
+export interface TableColumn {
+  name: string;
+  type: string;
+}
+
+/** A file's columns as input to schema planning. */
+export interface FileSchema {
+  rel: string;
+  columns: FileColumn[];
+}
+
+const key = (name: string): string => name.toLowerCase(); // DuckDB identifiers are case-insensitive
+
+/** Fails a file whose header uses a lineage column name. */
+export function assertNoReservedColumns(file: FileSchema): void {
+  for (const c of file.columns) {
+    if (LINEAGE_COLUMNS.some((l) => l.name === key(c.name))) {
+      throw new SourceFileError(file.rel, `${file.rel} has a column named ${c.name}, which Dango reserves for lineage; rename it`);
+    }
+  }
+}
+
+/** The union schema of files (first spelling and first position win; types widened; unknown types become VARCHAR). */
+export function unionSchema(files: FileSchema[], order: string[] = []): TableColumn[] {
+  const merged = new Map<string, { name: string; type: string | null; from: string }>();
+  for (const name of order) merged.set(key(name), { name, type: null, from: '' });
+  for (const file of files) {
+    for (const col of file.columns) {
+      const seen = merged.get(key(col.name));
+      if (!seen) {
+        merged.set(key(col.name), { name: col.name, type: col.type, from: file.rel });
+        continue;
+      }
+      const wide = widenType(seen.type, col.type);
+      if (wide === undefined) {
+        throw new SourceFileError(file.rel, `${file.rel}: column ${col.name} is ${col.type} here but ${seen.type} in ${seen.from}, and the two types cannot be reconciled`);
+      }
+      if (seen.type === null) seen.from = file.rel;
+      seen.type = wide;
+    }
+  }
+  // Columns only kept for their position (from `order`) that no file has any more are dropped.
+  return [...merged.values()].filter((c) => c.from !== '').map((c) => ({ name: c.name, type: c.type ?? 'VARCHAR' }));
+}
+
+/** How new or changed files fit an existing table: columns to add, or `rebuild` when a column must widen. */
+export interface IncrementalPlan {
+  rebuild: boolean;
+  add: TableColumn[];
+}
+
+/** Compares files to the existing table's columns; throws when a type cannot be reconciled. */
+export function planIncremental(existing: TableColumn[], files: FileSchema[], tableLabel: string): IncrementalPlan {
+  const byKey = new Map(existing.map((c) => [key(c.name), c]));
+  const added = new Map<string, { name: string; type: string | null; from: string }>();
+  let rebuild = false;
+  for (const file of files) {
+    for (const col of file.columns) {
+      const ex = byKey.get(key(col.name));
+      if (ex) {
+        const wide = widenType(ex.type, col.type);
+        if (wide === undefined) {
+          throw new SourceFileError(file.rel, `${file.rel}: column ${col.name} is ${col.type} in this file but ${ex.type} in ${tableLabel}, and the two types cannot be reconciled`);
+        }
+        if (wide !== null && !sameType(wide, ex.type)) rebuild = true;
+        continue;
+      }
+      const seen = added.get(key(col.name));
+      if (!seen) {
+        added.set(key(col.name), { name: col.name, type: col.type, from: file.rel });
+        continue;
+      }
+      const wide = widenType(seen.type, col.type);
+      if (wide === undefined) {
+        throw new SourceFileError(file.rel, `${file.rel}: column ${col.name} is ${col.type} here but ${seen.type} in ${seen.from}, and the two types cannot be reconciled`);
+      }
+      seen.type = wide;
+    }
+  }
+  return { rebuild, add: [...added.values()].map((c) => ({ name: c.name, type: c.type ?? 'VARCHAR' })) };
+}
+
+/** `read_csv` type overrides so a file's columns arrive already in the table's types (no cast, no lossy text round trip). */
+export function typeOverrides(file: FileColumn[], table: TableColumn[]): Record<string, string> {
+  const byKey = new Map(table.map((c) => [key(c.name), c]));
+  const out: Record<string, string> = {};
+  for (const col of file) {
+    const target = byKey.get(key(col.name));
+    if (target && (col.type === null || !sameType(col.type, target.type))) out[col.name] = target.type;
+  }
+  return out;
+}

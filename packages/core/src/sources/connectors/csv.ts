@@ -1,0 +1,76 @@
+import type { SourceConfig } from '../../config';
+import { DangoError } from '../../errors';
+import { fileSourceSpec, hashFile, scanFiles, type DiskFile } from '../file-source';
+import { ensureTrackingTable, markFailed, readTracked, type TrackedFile } from '../file-tracking';
+import type { Connector, ConnectorContext, PreparedLoad } from './connector';
+import { SourceFileError } from './connector';
+import { loadCsvFiles, type CsvFilePlan } from './csv-load';
+import { csvReadOptions, describeCsv } from './csv-read';
+
+/** The table a CSV source loads into (`csv.table`, else the source name). */
+export function csvTableName(source: SourceConfig): string {
+  return ((source.csv as { table?: string } | undefined)?.table ?? source.name);
+}
+
+/**
+ * Decides per file: reload (new, changed, or full refresh), keep (size and mtime as tracked), or
+ * touch (size or mtime moved but the content hash is the same: tracking is updated, nothing is re-read).
+ */
+async function classify(file: DiskFile, prev: TrackedFile | undefined, table: string, fullRefresh: boolean): Promise<CsvFilePlan> {
+  const loaded = prev !== undefined && prev.loaded_at !== null && prev.table_name === table;
+  if (loaded && !fullRefresh && prev.error === null && prev.size === file.size && prev.mtime_ms === file.mtimeMs) {
+    return { file, prev, action: 'keep', hash: prev.hash };
+  }
+  if (loaded && !fullRefresh) {
+    const hash = await hashFile(file.abs);
+    if (hash === prev.hash && prev.error === null) return { file, prev, action: 'touch', hash };
+    return { file, prev, action: 'load', hash };
+  }
+  // Nothing to compare with: the hash is only stored, so it is computed while DuckDB reads the file.
+  const pending = hashFile(file.abs);
+  pending.catch(() => undefined);
+  return { file, prev, action: 'load', hash: pending };
+}
+
+/** The CSV connector: files in a directory, loaded with DuckDB's own `read_csv`. */
+export const csvConnector: Connector = {
+  type: 'csv',
+
+  validate(source) {
+    fileSourceSpec(source, '/');
+    csvReadOptions(source);
+  },
+
+  async prepare(ctx: ConnectorContext): Promise<PreparedLoad> {
+    const { source, options } = ctx;
+    const spec = fileSourceSpec(source, ctx.root);
+    const readOptions = csvReadOptions(source);
+    const table = csvTableName(source);
+    const read = ctx.warehouse.query.bind(ctx.warehouse) as <T>(sql: string, params?: unknown[]) => Promise<T[]>;
+
+    const [disk, tracked] = await Promise.all([scanFiles(spec), readTracked(read, source.name)]);
+    const plans = await Promise.all(disk.map((f) => classify(f, tracked.get(f.rel), table, options.fullRefresh)));
+    const onDisk = new Set(disk.map((f) => f.rel));
+    const removed = [...tracked.values()].filter((t) => !onDisk.has(t.path));
+
+    for (const plan of plans) {
+      const cached = plan.prev?.columns && plan.prev.delim !== null && plan.action !== 'load';
+      if (cached) continue;
+      ctx.progress({ file: plan.file.rel, step: 'reading', message: `Reading ${plan.file.rel}` });
+      plan.described = await describeCsv(read, plan.file.rel, plan.file.abs, plan.file.size, readOptions);
+    }
+
+    return { load: (conn) => loadCsvFiles(conn, { ctx, table, readOptions, plans, removed }) };
+  },
+
+  async recordFailure(conn, source, error) {
+    if (!(error instanceof SourceFileError)) return;
+    await ensureTrackingTable(conn);
+    await markFailed(conn, source.name, csvTableName(source), error.file, error.message);
+  },
+};
+
+/** Throws BAD_REQUEST when `source` is not a CSV source. */
+export function assertCsvSource(source: SourceConfig): void {
+  if (source.type !== 'csv') throw new DangoError('BAD_REQUEST', `Source '${source.name}' is a ${source.type} source, not a CSV source`);
+}

@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import picomatch from 'picomatch';
+import { resolveInProject, type SourceConfig } from '../config';
+import { DangoError } from '../errors';
+
+/** Where a file-based source keeps its files. */
+export interface FileSourceSpec {
+  /** Absolute directory. */
+  directory: string;
+  /** The directory as written in the config (shown by `GET .../csv-files`). */
+  configuredDirectory: string;
+  /** Glob of the files that belong to the source; without a `/` it matches files directly in `directory`. */
+  pattern: string;
+}
+
+/** A file of a source found on disk. */
+export interface DiskFile {
+  /** Path relative to the source directory, with `/` separators; the key used in tracking and `_dango_file`. */
+  rel: string;
+  abs: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** The directory and pattern of a file source; BAD_REQUEST for sources that have no files. */
+export function fileSourceSpec(source: SourceConfig, root: string): FileSourceSpec {
+  const block = (source as Record<string, unknown>)[source.type] as { directory?: unknown; file_pattern?: unknown } | undefined;
+  if (!block || typeof block.directory !== 'string' || typeof block.file_pattern !== 'string') {
+    throw new DangoError('BAD_REQUEST', `Source '${source.name}' (type ${source.type}) is not a file source`);
+  }
+  return { directory: resolveInProject(root, block.directory), configuredDirectory: block.directory, pattern: block.file_pattern };
+}
+
+/** A matcher for the source's pattern against a relative path; dot-files (in-progress uploads) never match. */
+export function patternMatcher(pattern: string): (rel: string) => boolean {
+  return picomatch(pattern, { dot: false });
+}
+
+/** Every file of the source on disk, sorted by relative path; a missing directory has no files. */
+export async function scanFiles(spec: FileSourceSpec): Promise<DiskFile[]> {
+  const matches = patternMatcher(spec.pattern);
+  const recursive = spec.pattern.includes('/');
+  const out: DiskFile[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' && dir === spec.directory) return;
+      throw err;
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const abs = path.join(dir, entry.name);
+      const rel = path.relative(spec.directory, abs).split(path.sep).join('/');
+      let st;
+      try {
+        st = await stat(abs);
+      } catch {
+        continue; // vanished between readdir and stat, or a dangling symlink
+      }
+      if (st.isDirectory()) {
+        if (recursive) await walk(abs);
+      } else if (st.isFile() && matches(rel)) {
+        out.push({ rel, abs, size: st.size, mtimeMs: st.mtimeMs });
+      }
+    }
+  };
+  await walk(spec.directory);
+  return out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+}
+
+/** SHA-256 of a file's content, streamed. */
+export function hashFile(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(file, { highWaterMark: 1 << 20 })
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}

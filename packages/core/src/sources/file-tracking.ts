@@ -1,0 +1,80 @@
+import type { WarehouseConnection } from '../warehouse';
+
+/** Reads rows from the warehouse (a concurrent reader or the write connection). */
+export type Reader = <T>(sql: string, params?: unknown[]) => Promise<T[]>;
+
+/** One column of a loaded file; `type` null when the file has no data rows to infer it from. */
+export interface FileColumn {
+  name: string;
+  type: string | null;
+}
+
+/** What the platform remembers about one file of a file source (table `_dango.source_files`). */
+export interface TrackedFile {
+  path: string;
+  table_name: string;
+  size: number | null;
+  mtime_ms: number | null;
+  hash: string | null;
+  rows: number;
+  columns: FileColumn[] | null;
+  /** The delimiter the file was read with, so it can be re-read without sniffing. */
+  delim: string | null;
+  /** When the file's current rows were loaded; null when it never loaded. */
+  loaded_at: string | null;
+  /** Why its last load failed; null after a success. */
+  error: string | null;
+}
+
+const TABLE = '_dango.source_files';
+
+/** Creates the tracking table; idempotent. */
+export async function ensureTrackingTable(conn: WarehouseConnection): Promise<void> {
+  await conn.run(`CREATE TABLE IF NOT EXISTS ${TABLE} (
+    source VARCHAR NOT NULL, path VARCHAR NOT NULL, table_name VARCHAR NOT NULL,
+    size BIGINT, mtime_ms DOUBLE, hash VARCHAR, rows BIGINT NOT NULL DEFAULT 0, columns VARCHAR, delim VARCHAR,
+    loaded_at VARCHAR, error VARCHAR)`);
+}
+
+/** Every tracked file of a source. */
+export async function readTracked(read: Reader, source: string): Promise<Map<string, TrackedFile>> {
+  type Row = Omit<TrackedFile, 'columns'> & { columns: string | null };
+  let rows: Row[];
+  try {
+    rows = await read<Row>(
+      `SELECT path, table_name, size, mtime_ms, hash, rows, columns, delim, loaded_at, error FROM ${TABLE} WHERE source = $1`,
+      [source],
+    );
+  } catch (err) {
+    // Before the first sync of the project the table does not exist yet: nothing is tracked.
+    if (/does not exist/i.test(String((err as Error).message))) return new Map();
+    throw err;
+  }
+  return new Map(rows.map((r) => [r.path, { ...r, columns: r.columns ? (JSON.parse(r.columns) as FileColumn[]) : null }]));
+}
+
+/** Deletes the tracking rows of the given files (all of the source's files when `paths` is null). */
+export async function forgetFiles(conn: WarehouseConnection, source: string, paths: string[] | null): Promise<void> {
+  if (paths === null) {
+    await conn.run(`DELETE FROM ${TABLE} WHERE source = $1`, [source]);
+    return;
+  }
+  for (const p of paths) await conn.run(`DELETE FROM ${TABLE} WHERE source = $1 AND path = $2`, [source, p]);
+}
+
+/** Writes (replaces) tracking rows. */
+export async function saveTracked(conn: WarehouseConnection, source: string, files: TrackedFile[]): Promise<void> {
+  await forgetFiles(conn, source, files.map((f) => f.path));
+  for (const f of files) {
+    await conn.run(`INSERT INTO ${TABLE} VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, [
+      source, f.path, f.table_name, f.size, f.mtime_ms, f.hash, f.rows, f.columns ? JSON.stringify(f.columns) : null, f.delim, f.loaded_at, f.error,
+    ]);
+  }
+}
+
+/** Records a failed load of one file, keeping what is known about its earlier successful load. */
+export async function markFailed(conn: WarehouseConnection, source: string, table: string, rel: string, error: string): Promise<void> {
+  const existing = (await readTracked(conn.all, source)).get(rel);
+  const base: TrackedFile = existing ?? { path: rel, table_name: table, size: null, mtime_ms: null, hash: null, rows: 0, columns: null, delim: null, loaded_at: null, error: null };
+  await saveTracked(conn, source, [{ ...base, error }]);
+}
