@@ -108,6 +108,11 @@ export class WatcherService {
     };
   }
 
+  /** Changed files waiting for their debounce timer (data and model files). */
+  get pendingChanges(): number {
+    return (this.dataChanges?.size ?? 0) + (this.modelChanges?.size ?? 0);
+  }
+
   /** Stops the timers and chokidar, drops debounced changes, and waits for syncs and runs it started. */
   async close(): Promise<void> {
     this.closed = true;

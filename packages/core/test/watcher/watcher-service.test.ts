@@ -1,0 +1,272 @@
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DangoError, DangoPlatform } from '../../src';
+import { WatcherService } from '../../src/watcher/watcher-service';
+import { csvRows, csvSource, once, pollUntil, tempProject } from './helpers';
+import { RecordingActions } from './recording-actions';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** Quiet period after which a second batch would have fired (debounce 1 s, generous margin). */
+const NO_MORE_MS = 2500;
+
+interface Setup {
+  dir: string;
+  platform: DangoPlatform;
+  watcher: WatcherService;
+  rec: RecordingActions;
+  upload(source: string, name: string, text?: string): string;
+}
+
+async function setup(options: { platform?: Record<string, unknown>; sources?: unknown[] } = {}): Promise<Setup> {
+  const project = await tempProject({ sources: options.sources ?? [csvSource('sales'), csvSource('crm')], platform: options.platform });
+  cleanups.push(project.cleanup);
+  const platform = await DangoPlatform.open({ projectDir: project.dir, debounceSeconds: 1 });
+  cleanups.push(() => platform.close());
+  const rec = new RecordingActions();
+  const watcher = new WatcherService(platform.context, rec.actions);
+  cleanups.push(() => watcher.close());
+  const upload = (source: string, name: string, text = csvRows(3)): string => {
+    const dir = path.join(project.dir, 'data', 'uploads', source);
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, name);
+    writeFileSync(file, text);
+    return file;
+  };
+  return { dir: project.dir, platform, watcher, rec, upload };
+}
+
+describe('WatcherService', () => {
+  it('reports its state and runs only while started', async () => {
+    const { watcher } = await setup();
+    expect(watcher.status()).toEqual({
+      running: false, pid: null, auto_sync_enabled: true, auto_dbt_enabled: true, debounce_seconds: 1,
+      watch_patterns: ['*.csv'], watch_directories: ['data/uploads'],
+    });
+    await watcher.start();
+    expect(watcher.status()).toMatchObject({ running: true, pid: process.pid });
+    await watcher.close();
+    expect(watcher.status()).toMatchObject({ running: false, pid: null });
+  });
+
+  it('does not start when both auto_sync and auto_dbt are off', async () => {
+    const { watcher, rec, upload } = await setup({ platform: { auto_sync: false, auto_dbt: false } });
+    await watcher.start();
+    expect(watcher.status()).toMatchObject({ running: false, pid: null, auto_sync_enabled: false, auto_dbt_enabled: false });
+    upload('sales', 'a.csv');
+    expect(await pollUntil(() => rec.calls.length > 0, NO_MORE_MS)).toBe(false);
+  });
+
+  it('syncs exactly the source whose folder got the file, once, after announcing it', async () => {
+    const { platform, watcher, rec, upload } = await setup();
+    await watcher.start();
+    const triggered = once(platform, 'watcher_triggered');
+    upload('sales', 'orders.csv');
+    const event = await triggered;
+    expect(event).toMatchObject({ sources: ['sales'], models: [], files: ['data/uploads/sales/orders.csv'] });
+    expect(event.message).toContain('sales');
+    await rec.waitForCalls(1);
+    expect(rec.syncs).toEqual(['sales']);
+    expect(await pollUntil(() => rec.calls.length > 1, NO_MORE_MS)).toBe(false);
+    expect(platform.logs().some((l) => l.type === 'watcher_triggered')).toBe(true);
+  });
+
+  it('turns a burst of 20 files into one sync', async () => {
+    const { watcher, rec, upload } = await setup();
+    await watcher.start();
+    for (let i = 0; i < 20; i++) upload('sales', `part_${i}.csv`, csvRows(2, i * 10));
+    await rec.waitForCalls(1);
+    expect(await pollUntil(() => rec.calls.length > 1, NO_MORE_MS)).toBe(false);
+    expect(rec.syncs).toEqual(['sales']);
+  });
+
+  it('ignores dot-files, temp files and other patterns, but sees an upload renamed into place', async () => {
+    const { platform, watcher, rec, upload, dir } = await setup();
+    await watcher.start();
+    const hidden = upload('sales', '.upload-123.csv');
+    upload('sales', 'report.csv.tmp');
+    upload('sales', 'notes.txt');
+    upload('sales', '~$draft.csv');
+    mkdirSync(path.join(dir, 'data', 'uploads', 'sales', '.cache'), { recursive: true });
+    upload('sales', '.cache/inner.csv');
+    expect(await pollUntil(() => rec.calls.length > 0, NO_MORE_MS)).toBe(false);
+    const triggered = once(platform, 'watcher_triggered');
+    renameSync(hidden, path.join(path.dirname(hidden), 'final.csv'));
+    expect((await triggered).files).toEqual(['data/uploads/sales/final.csv']);
+    await rec.waitForCalls(1);
+    expect(rec.syncs).toEqual(['sales']);
+  });
+
+  it('syncs every source touched by one batch, and ignores files that belong to no source', async () => {
+    const { platform, watcher, rec, upload } = await setup({ sources: [csvSource('sales'), csvSource('crm'), csvSource('off', { enabled: false })] });
+    await watcher.start();
+    upload('crm', 'customers.csv');
+    upload('sales', 'orders.csv');
+    await rec.waitForCalls(2);
+    expect(rec.syncs.sort()).toEqual(['crm', 'sales']);
+
+    const logged = once(platform, 'log', (e) => e.message.includes('belong to no enabled source'));
+    upload('off', 'x.csv');
+    upload('nobody', 'y.csv');
+    expect((await logged).message).toContain('data/uploads/nobody/y.csv');
+    expect(rec.calls).toHaveLength(2);
+  });
+
+  it('syncs a source when one of its files is deleted', async () => {
+    const { watcher, rec, upload } = await setup();
+    const file = upload('sales', 'old.csv');
+    await watcher.start();
+    rmSync(file);
+    await rec.waitForCalls(1);
+    expect(rec.syncs).toEqual(['sales']);
+  });
+
+  it('follows a sync with exactly one more when files change while it runs', async () => {
+    const { platform, watcher, rec, upload } = await setup();
+    await watcher.start();
+    let release!: () => void;
+    rec.gate = new Promise((r) => (release = r));
+    upload('sales', 'a.csv');
+    await rec.waitForCalls(1);
+    // Two changes while the first sync is still running collapse into one follow-up.
+    const second = once(platform, 'watcher_triggered');
+    upload('sales', 'b.csv');
+    await second;
+    const third = once(platform, 'watcher_triggered');
+    upload('sales', 'c.csv');
+    await third;
+    expect(rec.calls).toHaveLength(1);
+    rec.gate = null;
+    release();
+    await rec.waitForCalls(2);
+    expect(await pollUntil(() => rec.calls.length > 2, NO_MORE_MS)).toBe(false);
+    expect(rec.syncs).toEqual(['sales', 'sales']);
+  });
+
+  it('waits for a sync started elsewhere (CONFLICT) to finish, then syncs again', async () => {
+    const { platform, watcher, rec, upload } = await setup();
+    await watcher.start();
+    rec.failures.push(new DangoError('CONFLICT', "Source 'sales' is already syncing"));
+    upload('sales', 'a.csv');
+    await rec.waitForCalls(1);
+    expect(await pollUntil(() => rec.calls.length > 1, 500)).toBe(false);
+    // The other sync finishing (as the sources module announces it) releases the follow-up.
+    platform.context.emit('sync_completed', { source: 'crm', rows: 1, duration_seconds: 0, message: 'other source' });
+    expect(await pollUntil(() => rec.calls.length > 1, 500)).toBe(false);
+    platform.context.emit('sync_completed', { source: 'sales', rows: 3, duration_seconds: 0, message: 'Sync completed: 3 rows' });
+    await rec.waitForCalls(2);
+    expect(rec.syncs).toEqual(['sales', 'sales']);
+  });
+
+  it('logs a warning and carries on when a sync cannot start', async () => {
+    const { platform, watcher, rec, upload } = await setup();
+    await watcher.start();
+    rec.failures.push(new DangoError('NOT_FOUND', "Unknown source 'sales'"));
+    const warned = once(platform, 'log', (e) => e.level === 'WARNING');
+    upload('sales', 'a.csv');
+    expect((await warned).message).toBe("Automatic sync of sales failed: Unknown source 'sales'");
+    upload('sales', 'b.csv');
+    await rec.waitForCalls(2);
+  });
+
+  it('does not load a file before its writer has finished', async () => {
+    const { dir, watcher, rec } = await setup();
+    await watcher.start();
+    const file = path.join(dir, 'data', 'uploads', 'sales', 'slow.csv');
+    mkdirSync(path.dirname(file), { recursive: true });
+    const { open } = await import('node:fs/promises');
+    const handle = await open(file, 'w');
+    await handle.write('id,name,amount\n');
+    // A slow copy: a chunk every 100 ms for three debounce periods.
+    for (let i = 0; i < 30; i++) {
+      await handle.write(`${i},n${i},${i}\n`);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(rec.calls).toHaveLength(0);
+    }
+    await handle.close();
+    await rec.waitForCalls(1);
+    expect(rec.syncs).toEqual(['sales']);
+  });
+
+  it('drops pending changes on close and leaves no handle open', async () => {
+    const before = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap');
+    const { watcher, rec, upload } = await setup();
+    await watcher.start();
+    upload('sales', 'late.csv');
+    expect(await pollUntil(() => watcher.pendingChanges === 1, 5000)).toBe(true);
+    await watcher.close();
+    expect(watcher.status().running).toBe(false);
+    expect(watcher.pendingChanges).toBe(0);
+    expect(await pollUntil(() => rec.calls.length > 0, NO_MORE_MS)).toBe(false);
+    const after = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap');
+    const count = (list: string[]) => list.reduce<Record<string, number>>((m, r) => ((m[r] = (m[r] ?? 0) + 1), m), {});
+    const leaked = Object.entries(count(after)).filter(([k, n]) => n > (count(before)[k] ?? 0));
+    expect(leaked).toEqual([]);
+  });
+});
+
+describe('WatcherService and model files', () => {
+  async function withModels(platformSettings: Record<string, unknown> = {}) {
+    const s = await setup({ platform: platformSettings });
+    const models = path.join(s.dir, 'dbt', 'models');
+    mkdirSync(path.join(models, 'marts'), { recursive: true });
+    mkdirSync(path.join(models, 'staging'), { recursive: true });
+    writeFileSync(path.join(models, 'marts', 'revenue.sql'), 'select 1 as x\n');
+    return { ...s, models };
+  }
+
+  it('runs an edited model and its descendants', async () => {
+    const { platform, watcher, rec, models } = await withModels();
+    await watcher.start();
+    const triggered = once(platform, 'watcher_triggered');
+    writeFileSync(path.join(models, 'marts', 'revenue.sql'), 'select 2 as x\n');
+    expect(await triggered).toMatchObject({ sources: [], models: ['revenue'], files: ['dbt/models/marts/revenue.sql'] });
+    await rec.waitForCalls(1);
+    expect(rec.modelRuns).toEqual([['revenue+']]);
+    expect(await pollUntil(() => rec.calls.length > 1, NO_MORE_MS)).toBe(false);
+  });
+
+  it('runs the models a changed YAML file documents', async () => {
+    const { watcher, rec, models } = await withModels();
+    await watcher.start();
+    writeFileSync(path.join(models, 'marts', 'schema.yml'), 'version: 2\nmodels:\n  - name: revenue\n  - name: customers\nsources: []\n');
+    await rec.waitForCalls(1);
+    expect(rec.modelRuns).toEqual([['revenue+', 'customers+']]);
+  });
+
+  it('ignores generated staging files, unparsable YAML, editor temp files and deletions', async () => {
+    const { watcher, rec, models } = await withModels();
+    await watcher.start();
+    writeFileSync(path.join(models, 'staging', 'stg_sales_orders.sql'), '-- dango:generated (remove this line to take ownership)\nselect 1\n');
+    writeFileSync(path.join(models, 'staging', '_sales__sources.yml'), '# dango:generated\nversion: 2\nmodels:\n  - name: stg_sales_orders\n');
+    writeFileSync(path.join(models, 'marts', 'broken.yml'), 'models: [unclosed\n');
+    writeFileSync(path.join(models, 'marts', '.revenue.sql.swp'), 'x');
+    writeFileSync(path.join(models, 'marts', 'notes.md'), '# notes');
+    rmSync(path.join(models, 'marts', 'revenue.sql'));
+    expect(await pollUntil(() => rec.calls.length > 0, NO_MORE_MS)).toBe(false);
+  });
+
+  it('does not watch models when auto_dbt is off', async () => {
+    const { watcher, rec, models, upload } = await withModels({ auto_dbt: false });
+    await watcher.start();
+    writeFileSync(path.join(models, 'marts', 'revenue.sql'), 'select 3 as x\n');
+    upload('sales', 'a.csv');
+    await rec.waitForCalls(1);
+    expect(await pollUntil(() => rec.calls.length > 1, NO_MORE_MS)).toBe(false);
+    expect(rec.calls).toEqual([{ kind: 'sync', arg: 'sales' }]);
+  });
+
+  it('does not watch data folders when auto_sync is off', async () => {
+    const { watcher, rec, models, upload } = await withModels({ auto_sync: false });
+    await watcher.start();
+    upload('sales', 'a.csv');
+    writeFileSync(path.join(models, 'marts', 'revenue.sql'), 'select 3 as x\n');
+    await rec.waitForCalls(1);
+    expect(await pollUntil(() => rec.calls.length > 1, NO_MORE_MS)).toBe(false);
+    expect(rec.calls).toEqual([{ kind: 'models', arg: ['revenue+'] }]);
+  });
+});
