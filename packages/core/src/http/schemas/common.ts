@@ -25,7 +25,7 @@ function isCalendarDate(value: string): boolean {
 /** A `YYYY-MM-DD` calendar date (or null). */
 export const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD')
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date as YYYY-MM-DD', abort: true })
   .refine(isCalendarDate, 'is not a real calendar date')
   .nullable();
 
