@@ -63,7 +63,7 @@ export interface RunningServer {
   output: () => string;
 }
 
-/** Starts `dango start --port 0` on a project and resolves with its URL once it printed it. */
+/** Starts `dango start --port 0` on a project and resolves with its URL once its banner is complete. */
 export async function startServer(root: string, args: string[] = [], env: Record<string, string> = {}): Promise<RunningServer> {
   const child = execa('node', [BIN, 'start', '--project', root, '--port', '0', '--no-watch', ...args], {
     env: cliEnv(env),
@@ -76,7 +76,7 @@ export async function startServer(root: string, args: string[] = [], env: Record
   const url = await new Promise<string>((resolve, reject) => {
     const onData = () => {
       const m = /Dango is serving project '.*' at (http:\/\/\S+)/.exec(out);
-      if (m) {
+      if (m && out.includes('Press Ctrl+C to stop.')) {
         child.stdout!.off('data', onData);
         resolve(m[1]!);
       }

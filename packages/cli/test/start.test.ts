@@ -87,9 +87,14 @@ describe('dango start', () => {
     expect(twice.exitCode).toBe(1);
     expect(twice.stderr).toContain(`error: A Dango server is already running for this project at ${url}`);
 
+    // An open /ws client does not hold the shutdown up: the server closes it and exits cleanly.
+    const client = new WebSocket(`${url.replace('http', 'ws')}/ws`);
+    await new Promise((resolve, reject) => client.once('open', resolve).once('error', reject));
+    const clientClosed = new Promise((resolve) => client.once('close', resolve));
     const code = await stopServer(server);
     server = null;
     expect(code).toBe(0);
+    await clientClosed;
     expect(hasServerFile(root)).toBe(false);
     // And the warehouse is free again.
     const local = await dango(['status', '--project', root]);
