@@ -47,7 +47,13 @@ export function createProxy(options: ProxyOptions = {}): Proxy {
   server.on('proxyReq', (proxyReq) => {
     proxyReq.setTimeout(timeoutMs, () => proxyReq.destroy(new DangoError('UPSTREAM_UNAVAILABLE', `no response within ${timeoutMs / 1000} s`)));
   });
-  server.on('proxyRes', (proxyRes) => stripHopByHop(proxyRes.headers));
+  server.on('proxyRes', (proxyRes, _req, res) => {
+    stripHopByHop(proxyRes.headers);
+    // http-proxy-3 pipes the body but ignores an upstream that dies mid-response; the client would wait forever.
+    proxyRes.once('close', () => {
+      if (!proxyRes.complete) res.destroy();
+    });
+  });
   server.on('proxyReqWs', (proxyReq, _req, socket) => {
     track(proxyReq);
     proxyReq.setTimeout(timeoutMs, () => proxyReq.destroy(new DangoError('UPSTREAM_UNAVAILABLE', `no handshake within ${timeoutMs / 1000} s`)));
