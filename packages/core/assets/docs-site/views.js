@@ -32,11 +32,25 @@ export function renderOverview(docs) {
     ['Tests', docs.tests.length],
   ];
   const ids = new Set([...docs.nodes.keys()]);
+  const models = [...docs.nodes.values()].filter((n) => n.type === 'model').sort((a, b) => a.label.localeCompare(b.label));
   return h('div', { className: 'page overview' },
     h('h1', {}, docs.project),
     h('div', { className: 'facts' }, facts.map(([label, value]) => h('div', { className: 'fact' }, h('strong', {}, String(value)), h('span', {}, label)))),
     docs.hasCatalog ? null : h('p', { className: 'notice' }, 'catalog.json is missing: column types and row counts are not shown. Run `dango docs generate`.'),
     ids.size ? lineageCard(docs, ids, null) : h('p', { className: 'muted' }, 'This project has no models yet.'),
+    models.length ? section('Models', modelsTable(models)) : null,
+  );
+}
+
+function modelsTable(models) {
+  return h('table', { className: 'columns models' },
+    h('thead', {}, h('tr', {}, h('th', {}, 'Model'), h('th', {}, 'Materialized'), h('th', {}, 'Schema'), h('th', {}, 'Description'))),
+    h('tbody', {}, models.map((m) => h('tr', {},
+      h('td', { className: 'mono' }, h('a', { href: nodeHref(m.id) }, m.label)),
+      h('td', {}, m.materialized),
+      h('td', { className: 'mono' }, m.schema),
+      h('td', {}, m.description),
+    ))),
   );
 }
 

@@ -95,6 +95,9 @@ describe('built-in dbt docs site in a real browser', () => {
     // The overview draws the whole project graph: 6 nodes, 6 edges.
     expect(await page.$$eval('svg.lineage .lineage-node', (els) => els.length)).toBe(6);
     expect(await page.$$eval('svg.lineage .lineage-edge', (els) => els.length)).toBe(6);
+    expect(await page.$$eval('table.models tbody tr', (rows) => rows.map((r) => r.querySelector('td')?.textContent))).toEqual([
+      'customers', 'daily_revenue', 'order_summary', 'stg_sales_orders',
+    ]);
     expect(problems).toEqual([]);
     await page.close();
   });
