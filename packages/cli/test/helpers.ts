@@ -87,10 +87,10 @@ export async function startServer(root: string, args: string[] = [], env: Record
   return { child, url, output: () => out };
 }
 
-/** Stops a server child with SIGTERM and returns its exit code. */
-export async function stopServer(server: RunningServer): Promise<number | undefined> {
+/** Stops a server child with a signal (SIGTERM by default) and returns its exit code. */
+export async function stopServer(server: RunningServer, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | undefined> {
   if (server.child.exitCode !== null && server.child.exitCode !== undefined) return server.child.exitCode;
-  server.child.kill('SIGTERM');
+  server.child.kill(signal);
   const r = await server.child;
   return r.exitCode;
 }

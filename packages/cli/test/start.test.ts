@@ -157,5 +157,10 @@ describe('dango start', () => {
     const sync = await dango(['sync', '--project', root], { env: { DANGO_API_TOKEN: token } });
     expect(sync.stderr).toBe('');
     expect(sync.stdout.trim().split('\n').at(-1)).toBe('1 source synced, 0 failed, 7 rows');
+
+    const code = await stopServer(server, 'SIGINT');
+    server = null;
+    expect(code).toBe(0);
+    expect(hasServerFile(root)).toBe(false);
   });
 });
