@@ -76,6 +76,7 @@ export class DangoPlatform extends EventEmitter<DangoEventListeners> {
     this.watcher = new WatcherService(this.ctx, {
       syncSource: (name) => this.sync(name),
       runModels: (select) => this.transform({ select }),
+      listFiles: (name) => this.listFiles(name),
     });
   }
 

@@ -6,6 +6,7 @@ import type { PlatformContext } from '../context';
 import { errorMessage, isDangoError } from '../errors';
 import type { DangoEvent, DangoEventType } from '../events';
 import type { WatcherStatus } from '../health/types';
+import type { CsvFilesListing } from '../sources/types';
 import { Debouncer } from './debouncer';
 import { sourcesForFiles } from './file-sources';
 import { FollowUpRunner } from './follow-up-runner';
@@ -19,6 +20,8 @@ export interface WatcherActions {
   syncSource(name: string): Promise<unknown>;
   /** Runs the models matched by dbt selectors. */
   runModels(select: string[]): Promise<unknown>;
+  /** A file source's files with their load state; lets the watcher skip changes another sync (an upload's own) already loaded. */
+  listFiles?(name: string): Promise<CsvFilesListing>;
 }
 
 /** A model edit should show up quickly even when data drops are debounced for minutes. */
@@ -166,9 +169,16 @@ export class WatcherService {
     if (this.closed || (await this.requeueIfStillWriting(batch)) || this.closed) return;
     const files = [...batch.keys()];
     const shown = files.map((f) => path.relative(this.ctx.root, f).split(path.sep).join('/'));
-    const sources = sourcesForFiles(this.ctx.config, files);
-    if (sources.length === 0) {
+    const owners = sourcesForFiles(this.ctx.config, files);
+    if (owners.length === 0) {
       this.ctx.emit('log', { level: 'INFO', message: `File watcher: ${shown.length} changed file(s) belong to no enabled source (${shown.slice(0, 5).join(', ')})` });
+      return;
+    }
+    const needed = await Promise.all(owners.map((s) => this.needsSync(s)));
+    const sources = owners.filter((_, i) => needed[i]);
+    if (this.closed) return;
+    if (sources.length === 0) {
+      this.ctx.emit('log', { level: 'INFO', message: `File watcher: changes in ${owners.join(', ')} are already loaded` });
       return;
     }
     this.ctx.emit('watcher_triggered', {
@@ -222,7 +232,20 @@ export class WatcherService {
     }
   }
 
-  private syncOnce(source: string): Promise<boolean> {
+  /** False when every file of the source is loaded exactly as it is on disk, so a sync would change nothing. */
+  private async needsSync(source: string): Promise<boolean> {
+    if (!this.actions.listFiles) return true;
+    try {
+      const listing = await this.actions.listFiles(source);
+      return listing.files.some((f) => f.status !== 'success');
+    } catch {
+      return true; // let the sync itself report what is wrong
+    }
+  }
+
+  private async syncOnce(source: string): Promise<boolean> {
+    // Re-checked on every round: after waiting for someone else's sync, it may have loaded our change.
+    if (!(await this.needsSync(source))) return false;
     return this.actOrFollowUp(
       () => this.actions.syncSource(source),
       ['sync_completed', 'sync_failed'],
