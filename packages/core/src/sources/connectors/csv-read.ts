@@ -57,26 +57,29 @@ export interface DescribedFile {
   noRows: boolean;
 }
 
-/** Sniffs a file's delimiter and column types (only the sample DuckDB's sniffer reads, not the whole file). */
+/**
+ * Sniffs a file's delimiter and column types with one `sniff_csv` (the same sample the plain
+ * `read_csv` would sniff; the whole file is not read). An unbalanced quote the sniffer works around
+ * here still fails the load, which reads with quoting forced.
+ */
 export async function describeCsv(read: Reader, rel: string, abs: string, size: number, options: CsvReadOptions): Promise<DescribedFile> {
   if (size === 0) return { delim: options.delimiter ?? ',', columns: [], noRows: true };
   try {
-    let delim = options.delimiter;
-    if (delim === undefined) {
-      const sniffArgs = ['$1'];
-      if (options.encoding !== 'utf-8') sniffArgs.push(`encoding = ${quoteLiteral(options.encoding)}`);
-      if (options.header !== undefined) sniffArgs.push(`header = ${options.header}`);
-      const [sniffed] = await read<{ Delimiter: string }>(`SELECT Delimiter FROM sniff_csv(${sniffArgs.join(', ')})`, [abs]);
-      delim = sniffed?.Delimiter || ',';
-    }
-    const source = readCsvSql(1, options, delim);
-    const described = await read<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${source}`, [abs]);
+    const args = ['$1'];
+    if (options.delimiter !== undefined) args.push(`delim = ${quoteLiteral(options.delimiter)}`);
+    if (options.encoding !== 'utf-8') args.push(`encoding = ${quoteLiteral(options.encoding)}`);
+    if (options.header !== undefined) args.push(`header = ${options.header}`);
+    const [sniffed] = await read<{ Delimiter: string; Columns: Array<{ name: string; type: string }> }>(
+      `SELECT Delimiter, Columns FROM sniff_csv(${args.join(', ')})`,
+      [abs],
+    );
+    const delim = options.delimiter ?? (sniffed?.Delimiter || ',');
     let noRows = false;
     if (size < COUNT_BELOW_BYTES) {
-      const [c] = await read<{ n: number }>(`SELECT count(*) AS n FROM ${source}`, [abs]);
+      const [c] = await read<{ n: number }>(`SELECT count(*) AS n FROM ${readCsvSql(1, options, delim)}`, [abs]);
       noRows = (c?.n ?? 0) === 0;
     }
-    const columns = described.map((d) => ({ name: d.column_name, type: noRows ? null : d.column_type }));
+    const columns = (sniffed?.Columns ?? []).map((c) => ({ name: c.name, type: noRows ? null : c.type }));
     return { delim, columns, noRows };
   } catch (err) {
     throw csvFileError(rel, err);

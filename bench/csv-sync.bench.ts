@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { DangoPlatform, initProject } from '@dango/core';
+import { ensureCsv, sqlString } from './lib/csv-data';
+
+const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 3));
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const PARTS = 20;
+const DATA = path.join(path.dirname(fileURLToPath(import.meta.url)), '.data');
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (ms: number): string => `${(ms / 1000).toFixed(3)} s`;
+
+/** A fresh file-backed project whose one CSV source reads `directory`; auto_dbt off so only the sync is timed. */
+async function freshProject(directory: string): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dango-bench-csv-'));
+  await initProject(dir, { name: 'bench-csv' });
+  const projectFile = path.join(dir, '.dango', 'project.yml');
+  fs.writeFileSync(projectFile, fs.readFileSync(projectFile, 'utf8').replace('auto_dbt: true', 'auto_dbt: false'));
+  fs.writeFileSync(
+    path.join(dir, '.dango', 'sources.yml'),
+    `sources:\n  - name: bench\n    type: csv\n    enabled: true\n    csv:\n      directory: ${JSON.stringify(directory)}\n      file_pattern: "*.csv"\n`,
+  );
+  return dir;
+}
+
+/** A: `platform.sync()` of the file into a fresh project (open and close not timed). */
+async function timeSync(directory: string): Promise<number> {
+  const dir = await freshProject(directory);
+  const platform = await DangoPlatform.open({ projectDir: dir });
+  try {
+    const t0 = performance.now();
+    const result = await platform.sync('bench');
+    const ms = performance.now() - t0;
+    if (result.status !== 'success' || result.rows_processed !== ROWS) throw new Error(`bench sync failed: ${JSON.stringify(result)}`);
+    return ms;
+  } finally {
+    await platform.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** B: bare `CREATE TABLE AS SELECT * FROM read_csv(...)` into a fresh file database. */
+async function timeBare(file: string): Promise<number> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dango-bench-bare-'));
+  const instance = await DuckDBInstance.create(path.join(dir, 'bare.duckdb'));
+  const conn = await instance.connect();
+  try {
+    const t0 = performance.now();
+    await conn.run(`CREATE TABLE t AS SELECT * FROM read_csv(${sqlString(file)})`);
+    return performance.now() - t0;
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function fullVsBare(): Promise<void> {
+  const single = path.join(DATA, 'single');
+  const file = await ensureCsv(path.join(single, 'sales_1m.csv'), ROWS);
+  console.log(`Case 1: ${ROWS.toLocaleString('en-US')} rows, ${(fs.statSync(file).size / 1e6).toFixed(1)} MB, ${ROUNDS} interleaved rounds`);
+  await timeBare(file); // warm the page cache so neither side pays for the first disk read
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    a.push(await timeSync(single));
+    b.push(await timeBare(file));
+    console.log(`  round ${i + 1}: platform.sync ${fmt(a.at(-1)!)}  bare CTAS ${fmt(b.at(-1)!)}`);
+  }
+  console.log(`  median: platform.sync ${fmt(median(a))}, bare ${fmt(median(b))}, ratio ${(median(a) / median(b)).toFixed(3)} (target <= 1.15)`);
+}
+
+async function incrementalVsFull(): Promise<void> {
+  const partsDir = path.join(DATA, 'parts');
+  const per = Math.floor(ROWS / PARTS);
+  for (let k = 0; k < PARTS; k++) await ensureCsv(path.join(partsDir, `part_${String(k).padStart(2, '0')}.csv`), per, { firstId: 1 + k * per });
+  const variants = [0, 1].map((salt) => ensureCsv(path.join(DATA, `variant_${salt}.csv`), per, { firstId: 1, salt: salt + 1 }));
+  const changed = path.join(partsDir, 'part_00.csv');
+  const original = path.join(DATA, 'part_00.original.csv');
+  if (!fs.existsSync(original)) fs.copyFileSync(changed, original);
+
+  console.log(`Case 2: ${PARTS} files of ${per.toLocaleString('en-US')} rows, 1 changed per round, ${ROUNDS} interleaved rounds`);
+  const dir = await freshProject(partsDir);
+  const platform = await DangoPlatform.open({ projectDir: dir });
+  const inc: number[] = [];
+  const full: number[] = [];
+  try {
+    await platform.sync('bench');
+    for (let i = 0; i < ROUNDS; i++) {
+      fs.copyFileSync(await variants[i % 2]!, changed);
+      const t0 = performance.now();
+      const r1 = await platform.sync('bench');
+      inc.push(performance.now() - t0);
+      const t1 = performance.now();
+      const r2 = await platform.sync('bench', { fullRefresh: true });
+      full.push(performance.now() - t1);
+      if (r1.status !== 'success' || r1.files?.loaded.length !== 1 || r2.status !== 'success') throw new Error(`bench sync failed: ${JSON.stringify([r1, r2])}`);
+      console.log(`  round ${i + 1}: incremental ${fmt(inc.at(-1)!)} (${r1.rows_processed} rows)  full refresh ${fmt(full.at(-1)!)} (${r2.rows_processed} rows)`);
+    }
+  } finally {
+    await platform.close();
+    fs.copyFileSync(original, changed);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(`  median: incremental ${fmt(median(inc))}, full ${fmt(median(full))}, ratio ${(median(inc) / median(full)).toFixed(3)} (changed data = ${(1 / PARTS).toFixed(3)} of the total)`);
+}
+
+await fullVsBare();
+await incrementalVsFull();
