@@ -51,7 +51,8 @@ export function openMultipartFile(req: IncomingMessage, field: string, limits: M
     parser = busboy({
       headers: req.headers,
       limits: {
-        fileSize: limits.maxFileBytes,
+        // busboy reports 'limit' on reaching fileSize, so one byte more means "over the limit".
+        fileSize: limits.maxFileBytes + 1,
         files: 1,
         parts: limits.maxParts ?? 20,
         fields: limits.maxFields ?? 10,
@@ -82,6 +83,8 @@ export function openMultipartFile(req: IncomingMessage, field: string, limits: M
       return;
     }
     const out = new PassThrough();
+    // The consumer sees errors through its own listeners; this one keeps an error after it stopped reading from crashing the process.
+    out.on('error', () => {});
     part = out;
     stream.on('limit', () => fail(new DangoError('PAYLOAD_TOO_LARGE', `File exceeds the upload limit of ${formatBytes(limits.maxFileBytes)}`)));
     stream.on('error', (err: Error) => fail(new DangoError('BAD_REQUEST', `Malformed multipart request: ${err.message}`)));
