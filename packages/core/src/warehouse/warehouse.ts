@@ -51,12 +51,17 @@ export class Warehouse {
   private readonly idleReaders: DuckDBConnection[] = [];
   private readonly allReaders = new Set<DuckDBConnection>();
   private closed = false;
+  private activeReads = 0;
+  private readsDrained: (() => void) | null = null;
+  /** Set while the file is released to another process; reads wait for it. */
+  private released: Promise<void> | null = null;
 
   private constructor(
     /** Absolute path of the database file, or `:memory:`. */
     readonly path: string,
-    private readonly instance: DuckDBInstance,
-    private readonly writer: DuckDBConnection,
+    private instance: DuckDBInstance,
+    private writer: DuckDBConnection,
+    private readonly config: Record<string, string>,
   ) {}
 
   /** Opens (or creates) the database file; fails with a clear message when another process holds it. */
@@ -83,7 +88,7 @@ export class Warehouse {
     const writer = await instance.connect();
     await writer.run('CREATE SCHEMA IF NOT EXISTS _dango');
     if (key) Warehouse.openFiles.add(key);
-    return new Warehouse(key ?? file, instance, writer);
+    return new Warehouse(key ?? file, instance, writer, config);
   }
 
   /** Writes queued or running. */
@@ -93,12 +98,45 @@ export class Warehouse {
 
   /** Runs a read-only query concurrently with writes (it sees the last committed state). */
   async query<T = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<T[]> {
-    const conn = await this.acquireReader();
+    while (this.released) await this.released;
+    this.activeReads++;
     try {
-      return await all<T>(conn, sql, params);
+      const conn = await this.acquireReader();
+      try {
+        return await all<T>(conn, sql, params);
+      } finally {
+        this.releaseReader(conn);
+      }
     } finally {
-      this.releaseReader(conn);
+      if (--this.activeReads === 0) this.readsDrained?.();
     }
+  }
+
+  /**
+   * Closes the DuckDB file while `job` runs and reopens it afterwards, so another process (a real
+   * `dbt` run) can write to it: DuckDB allows one writer process. Writes queue and reads wait meanwhile.
+   */
+  releaseDuring<T>(job: () => Promise<T>): Promise<T> {
+    this.assertOpen();
+    if (this.path === ':memory:') return job();
+    return this.queue.run(async () => {
+      let reopen!: () => void;
+      this.released = new Promise<void>((r) => (reopen = r));
+      try {
+        if (this.activeReads > 0) await new Promise<void>((r) => (this.readsDrained = r));
+        this.readsDrained = null;
+        this.closeConnections();
+        try {
+          return await job();
+        } finally {
+          this.instance = await DuckDBInstance.create(this.path, this.config);
+          this.writer = await this.instance.connect();
+        }
+      } finally {
+        this.released = null;
+        reopen();
+      }
+    });
   }
 
   /** Runs `job` alone on the write connection, optionally inside one transaction. */
@@ -139,12 +177,16 @@ export class Warehouse {
     if (this.closed) return;
     await this.queue.drain();
     this.closed = true;
+    this.closeConnections();
+    Warehouse.openFiles.delete(this.path);
+  }
+
+  private closeConnections(): void {
     for (const c of this.allReaders) c.closeSync();
     this.allReaders.clear();
     this.idleReaders.length = 0;
     this.writer.closeSync();
     this.instance.closeSync();
-    Warehouse.openFiles.delete(this.path);
   }
 
   private assertOpen(): void {

@@ -80,3 +80,25 @@ describe('warehouse', () => {
     expect(() => quoteIdent('')).toThrow(/Invalid identifier/);
   });
 });
+
+describe('warehouse release for another process', () => {
+  it('lets a child process write the file while released, then reads its data', async () => {
+    const { execa } = await import('execa');
+    await wh.write((c) => c.run('CREATE TABLE t AS SELECT 1 AS x'));
+    const script = `import('@duckdb/node-api').then(async (d) => {
+      const i = await d.DuckDBInstance.create(process.argv[1]);
+      const c = await i.connect();
+      await c.run('INSERT INTO t VALUES (2)');
+      c.closeSync(); i.closeSync();
+    })`;
+    const { read } = await wh.releaseDuring(async () => {
+      // A read issued while the file is released waits, then sees the child's row.
+      const pending = wh.query<{ n: number }>('SELECT count(*) AS n FROM t');
+      await execa(process.execPath, ['-e', script, wh.path]);
+      return { read: pending };
+    });
+    expect(await read).toEqual([{ n: 2 }]);
+    await wh.write((c) => c.run('INSERT INTO t VALUES (3)'));
+    expect(await wh.query('SELECT count(*) AS n FROM t')).toEqual([{ n: 3 }]);
+  });
+});
