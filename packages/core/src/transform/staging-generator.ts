@@ -158,7 +158,8 @@ async function writeAtomic(file: string, text: string): Promise<void> {
   }
 }
 
-function isGenerated(text: string): boolean {
+/** True when a file's text starts with the generated marker (Dango owns it); the watcher uses it too. */
+export function isGenerated(text: string): boolean {
   const firstLine = text.split('\n', 1)[0] ?? '';
   return firstLine.includes('dango:generated');
 }

@@ -1,9 +1,7 @@
 import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse } from 'yaml';
-
-/** The marker the staging generator writes on the first line of every file it owns. */
-export const GENERATED_MARKER = 'dango:generated';
+import { isGenerated } from '../transform/staging-generator';
 
 async function head(file: string, bytes: number): Promise<string> {
   const handle = await open(file, 'r');
@@ -22,8 +20,7 @@ async function head(file: string, bytes: number): Promise<string> {
  */
 export async function isGeneratedFile(file: string): Promise<boolean> {
   try {
-    const firstLine = (await head(file, 512)).split('\n', 1)[0] ?? '';
-    return firstLine.includes(GENERATED_MARKER);
+    return isGenerated(await head(file, 512));
   } catch {
     return false;
   }
