@@ -80,6 +80,9 @@ function readLimited(req: IncomingMessage, maxBytes: number): Promise<string> {
 /** The bytes to re-send upstream when the host's parser already consumed the body (for the proxy). */
 export function bodyForResend(req: IncomingMessage, parsedBody: unknown): Buffer | undefined {
   if (parsedBody === undefined || !(req.readableDidRead || req.readableEnded)) return undefined;
+  // Some parsers leave `{}` on body-less requests; a GET must not grow a body on its way upstream.
+  const declared = req.headers['content-length'];
+  if (req.headers['transfer-encoding'] === undefined && (declared === undefined || declared === '0')) return undefined;
   if (parsedBody instanceof Uint8Array) return Buffer.from(parsedBody);
   if (typeof parsedBody === 'string') return Buffer.from(parsedBody);
   const type = String(req.headers['content-type'] ?? '');

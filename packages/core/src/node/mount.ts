@@ -130,7 +130,9 @@ export function createMount(platform: DangoPlatform, options: MountOptions = {})
       if (!target || path === null) return false;
       rememberWebUrl(req);
       try {
-        const refused = await refusal(req, STATE_CHANGING.has(req.method ?? 'GET'));
+        const originMatters = STATE_CHANGING.has(req.method ?? 'GET');
+        // Reads without an authorize hook skip the async check entirely: the hot path stays synchronous.
+        const refused = options.authorize || originMatters ? await refusal(req, originMatters) : null;
         const response = refused ? errorToResponse(platform, refused, '') : await dispatch(req, res, target, path, search, parsedBody);
         if (response) await writeResponse(req, res, response);
       } catch (err) {

@@ -79,6 +79,8 @@ describe('createMount in a host app', () => {
       const body = await readBody(req);
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ method: req.method, url: req.url, body }));
     });
+    const upstreamWss = new WebSocketServer({ noServer: true });
+    upstream.on('upgrade', (req, socket, head) => upstreamWss.handleUpgrade(req, socket, head, (ws) => ws.send(`upstream:${req.url}`)));
     upstreamUrl = await listen(upstream);
     host = await startHost(platform, { prefix: '/dango/', proxies: { metabase: upstreamUrl, dbtDocs: false } });
   });
@@ -137,6 +139,10 @@ describe('createMount in a host app', () => {
   it('streams an unparsed body to the upstream', async () => {
     const r = await getJson(`${host.url}/dango/metabase/echo`, { method: 'PUT', body: 'raw-bytes' });
     expect(r.body).toMatchObject({ method: 'PUT', url: '/echo', body: 'raw-bytes' });
+  });
+
+  it('proxies WebSocket upgrades under /metabase with the prefix stripped', async () => {
+    expect(await firstMessage(`${host.url.replace('http', 'ws')}/dango/metabase/api/socket?x=1`)).toBe('upstream:/api/socket?x=1');
   });
 
   it('answers 404 JSON for a disabled proxy', async () => {
