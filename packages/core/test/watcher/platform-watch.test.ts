@@ -1,4 +1,5 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DangoPlatform } from '../../src';
@@ -91,6 +92,25 @@ describe('DangoPlatform.open({ watch: true })', () => {
     expect(await rowCount(platform, 'raw_sales.sales')).toBe(14);
     expect(events.map((e) => e.type)).toEqual(['sync_completed', 'sync_started', 'sync_completed']);
     expect(await pollUntil(() => events.length > 3, NO_MORE_MS)).toBe(false);
+  });
+
+  it('loads a slowly written file only once it is complete', async () => {
+    const { dir, platform } = await watched();
+    const started = record(platform, ['sync_started']);
+    mkdirSync(path.join(dir, 'data', 'uploads', 'sales'), { recursive: true });
+    const handle = await open(path.join(dir, 'data', 'uploads', 'sales', 'slow.csv'), 'w');
+    await handle.write('id,name,amount\n');
+    // A slow copy: a row every 100 ms for three debounce periods; no sync may start meanwhile.
+    for (let i = 1; i <= 30; i++) {
+      await handle.write(`${i},n${i},${i}\n`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(started).toHaveLength(0);
+    const completed = once(platform, 'sync_completed');
+    await handle.close();
+    expect((await completed).rows).toBe(30);
+    expect(await rowCount(platform, 'raw_sales.sales')).toBe(30);
+    expect(started).toHaveLength(1);
   });
 
   it('records a malformed drop as a failed sync and keeps watching', async () => {
