@@ -54,6 +54,12 @@ async function publish(temp: string, target: string, name: string): Promise<void
  * published under its safe basename, so a half-written or aborted upload never appears as a file.
  */
 export async function saveUpload(spec: FileSourceSpec, input: UploadInput, maxBytes: number): Promise<SavedUpload> {
+  // A stream can fail while we check names and folders: listen at once so that error is ours to report.
+  let streamError: unknown = null;
+  const emitter = input?.data as { once?: (event: string, fn: (err: unknown) => void) => void } | undefined;
+  emitter?.once?.('error', (err) => {
+    streamError ??= err;
+  });
   const name = safeBasename(input?.filename);
   if (!patternMatcher(spec.pattern)(name)) {
     throw new DangoError('BAD_REQUEST', `${name} does not match the source's file pattern '${spec.pattern}'`);
@@ -79,7 +85,8 @@ export async function saveUpload(spec: FileSourceSpec, input: UploadInput, maxBy
   } catch (err) {
     await unlink(temp).catch(() => undefined);
     if (isDangoError(err)) throw err;
-    throw new DangoError('BAD_REQUEST', `Upload of ${name} failed: ${errorMessage(err)}`, { cause: err });
+    const cause = streamError ?? err;
+    throw new DangoError('BAD_REQUEST', `Upload of ${name} failed: ${errorMessage(cause)}`, { cause });
   }
   return { name, path: target, size };
 }
