@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { DangoError } from '../errors';
+import { dangoVersion } from '../health/dango-version';
 import { createApiHandler } from '../http/api-handler';
 import { errorToResponse } from '../http/error-response';
 import type { DangoResponse } from '../http/types';
@@ -11,7 +12,7 @@ import { serveDbtDocs } from './dbt-docs';
 import { bodyForResend } from './json-body';
 import { createNodeRequest } from './node-request';
 import { isForeignOrigin, normalizeOrigin } from './origin-check';
-import { dangoVersion, docsAsset } from './package-files';
+import { docsAsset } from './docs-assets';
 import { createProxy } from './proxy';
 import { rejectUpgrade } from './proxy-upgrade-reply';
 import { writeResponse } from './response-writer';

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../src/http/routes';
@@ -32,6 +33,7 @@ describe.each([
   it('lists every route of the table with its method, parameters and responses', async () => {
     const { body } = await getJson(`${s.url}/api/openapi.json`);
     expect(body.servers).toEqual([{ url: prefix || '/' }]);
+    expect(body.info.version).toBe(JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
     const operations = Object.entries(body.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) =>
       Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
     );

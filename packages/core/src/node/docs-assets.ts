@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { DocsAssetName } from '../http/docs-pages';
@@ -29,19 +28,4 @@ export function docsAsset(name: DocsAssetName): FileResponse | null {
   const full = packageFile(pkg, file);
   if (!full) return null;
   return { kind: 'file', status: 200, path: full, headers: { 'content-type': type, 'cache-control': 'public, max-age=86400' } };
-}
-
-let version: string | undefined;
-
-/** The version of the installed `@dango/core` package. */
-export function dangoVersion(): string {
-  if (version === undefined) {
-    try {
-      const file = requireHere.resolve('@dango/core/package.json');
-      version = String((JSON.parse(readFileSync(file, 'utf8')) as { version?: unknown }).version ?? '0.0.0');
-    } catch {
-      version = '0.0.0';
-    }
-  }
-  return version;
 }
