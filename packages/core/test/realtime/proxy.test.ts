@@ -288,6 +288,12 @@ describe('createProxy: WebSocket', () => {
     expect(JSON.parse(body)).toEqual({ detail: expect.stringMatching(/^dbt docs is unavailable: .*ECONNREFUSED/) });
   });
 
+  it('relays the answer of an upstream that refuses the upgrade', async () => {
+    const plain = http.createServer((_req, res) => res.writeHead(404, { 'content-type': 'text/plain' }).end('no sockets here'));
+    const { url } = await startHost(await serve(plain));
+    expect(await refusedHandshake(`${url.replace('http', 'ws')}/metabase/socket`)).toEqual({ status: 404, body: 'no sockets here' });
+  });
+
   it('close() cuts open tunnels and later requests get 502', async () => {
     const upstream = await startEchoUpstream();
     const { url, proxy } = await startHost(upstream);

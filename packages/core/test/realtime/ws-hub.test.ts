@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import EventEmitter from 'eventemitter3';
@@ -164,6 +165,24 @@ describe('WebSocket hub', () => {
     events.emit('event', logEvent('still here'));
     await other.received(2);
     expect(other.json()[1]).toMatchObject({ message: 'still here' });
+  });
+
+  it('refuses a malformed handshake with 400 and keeps serving', async () => {
+    const { hub, wsUrl } = await startHub();
+    const { port } = new URL(wsUrl);
+    const answer = await new Promise<string>((resolve, reject) => {
+      // No Sec-WebSocket-Key or version: not a WebSocket handshake, whatever the Upgrade header says.
+      const socket = net.connect(Number(port), '127.0.0.1', () => socket.write('GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n'));
+      let text = '';
+      socket.on('data', (chunk) => (text += String(chunk)));
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(hub.clientCount).toBe(0);
+    const client = await connect(wsUrl);
+    await client.received(1);
+    expect(hub.clientCount).toBe(1);
   });
 
   it('close() closes every client with 1001, detaches from the emitter and leaves no handles', async () => {
