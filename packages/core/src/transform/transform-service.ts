@@ -1,25 +1,223 @@
-import { DangoError } from '../errors';
+import { resolveInProject } from '../config';
 import type { PlatformContext } from '../context';
-import type { ModelInfo, SelectionOptions, StartedModelRun, TransformResult } from './types';
-
-// PLACEHOLDER: replaced by the transform implementation (issue 4).
-const todo = (): never => {
-  throw new DangoError('INTERNAL', 'transform: not implemented yet');
-};
+import { DangoError, errorMessage } from '../errors';
+import { nowIso } from '../events';
+import { listColumns, listTables } from '../warehouse';
+import { dbtDocsPaths, runWithDbt } from './dbt-engine';
+import { generateDocsEmbedded, loadGraph, runEmbedded, type EngineSettings } from './embedded-engine';
+import { nodesFor, type Command } from './execute/run-command';
+import type { ProjectGraph } from './graph/project-graph';
+import { hasDbtProject } from './project/load-project';
+import { generateStagingModels } from './staging-generator';
+import { ModelStateStore } from './state/model-state';
+import { emitNodeResult, emitRunFinished, emitRunStarted, resultOf } from './run-events';
+import type { ModelInfo, NodeResult, SelectionOptions, StartedModelRun, TransformResult } from './types';
 
 /** The dbt-compatible transformation engine and its runs. */
 export class TransformService {
-  constructor(readonly ctx: PlatformContext) {}
-  async listModels(): Promise<ModelInfo[]> { return []; }
-  async runModel(_name: string, _options: { cascade?: boolean } = {}): Promise<TransformResult> { return todo(); }
-  startModelRun(_name: string, _options: { cascade?: boolean } = {}): StartedModelRun { return todo(); }
-  async run(_options: SelectionOptions = {}): Promise<TransformResult> { return todo(); }
-  async test(_options: SelectionOptions = {}): Promise<TransformResult> { return todo(); }
-  async seed(_options: SelectionOptions = {}): Promise<TransformResult> { return todo(); }
-  async build(_options: SelectionOptions = {}): Promise<TransformResult> { return todo(); }
-  async compile(_options: SelectionOptions = {}): Promise<TransformResult> { return todo(); }
-  async generateDocs(): Promise<{ manifest: string; catalog: string }> { return todo(); }
-  /** Called after a successful sync: generate staging models, then run downstream models when auto_dbt is on. */
-  async afterSync(_source: string): Promise<void> {}
-  async close(): Promise<void> {}
+  private readonly state: ModelStateStore;
+  /** Models that are part of a running run, with the promise of that run. */
+  private readonly running = new Map<string, Promise<unknown>>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(readonly ctx: PlatformContext) {
+    this.state = new ModelStateStore(ctx.paths.stateDir);
+  }
+
+  /** The project's dbt folder. */
+  get dbtDir(): string {
+    return resolveInProject(this.ctx.root, this.ctx.config.platform.dbt_project_dir);
+  }
+
+  private settings(threads?: number): EngineSettings {
+    return {
+      dbtDir: this.dbtDir,
+      warehouse: this.ctx.warehouse,
+      threads: threads ?? this.ctx.config.platform.threads,
+      onLog: (message) => void this.ctx.emit('log', { level: 'INFO', message: `dbt: ${message}` }),
+    };
+  }
+
+  private get usesDbtCli(): boolean {
+    return this.ctx.config.platform.transform_engine === 'dbt';
+  }
+
+  private graph(options: { fullRefresh?: boolean } = {}): ProjectGraph {
+    if (!hasDbtProject(this.dbtDir)) throw new DangoError('NOT_FOUND', `No dbt project at ${this.dbtDir} (dbt_project.yml is missing)`);
+    return loadGraph(this.settings(), options);
+  }
+
+  /** Every model with its last run status (`GET /api/dbt/models`); `[]` when there is no dbt project. */
+  async listModels(): Promise<ModelInfo[]> {
+    if (!hasDbtProject(this.dbtDir)) return [];
+    const graph = this.graph();
+    const states = this.state.all();
+    const out: ModelInfo[] = [];
+    for (const node of graph.byName.values()) {
+      if (node.resource_type !== 'model') continue;
+      const s = states[node.name];
+      out.push({
+        name: node.name,
+        description: node.description,
+        database: node.database,
+        schema: node.schema,
+        depends_on: node.depends_on.map((id) => graph.nodes.get(id)).filter((n) => n && n.resource_type !== 'source').map((n) => n!.name),
+        materialization: node.config.materialized,
+        status: s?.status ?? null,
+        tags: node.config.tags,
+        path: node.original_file_path,
+        last_run: s?.last_run ?? null,
+        error: s?.error ?? null,
+      });
+    }
+    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** Runs one model (and its descendants with `cascade`, the default) and resolves with the result. */
+  async runModel(name: string, options: { cascade?: boolean } = {}): Promise<TransformResult> {
+    return this.startModelRun(name, options).done;
+  }
+
+  /** Starts a model run; throws NOT_FOUND for an unknown model and CONFLICT (synchronously) when it is already running. */
+  startModelRun(name: string, options: { cascade?: boolean } = {}): StartedModelRun {
+    let graph: ProjectGraph;
+    try {
+      graph = this.graph();
+    } catch (err) {
+      this.ctx.emit('dbt_run_failed', { model: name, error: errorMessage(err), message: `dbt run failed: ${errorMessage(err)}` });
+      throw err;
+    }
+    const node = graph.byName.get(name);
+    if (!node || node.resource_type !== 'model') throw new DangoError('NOT_FOUND', `Model '${name}' not found in the dbt project`);
+    const select = [options.cascade === false ? name : `${name}+`];
+    const models = this.modelsOf(graph, 'run', { select });
+    const busy = models.find((m) => this.running.has(m)) ?? (this.running.has(name) ? name : undefined);
+    if (busy) throw new DangoError('CONFLICT', `Model '${busy}' is already running`);
+    const started_at = nowIso();
+    const done = this.track(models, this.invoke('run', { select }, name, graph));
+    return { model_name: name, started_at, done };
+  }
+
+  /** Runs the selected models (`dango run`). */
+  run(options: SelectionOptions = {}): Promise<TransformResult> {
+    return this.queued('run', options);
+  }
+
+  /** Runs the selected data tests (`dango test`). */
+  test(options: SelectionOptions = {}): Promise<TransformResult> {
+    return this.queued('test', options);
+  }
+
+  /** Loads the selected seeds (`dango seed`). */
+  seed(options: SelectionOptions = {}): Promise<TransformResult> {
+    return this.queued('seed', options);
+  }
+
+  /** Seeds, runs and tests in graph order (`dango build`). */
+  build(options: SelectionOptions = {}): Promise<TransformResult> {
+    return this.queued('build', options);
+  }
+
+  /** Compiles the selected models and tests to `target/compiled/` without running them. */
+  compile(options: SelectionOptions = {}): Promise<TransformResult> {
+    return this.invoke('compile', options, null);
+  }
+
+  /** Writes `target/manifest.json` and `target/catalog.json`. */
+  async generateDocs(): Promise<{ manifest: string; catalog: string }> {
+    if (this.usesDbtCli) {
+      await runWithDbt({ executable: this.ctx.config.platform.dbt_executable, dbtDir: this.dbtDir, command: 'docs generate', selection: {}, onLine: this.onDbtLine });
+      return dbtDocsPaths(this.dbtDir);
+    }
+    return generateDocsEmbedded(this.settings(), this.graph());
+  }
+
+  /** Called after a successful sync: generate staging models, then run downstream models when auto_dbt is on. Never throws. */
+  async afterSync(source: string): Promise<void> {
+    if (!hasDbtProject(this.dbtDir)) return;
+    try {
+      const schema = `raw_${source}`;
+      const tables = [];
+      for (const t of await listTables(this.ctx.warehouse, schema)) {
+        tables.push({ name: t.name, columns: await listColumns(this.ctx.warehouse, schema, t.name) });
+      }
+      if (tables.length) await generateStagingModels({ dbtDir: this.dbtDir, source, tables });
+    } catch (err) {
+      // The sync itself succeeded; a transform problem is reported, not turned into a sync failure.
+      this.ctx.emit('log', { level: 'ERROR', source, message: `Generating staging models for ${source} failed: ${errorMessage(err)}` });
+      return;
+    }
+    if (!this.ctx.config.platform.auto_dbt) return;
+    // A failing run has already emitted dbt_run_failed and been logged.
+    await this.run({ select: [`source:${source}+`] }).catch(() => undefined);
+  }
+
+  /** Waits for running model runs to finish. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private readonly onDbtLine = (line: string): void => {
+    if (line.trim()) this.ctx.emit('log', { level: 'INFO', message: `dbt: ${line}` });
+  };
+
+  private modelsOf(graph: ProjectGraph, command: Command, options: SelectionOptions): string[] {
+    return nodesFor(graph, command, options).filter((n) => n.resource_type === 'model').map((n) => n.name);
+  }
+
+  // A general run waits for runs that hold any of its models, then holds them itself.
+  private async queued(command: Command, options: SelectionOptions): Promise<TransformResult> {
+    let graph = this.graph({ fullRefresh: options.fullRefresh });
+    let models = command === 'test' ? [] : this.modelsOf(graph, command, options);
+    for (let busy = models.map((m) => this.running.get(m)).filter(Boolean); busy.length; busy = models.map((m) => this.running.get(m)).filter(Boolean)) {
+      await Promise.allSettled(busy);
+      // The project may have changed while waiting.
+      graph = this.graph({ fullRefresh: options.fullRefresh });
+      models = command === 'test' ? [] : this.modelsOf(graph, command, options);
+    }
+    return this.track(models, this.invoke(command, options, null, graph));
+  }
+
+  private track(models: string[], run: Promise<TransformResult>): Promise<TransformResult> {
+    for (const m of models) this.running.set(m, run);
+    this.inFlight.add(run);
+    const release = () => {
+      for (const m of models) if (this.running.get(m) === run) this.running.delete(m);
+      this.inFlight.delete(run);
+    };
+    run.then(release, release);
+    return run;
+  }
+
+  private async invoke(command: Command, options: SelectionOptions, model: string | null, prepared?: ProjectGraph): Promise<TransformResult> {
+    const startedAt = nowIso();
+    const t0 = Date.now();
+    const emits = command !== 'compile';
+    let results: NodeResult[] = [];
+    try {
+      if (this.usesDbtCli) {
+        if (emits) emitRunStarted(this.ctx, command, options, model);
+        const out = await runWithDbt({ executable: this.ctx.config.platform.dbt_executable, dbtDir: this.dbtDir, command, selection: options, onLine: this.onDbtLine });
+        results = out.results;
+        for (const r of results) if (emits) emitNodeResult(this.ctx, r);
+      } else {
+        const graph = prepared ?? this.graph({ fullRefresh: options.fullRefresh });
+        if (emits) emitRunStarted(this.ctx, command, options, model);
+        const out = await runEmbedded(this.settings(options.threads), graph, command, {
+          ...options,
+          onResult: (r) => {
+            if (emits) emitNodeResult(this.ctx, r);
+          },
+        });
+        results = out.results;
+      }
+    } catch (err) {
+      if (emits) this.ctx.emit('dbt_run_failed', { model, error: errorMessage(err), message: `dbt ${command} failed: ${errorMessage(err)}` });
+      throw err;
+    }
+    const result = resultOf(results, startedAt, t0);
+    await this.state.record(results, result.finished_at);
+    if (emits) emitRunFinished(this.ctx, command, result, model);
+    return result;
+  }
 }

@@ -1,0 +1,29 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ProjectGraph } from '../graph/project-graph';
+import { writeJsonAtomic } from '../state/write-json-atomic';
+
+/** The absolute `target/` folder of a project. */
+export function targetDir(graph: ProjectGraph): string {
+  return path.resolve(graph.dbtDir, graph.targetPath);
+}
+
+/** Writes one artifact (`manifest.json`, ...) into `target/`, atomically; returns its path. */
+export async function writeArtifact(graph: ProjectGraph, name: string, value: unknown): Promise<string> {
+  const file = path.join(targetDir(graph), name);
+  await writeJsonAtomic(file, value);
+  return file;
+}
+
+/** Writes each node's compiled SQL to `target/compiled/<project>/<original path>`, as dbt does. */
+export async function writeCompiledFiles(graph: ProjectGraph, compiled: Map<string, string>): Promise<void> {
+  const root = path.join(targetDir(graph), 'compiled', graph.projectName);
+  for (const [id, sql] of compiled) {
+    const node = graph.nodes.get(id);
+    if (!node) continue;
+    const rel = node.resource_type === 'test' && node.kind === 'generic' ? path.posix.join(node.original_file_path, `${node.alias}.sql`) : node.original_file_path;
+    const file = path.join(root, ...rel.split('/'));
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, `${sql}\n`);
+  }
+}

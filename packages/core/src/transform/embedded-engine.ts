@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { Warehouse } from '../warehouse';
+import { buildCatalog } from './artifacts/catalog';
+import { buildManifest } from './artifacts/manifest';
+import { buildRunResults } from './artifacts/run-results';
+import { writeArtifact, writeCompiledFiles } from './artifacts/write-artifacts';
+import { runCommand, type Command, type CommandOptions } from './execute/run-command';
+import type { ExecNode } from './graph/nodes';
+import { parseProject } from './graph/parse-project';
+import type { ProjectGraph } from './graph/project-graph';
+import { loadProjectFiles } from './project/load-project';
+import type { NodeResult } from './types';
+
+/** What the embedded engine needs to know about its surroundings. */
+export interface EngineSettings {
+  dbtDir: string;
+  warehouse: Warehouse;
+  threads: number;
+  onLog?: (message: string) => void;
+}
+
+/** The DuckDB catalog name of the warehouse file (what `current_database()` returns). */
+export function databaseName(warehouse: Warehouse): string {
+  return warehouse.path === ':memory:' ? 'memory' : path.parse(warehouse.path).name;
+}
+
+/** Reads and parses the dbt project (synchronously: only local files are read). */
+export function loadGraph(settings: EngineSettings, options: { fullRefresh?: boolean; runStartedAt?: Date; invocationId?: string } = {}): ProjectGraph {
+  const files = loadProjectFiles(settings.dbtDir);
+  return parseProject(files, {
+    projectName: files.project.name,
+    vars: files.project.vars,
+    target: { name: 'dev', schema: 'main', type: 'duckdb', database: databaseName(settings.warehouse), threads: settings.threads },
+    runStartedAt: options.runStartedAt ?? new Date(),
+    invocationId: options.invocationId ?? randomUUID(),
+    fullRefresh: options.fullRefresh ?? false,
+    execute: false,
+    docs: files.docs,
+    onLog: settings.onLog,
+  });
+}
+
+/** The outcome of one embedded invocation. */
+export interface EmbeddedOutcome {
+  results: NodeResult[];
+  nodes: ExecNode[];
+}
+
+/** Runs one dbt command on a parsed project and writes `manifest.json`, `run_results.json` and the compiled SQL. */
+export async function runEmbedded(
+  settings: EngineSettings,
+  graph: ProjectGraph,
+  command: Command,
+  options: Omit<CommandOptions, 'threads'> & { threads?: number },
+): Promise<EmbeddedOutcome> {
+  const t0 = Date.now();
+  const outcome = await runCommand(graph, settings.warehouse, command, { ...options, threads: options.threads ?? settings.threads });
+  const at = new Date().toISOString();
+  const invocationId = graph.ctx.invocationId;
+  await writeCompiledFiles(graph, outcome.compiled);
+  await writeArtifact(graph, 'manifest.json', buildManifest(graph, outcome.compiled, invocationId, at));
+  if (command !== 'compile') {
+    const args = { which: command, select: options.select ?? [], exclude: options.exclude ?? [], full_refresh: options.fullRefresh ?? false, threads: options.threads ?? settings.threads };
+    await writeArtifact(graph, 'run_results.json', buildRunResults({ graph, results: outcome.results, compiled: outcome.compiled, invocationId, generatedAt: at, elapsed: (Date.now() - t0) / 1000, args }));
+  }
+  return { results: outcome.results, nodes: outcome.nodes };
+}
+
+/** Compiles everything and writes `manifest.json` (with compiled code) and `catalog.json` (from the warehouse). */
+export async function generateDocsEmbedded(settings: EngineSettings, graph: ProjectGraph): Promise<{ manifest: string; catalog: string }> {
+  const outcome = await runCommand(graph, settings.warehouse, 'compile', { threads: settings.threads });
+  const at = new Date().toISOString();
+  await writeCompiledFiles(graph, outcome.compiled);
+  const manifest = await writeArtifact(graph, 'manifest.json', buildManifest(graph, outcome.compiled, graph.ctx.invocationId, at));
+  const catalog = await writeArtifact(graph, 'catalog.json', await buildCatalog(graph, settings.warehouse, graph.ctx.invocationId, at));
+  return { manifest, catalog };
+}

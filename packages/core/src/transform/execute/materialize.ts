@@ -1,0 +1,150 @@
+import { DangoError, errorMessage } from '../../errors';
+import type { WarehouseConnection } from '../../warehouse';
+import { quoteIdent, quoteLiteral } from '../../warehouse/sql';
+import type { ModelNode, SeedNode } from '../graph/nodes';
+import { relationSql } from '../graph/nodes';
+
+/** What one materialisation did. */
+export interface MaterializeResult {
+  rows_affected: number | null;
+  /** dbt's short status text, e.g. `OK`, `CREATE VIEW`, `INSERT 12`. */
+  message: string;
+}
+
+/** The kind of object a relation is right now, or null when it does not exist. */
+export async function relationType(conn: WarehouseConnection, schema: string, name: string): Promise<'table' | 'view' | null> {
+  const rows = await conn.all<{ t: string }>(
+    'SELECT table_type AS t FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = $1 AND table_name = $2',
+    [schema, name],
+  );
+  if (!rows[0]) return null;
+  return rows[0].t === 'VIEW' ? 'view' : 'table';
+}
+
+async function dropIfExists(conn: WarehouseConnection, schema: string, name: string): Promise<void> {
+  const type = await relationType(conn, schema, name);
+  if (type) await conn.run(`DROP ${type === 'view' ? 'VIEW' : 'TABLE'} ${relationSql(schema, name)}`);
+}
+
+// DuckDB answers CREATE TABLE AS / INSERT / MERGE with one `Count` row.
+async function runCount(conn: WarehouseConnection, sql: string): Promise<number> {
+  const [row] = await conn.all<{ Count?: number | string }>(sql);
+  return Number(row?.Count ?? 0);
+}
+
+/** Builds `selectSql` into a temp table and swaps it in (the caller holds one transaction). */
+async function buildAndSwap(conn: WarehouseConnection, schema: string, name: string, selectSql: string): Promise<number> {
+  const tmp = `${name}__dbt_tmp`;
+  await conn.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+  await dropIfExists(conn, schema, tmp);
+  const rows = await runCount(conn, `CREATE TABLE ${relationSql(schema, tmp)} AS\n${selectSql}`);
+  await dropIfExists(conn, schema, name);
+  await conn.run(`ALTER TABLE ${relationSql(schema, tmp)} RENAME TO ${quoteIdent(name)}`);
+  return rows;
+}
+
+async function columnsOf(conn: WarehouseConnection, schema: string, name: string, temp = false): Promise<{ name: string; type: string }[]> {
+  return conn.all<{ name: string; type: string }>(
+    `SELECT column_name AS name, data_type AS type FROM information_schema.columns
+      WHERE table_schema = $1 AND table_name = $2 ${temp ? '' : 'AND table_catalog = current_database()'} ORDER BY ordinal_position`,
+    [schema, name],
+  );
+}
+
+function keyList(key: unknown): string[] {
+  if (key === null || key === undefined || key === '') return [];
+  return (Array.isArray(key) ? key : [key]).map(String);
+}
+
+/** Applies `on_schema_change` and returns the columns to insert. */
+async function reconcileColumns(conn: WarehouseConnection, node: ModelNode, tmp: string): Promise<string[]> {
+  const target = await columnsOf(conn, node.schema, node.alias);
+  const incoming = await columnsOf(conn, 'main', tmp, true);
+  const have = new Set(target.map((c) => c.name));
+  const added = incoming.filter((c) => !have.has(c.name));
+  const removed = target.filter((c) => !incoming.some((i) => i.name === c.name));
+  const mode = String(node.config.on_schema_change ?? 'ignore');
+  if (mode === 'fail' && (added.length || removed.length)) {
+    throw new DangoError('BAD_REQUEST', `The columns of ${node.name} changed (added: ${added.map((c) => c.name).join(', ') || 'none'}; removed: ${removed.map((c) => c.name).join(', ') || 'none'}) and on_schema_change is 'fail'`);
+  }
+  if (mode === 'append_new_columns' || mode === 'sync_all_columns') {
+    for (const c of added) await conn.run(`ALTER TABLE ${node.relation} ADD COLUMN ${quoteIdent(c.name)} ${c.type}`);
+    if (mode === 'sync_all_columns') for (const c of removed) await conn.run(`ALTER TABLE ${node.relation} DROP COLUMN ${quoteIdent(c.name)}`);
+    return incoming.map((c) => c.name);
+  }
+  return target.map((c) => c.name).filter((n) => incoming.some((i) => i.name === n));
+}
+
+async function incremental(conn: WarehouseConnection, node: ModelNode, sql: string): Promise<MaterializeResult> {
+  const tmp = `${node.alias}__dbt_tmp`;
+  await conn.run(`DROP TABLE IF EXISTS temp.main.${quoteIdent(tmp)}`);
+  await conn.run(`CREATE TEMP TABLE ${quoteIdent(tmp)} AS\n${sql}`);
+  try {
+    const cols = await reconcileColumns(conn, node, tmp);
+    const colSql = cols.map(quoteIdent).join(', ');
+    const keys = keyList(node.config.unique_key);
+    const strategy = String(node.config.incremental_strategy ?? (keys.length ? 'delete+insert' : 'append'));
+    const src = `temp.main.${quoteIdent(tmp)}`;
+    if (strategy !== 'append' && !keys.length) throw new DangoError('BAD_REQUEST', `Incremental strategy '${strategy}' of ${node.name} needs a unique_key`);
+    if (strategy === 'merge') {
+      const on = keys.map((k) => `t.${quoteIdent(k)} = s.${quoteIdent(k)}`).join(' AND ');
+      const set = cols.filter((c) => !keys.includes(c)).map((c) => `${quoteIdent(c)} = s.${quoteIdent(c)}`).join(', ');
+      const rows = await runCount(conn, `MERGE INTO ${node.relation} AS t USING ${src} AS s ON ${on}
+        ${set ? `WHEN MATCHED THEN UPDATE SET ${set}` : ''}
+        WHEN NOT MATCHED THEN INSERT (${colSql}) VALUES (${cols.map((c) => `s.${quoteIdent(c)}`).join(', ')})`);
+      return { rows_affected: rows, message: `MERGE ${rows}` };
+    }
+    if (strategy === 'delete+insert') {
+      const on = keys.map((k) => `${node.relation}.${quoteIdent(k)} = s.${quoteIdent(k)}`).join(' AND ');
+      await conn.run(`DELETE FROM ${node.relation} USING ${src} AS s WHERE ${on}`);
+    } else if (strategy !== 'append') {
+      throw new DangoError('BAD_REQUEST', `Unknown incremental_strategy '${strategy}' on ${node.name} (use append, merge or delete+insert)`);
+    }
+    const rows = await runCount(conn, `INSERT INTO ${node.relation} (${colSql}) SELECT ${colSql} FROM ${src}`);
+    return { rows_affected: rows, message: `INSERT ${rows}` };
+  } finally {
+    await conn.run(`DROP TABLE IF EXISTS temp.main.${quoteIdent(tmp)}`);
+  }
+}
+
+/**
+ * Materialises one model inside the caller's write transaction: a view is replaced, a table is
+ * built under a temp name and swapped in, an incremental model inserts/merges its new rows.
+ */
+export async function materializeModel(conn: WarehouseConnection, node: ModelNode, sql: string, incrementalRun: boolean): Promise<MaterializeResult> {
+  const kind = node.config.materialized;
+  try {
+    if (kind === 'view') {
+      await conn.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(node.schema)}`);
+      if ((await relationType(conn, node.schema, node.alias)) === 'table') await conn.run(`DROP TABLE ${node.relation}`);
+      await conn.run(`CREATE OR REPLACE VIEW ${node.relation} AS\n${sql}`);
+      return { rows_affected: null, message: 'CREATE VIEW' };
+    }
+    if (kind === 'table' || (kind === 'incremental' && !incrementalRun)) {
+      const rows = await buildAndSwap(conn, node.schema, node.alias, sql);
+      return { rows_affected: rows, message: `SELECT ${rows}` };
+    }
+    if (kind === 'incremental') return await incremental(conn, node, sql);
+  } catch (err) {
+    if (err instanceof DangoError) throw err;
+    throw new DangoError('BAD_REQUEST', `Database error in model ${node.name} (${node.original_file_path}): ${errorMessage(err)}`, { cause: err });
+  }
+  throw new DangoError('BAD_REQUEST', `Unknown materialization '${kind}' on model ${node.name} (use view, table, incremental or ephemeral)`);
+}
+
+/** Loads a seed CSV through DuckDB's reader into its table (temp name, then swapped in). */
+export async function loadSeed(conn: WarehouseConnection, node: SeedNode): Promise<MaterializeResult> {
+  const opts: string[] = ['header = true', 'auto_detect = true'];
+  const types = node.config.column_types;
+  if (types && typeof types === 'object') {
+    const entries = Object.entries(types as Record<string, unknown>).map(([k, v]) => `${quoteLiteral(k)}: ${quoteLiteral(String(v))}`);
+    if (entries.length) opts.push(`types = {${entries.join(', ')}}`);
+  }
+  if (typeof node.config.delimiter === 'string') opts.push(`delim = ${quoteLiteral(node.config.delimiter)}`);
+  try {
+    const rows = await buildAndSwap(conn, node.schema, node.alias, `SELECT * FROM read_csv(${quoteLiteral(node.csvPath)}, ${opts.join(', ')})`);
+    return { rows_affected: rows, message: `INSERT ${rows}` };
+  } catch (err) {
+    throw new DangoError('BAD_REQUEST', `Database error in seed ${node.name} (${node.original_file_path}): ${errorMessage(err)}`, { cause: err });
+  }
+}

@@ -1,0 +1,151 @@
+import { performance } from 'node:perf_hooks';
+import { errorMessage } from '../../errors';
+import type { Warehouse } from '../../warehouse';
+import { createCompiler } from '../graph/compile-node';
+import type { ExecNode, ModelNode, SeedNode, TestNode } from '../graph/nodes';
+import type { ProjectGraph } from '../graph/project-graph';
+import { selectNodes } from '../graph/selection';
+import type { NodeResult } from '../types';
+import { loadSeed, materializeModel } from './materialize';
+import { schedule, selectedParents, type Outcome } from './scheduler';
+
+/** The dbt commands the embedded engine runs. */
+export type Command = 'run' | 'test' | 'seed' | 'build' | 'compile';
+
+/** Options of one command run. */
+export interface CommandOptions {
+  select?: string[];
+  exclude?: string[];
+  fullRefresh?: boolean;
+  threads: number;
+  /** Called as each node finishes (also for skipped nodes). */
+  onResult?: (result: NodeResult, node: ExecNode) => void;
+}
+
+/** What a command did: node results in completion order and the SQL each node compiled to. */
+export interface CommandOutcome {
+  results: NodeResult[];
+  compiled: Map<string, string>;
+  /** Nodes chosen for the command (executable ones), in graph order. */
+  nodes: ExecNode[];
+}
+
+const isEphemeral = (n: ExecNode) => n.resource_type === 'model' && n.config.materialized === 'ephemeral';
+
+/** The nodes a command acts on: its resource types among the selection (tests also when a parent is selected). */
+export function nodesFor(graph: ProjectGraph, command: Command, options: { select?: string[]; exclude?: string[] }): ExecNode[] {
+  const selected = selectNodes(graph, options.select, options.exclude);
+  const excluded = options.exclude?.length ? selectNodes(graph, options.exclude) : new Set<string>();
+  const want = new Set<string>(
+    command === 'run' ? ['model'] : command === 'seed' ? ['seed'] : command === 'test' ? ['test'] : command === 'compile' ? ['model', 'test'] : ['model', 'seed', 'test'],
+  );
+  const out: ExecNode[] = [];
+  for (const id of graph.order) {
+    const node = graph.nodes.get(id)!;
+    if (node.resource_type === 'source' || !want.has(node.resource_type)) continue;
+    const picked = selected.has(id) || (node.resource_type === 'test' && !excluded.has(id) && node.depends_on.some((p) => selected.has(p)));
+    if (!picked) continue;
+    if (command !== 'compile' && isEphemeral(node)) continue;
+    out.push(node);
+  }
+  return out;
+}
+
+async function existingRelations(warehouse: Warehouse): Promise<Set<string>> {
+  const rows = await warehouse.query<{ s: string; n: string }>(
+    'SELECT table_schema AS s, table_name AS n FROM information_schema.tables WHERE table_catalog = current_database()',
+  );
+  return new Set(rows.map((r) => `${r.s}\0${r.n}`));
+}
+
+/** For `build`: a model's tests become parents of its children, so a failing test skips them (as dbt build does). */
+function buildEdges(graph: ProjectGraph, nodes: ExecNode[]): Map<string, string[]> {
+  const map = new Map(graph.parentMap);
+  for (const t of nodes) {
+    if (t.resource_type !== 'test' || !t.attached_node) continue;
+    for (const child of graph.childMap.get(t.attached_node) ?? []) {
+      if (graph.nodes.get(child)?.resource_type === 'test') continue;
+      map.set(child, [...(map.get(child) ?? []), t.unique_id]);
+    }
+  }
+  return map;
+}
+
+/**
+ * Compiles every chosen node first (any error aborts before anything runs), then executes them in
+ * dependency order, `threads` at a time; each model or seed holds the write queue only for its own
+ * transaction, and tests are concurrent reads.
+ */
+export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, command: Command, options: CommandOptions): Promise<CommandOutcome> {
+  const nodes = nodesFor(graph, command, options);
+  const compiler = createCompiler(graph);
+  const existing = command === 'compile' ? new Set<string>() : await existingRelations(warehouse);
+  const compiled = new Map<string, string>();
+  const incremental = new Set<string>();
+  for (const node of nodes) {
+    if (node.resource_type === 'model') {
+      const isInc = node.config.materialized === 'incremental' && !options.fullRefresh && node.config.full_refresh !== true && existing.has(`${node.schema}\0${node.alias}`);
+      if (isInc) incremental.add(node.unique_id);
+      compiled.set(node.unique_id, compiler.model(node, isInc));
+    } else if (node.resource_type === 'test') compiled.set(node.unique_id, compiler.test(node));
+  }
+  const results: NodeResult[] = [];
+  const report = (r: NodeResult, node: ExecNode) => {
+    results.push(r);
+    options.onResult?.(r, node);
+  };
+  if (command === 'compile') {
+    for (const node of nodes) report({ unique_id: node.unique_id, name: node.name, resource_type: node.resource_type, status: 'success', execution_time: 0, message: 'compiled' }, node);
+    return { results, compiled, nodes };
+  }
+  const ids = new Set(nodes.map((n) => n.unique_id));
+  const parents = selectedParents(ids, command === 'build' ? buildEdges(graph, nodes) : graph.parentMap);
+  const byId = new Map(nodes.map((n) => [n.unique_id, n]));
+  await schedule({
+    order: nodes.map((n) => n.unique_id),
+    parents,
+    threads: Math.max(1, options.threads),
+    skip: (id, cause) => {
+      const node = byId.get(id)!;
+      report({ unique_id: id, name: node.name, resource_type: node.resource_type, status: 'skipped', execution_time: 0, message: `Skipped because ${graph.nodes.get(cause)?.name ?? cause} did not succeed` }, node);
+    },
+    run: async (id) => {
+      const node = byId.get(id)!;
+      const t0 = performance.now();
+      const base = { unique_id: id, name: node.name, resource_type: node.resource_type };
+      try {
+        if (node.resource_type === 'test') {
+          const r = await runTest(warehouse, node, compiled.get(id)!);
+          report({ ...base, ...r, execution_time: secs(t0) }, node);
+          return r.status === 'pass' || r.status === 'warn' ? 'ok' : 'blocked';
+        }
+        const m = node.resource_type === 'seed'
+          ? await warehouse.write((conn) => loadSeed(conn, node as SeedNode), { transaction: true })
+          : await warehouse.write((conn) => materializeModel(conn, node as ModelNode, compiled.get(id)!, incremental.has(id)), { transaction: true });
+        report({ ...base, status: 'success', execution_time: secs(t0), message: m.message, rows_affected: m.rows_affected }, node);
+        return 'ok' as Outcome;
+      } catch (err) {
+        report({ ...base, status: 'error', execution_time: secs(t0), message: errorMessage(err) }, node);
+        return 'blocked' as Outcome;
+      }
+    },
+  });
+  return { results, compiled, nodes };
+}
+
+function secs(t0: number): number {
+  return Math.round(performance.now() - t0) / 1000;
+}
+
+async function runTest(warehouse: Warehouse, node: TestNode, sql: string): Promise<Pick<NodeResult, 'status' | 'message' | 'failures'>> {
+  let failures: number;
+  try {
+    const [row] = await warehouse.query<{ failures: number | string }>(`select count(*) as failures from (\n${sql}\n) dbt_internal_test`);
+    failures = Number(row?.failures ?? 0);
+  } catch (err) {
+    return { status: 'error', message: `Database error in test ${node.name} (${node.original_file_path}): ${errorMessage(err)}`, failures: null };
+  }
+  if (failures === 0) return { status: 'pass', message: null, failures: 0 };
+  const warn = String(node.config.severity ?? 'ERROR').toUpperCase() === 'WARN';
+  return { status: warn ? 'warn' : 'fail', message: `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${warn ? 'warn' : 'fail'} if != 0`, failures };
+}

@@ -1,0 +1,107 @@
+import type { Environment } from '@huggingface/jinja';
+import { createNodeEnv } from '../jinja/dbt-context';
+import { renderableObject, type RuntimeValue } from '../jinja/jinja-values';
+import { createProjectEnv } from '../jinja/project-env';
+import { compileTemplate, renderTemplate } from '../jinja/template';
+import { genericTestSql } from '../execute/test-sql';
+import type { BaseNode, ModelNode, SeedNode, TestNode } from './nodes';
+import { resolveRef, resolveSource } from './parse-project';
+import type { ProjectGraph } from './project-graph';
+
+/** Renders nodes to executable SQL with real relations (the compile phase). */
+export interface Compiler {
+  /** A model's SQL with ephemeral parents inlined as CTEs. */
+  model(node: ModelNode, isIncremental: boolean): string;
+  /** A test's query (rows returned are failures). */
+  test(node: TestNode): string;
+}
+
+const cteName = (name: string) => `__dbt__cte__${name}`;
+const LEADING_WITH = /^(\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*)with\b/i;
+
+/** `relation` as a Jinja value with dbt's attributes (`database`, `schema`, `identifier`, `name`). */
+export function relationValue(node: BaseNode): RuntimeValue {
+  return renderableObject({ database: node.database, schema: node.schema, identifier: node.alias, name: node.alias, table: node.alias }, node.relation);
+}
+
+/** Puts the CTEs of the ephemeral models `sql` uses in front of it, merging with its own `with`. */
+export function injectCtes(sql: string, ctes: [string, string][]): string {
+  if (!ctes.length) return sql;
+  const text = ctes.map(([name, body]) => `${cteName(name)} as (\n${body}\n)`).join(',\n');
+  const m = LEADING_WITH.exec(sql);
+  if (m) return `${m[1]}with ${text},${sql.slice(m[0].length)}`;
+  return `with ${text}\n${sql}`;
+}
+
+/** A compiler over a parsed project, with its own execute-mode Jinja environment. */
+export function createCompiler(graph: ProjectGraph): Compiler {
+  const globals: Environment = createProjectEnv({ ...graph.ctx, execute: true }, graph.files.macros);
+  const ephemeralSql = new Map<string, { sql: string; uses: string[] }>();
+
+  // Renders one template; returns the SQL and the ephemeral models it referenced (in order).
+  const render = (node: BaseNode & { raw_code: string }, template: ReturnType<typeof compileTemplate>, isIncremental: boolean) => {
+    const uses: string[] = [];
+    const env = createNodeEnv(globals, {
+      ref: (name) => {
+        const target = resolveRef(graph.byName, new Set(), name, node.original_file_path, node.raw_code);
+        if (target.resource_type === 'model' && target.config.materialized === 'ephemeral') {
+          uses.push(target.name);
+          return renderableObject({ name: cteName(target.name), identifier: cteName(target.name), schema: null, database: null }, cteName(target.name));
+        }
+        return relationValue(target);
+      },
+      source: (s, t) => relationValue(resolveSource(graph.sources, s, t, node.original_file_path, node.raw_code)),
+      config: () => undefined,
+      configGet: (key) => node.config[key],
+      isIncremental: () => isIncremental,
+      thisRelation: relationValue(node),
+      node: { name: node.name, unique_id: node.unique_id, resource_type: node.unique_id.split('.')[0], fqn: node.fqn, config: node.config },
+    });
+    return { sql: renderTemplate(template, env).trim(), uses };
+  };
+
+  const ephemeral = (name: string): { sql: string; uses: string[] } => {
+    let e = ephemeralSql.get(name);
+    if (!e) {
+      const node = graph.byName.get(name) as ModelNode;
+      e = render(node, node.template, false);
+      ephemeralSql.set(name, e);
+    }
+    return e;
+  };
+  // Every ephemeral model reachable through `uses`, parents first.
+  const ctesFor = (uses: string[]): [string, string][] => {
+    const order: string[] = [];
+    const visit = (n: string) => {
+      if (order.includes(n)) return;
+      for (const u of ephemeral(n).uses) visit(u);
+      order.push(n);
+    };
+    uses.forEach(visit);
+    return order.map((n) => [n, ephemeral(n).sql]);
+  };
+
+  return {
+    model(node, isIncremental) {
+      const { sql, uses } = render(node, node.template, isIncremental);
+      return injectCtes(sql, ctesFor(uses));
+    },
+    test(node) {
+      if (node.kind === 'singular') {
+        const { sql, uses } = render(node, node.template!, false);
+        return injectCtes(sql, ctesFor(uses));
+      }
+      const attached = graph.nodes.get(node.attached_node!)!;
+      const kwargs: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(node.kwargs)) {
+        kwargs[k] = typeof v === 'string' && /^\s*(ref|source)\s*\(/.test(v)
+          ? render({ ...node, raw_code: v }, compileTemplate(`{{ ${v} }}`, node.original_file_path), false).sql
+          : v;
+      }
+      const model = attached.resource_type === 'model' && attached.config.materialized === 'ephemeral'
+        ? `(${ephemeral(attached.name).sql}) as ${cteName(attached.name)}`
+        : attached.relation;
+      return genericTestSql({ globals, test: node.test_name!, model, modelValue: relationValue(attached as SeedNode), column: node.column_name, kwargs, where: node.config.where as string | undefined });
+    },
+  };
+}

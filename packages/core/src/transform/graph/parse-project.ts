@@ -1,0 +1,158 @@
+import type { Environment } from '@huggingface/jinja';
+import path from 'node:path';
+import { DangoError } from '../../errors';
+import { createNodeEnv, type GlobalContext } from '../jinja/dbt-context';
+import { renderableObject, type RuntimeValue } from '../jinja/jinja-values';
+import { callMacro, createProjectEnv, hasMacro } from '../jinja/project-env';
+import { compileTemplate, renderTemplate } from '../jinja/template';
+import { lineOf, TemplateError } from '../jinja/template-error';
+import { applyConfigTree, defaultConfig, mergeConfig, type NodeConfig } from '../project/config-tree';
+import type { ProjectFiles, SqlFile } from '../project/load-project';
+import type { ColumnProps, NodeProps } from '../project/properties-yml';
+import { buildMaps, topoOrder } from './dag';
+import { relationSql, type GraphNode, type ModelNode, type SeedNode, type SourceNode } from './nodes';
+import { parseTests } from './parse-tests';
+import type { ProjectGraph } from './project-graph';
+
+/** Captured `ref`/`source` calls of one template render. */
+export interface Captured {
+  refs: { name: string; package: string | null }[];
+  sources: [string, string][];
+}
+
+function placeholder(ctx: GlobalContext, schema: string, name: string): RuntimeValue {
+  return renderableObject({ database: ctx.target.database, schema, identifier: name, name }, relationSql(schema, name));
+}
+
+/** Renders a template in parse mode: `ref`/`source` are recorded and `config()` merges into `config`. */
+export function renderForParse(globals: Environment, ctx: GlobalContext, file: SqlFile, config: NodeConfig, node: Record<string, unknown>): Captured {
+  const captured: Captured = { refs: [], sources: [] };
+  const env = createNodeEnv(globals, {
+    ref: (name, pkg) => (captured.refs.push({ name, package: pkg ?? null }), placeholder(ctx, ctx.target.schema, name)),
+    source: (s, t) => (captured.sources.push([s, t]), placeholder(ctx, s, t)),
+    config: (values) => void mergeConfig(config, values),
+    configGet: (key) => config[key],
+    isIncremental: () => false,
+    thisRelation: placeholder(ctx, ctx.target.schema, String(node.name)),
+    node,
+  });
+  renderTemplate(file.template, env);
+  return captured;
+}
+
+/** Renders `{{ doc('x') }}` and other Jinja in a description. */
+export function renderDescription(globals: Environment, text: string, file: string): string {
+  if (!text.includes('{{') && !text.includes('{%')) return text;
+  return renderTemplate(compileTemplate(text, file), globals).trim();
+}
+
+function describedColumns(globals: Environment, props: NodeProps | undefined): ColumnProps[] {
+  return (props?.columns ?? []).map((c) => ({ ...c, description: renderDescription(globals, c.description, props!.file) }));
+}
+
+function fqnOf(projectName: string, rel: string, root: string, name: string): string[] {
+  const inner = path.posix.relative(root, path.posix.dirname(rel));
+  return [projectName, ...(inner && inner !== '.' ? inner.split('/') : []), name];
+}
+
+/**
+ * Builds the project graph: every model rendered once in parse mode (to learn its refs, sources and
+ * config), schemas resolved through `generate_schema_name`, refs checked, tests attached, cycles refused.
+ */
+export function parseProject(files: ProjectFiles, ctx: GlobalContext): ProjectGraph {
+  const projectName = files.project.name;
+  const globals = createProjectEnv(ctx, files.macros);
+  const nodes = new Map<string, GraphNode>();
+  const byName = new Map<string, ModelNode | SeedNode>();
+  const disabled = new Set<string>();
+  const base = (rel: string, root: string, name: string, config: NodeConfig, props: NodeProps | undefined, kind: string) => ({
+    unique_id: `${kind}.${projectName}.${name}`, name, package_name: projectName, path: path.posix.relative(root, rel), original_file_path: rel,
+    fqn: fqnOf(projectName, rel, root, name), description: renderDescription(globals, props?.description ?? '', props?.file ?? rel),
+    columns: describedColumns(globals, props), config, depends_on: [] as string[], database: ctx.target.database, schema: '', alias: '', relation: '',
+    patch_path: props ? `${projectName}://${props.file}` : null,
+  });
+  const claim = (node: ModelNode | SeedNode) => {
+    const other = byName.get(node.name);
+    if (other) throw new DangoError('BAD_REQUEST', `Two resources are named '${node.name}': ${other.original_file_path} and ${node.original_file_path}`);
+    byName.set(node.name, node);
+  };
+
+  for (const file of files.models) {
+    const name = path.posix.basename(file.rel, '.sql');
+    const props = files.properties.models.get(name);
+    const config = applyConfigTree(defaultConfig('view'), files.project.models, fqnOf(projectName, file.rel, file.root, name));
+    mergeConfig(config, props?.config ?? {});
+    const node: ModelNode = { ...base(file.rel, file.root, name, config, props, 'model'), resource_type: 'model', raw_code: file.source, template: file.template, refs: [], sources: [] };
+    const captured = renderForParse(globals, ctx, file, config, { name, unique_id: node.unique_id, resource_type: 'model', fqn: node.fqn });
+    node.refs = captured.refs;
+    node.sources = captured.sources;
+    if (config.enabled === false) disabled.add(name);
+    else claim(node);
+  }
+  for (const seed of files.seeds) {
+    const name = path.posix.basename(seed.rel, '.csv');
+    const props = files.properties.seeds.get(name);
+    const config = applyConfigTree(defaultConfig('seed'), files.project.seeds, fqnOf(projectName, seed.rel, seed.root, name));
+    mergeConfig(config, props?.config ?? {});
+    if (config.enabled === false) continue;
+    claim({ ...base(seed.rel, seed.root, name, config, props, 'seed'), resource_type: 'seed', csvPath: seed.abs, raw_code: '' });
+  }
+  for (const node of byName.values()) {
+    const custom = (node.config.schema as string | null) ?? null;
+    node.schema = hasMacro(globals, 'generate_schema_name')
+      ? callMacro(globals, 'generate_schema_name', [custom, { name: node.name, resource_type: node.resource_type, fqn: node.fqn, unique_id: node.unique_id }]).trim()
+      : (custom ?? ctx.target.schema);
+    if (!node.schema) throw new DangoError('BAD_REQUEST', `generate_schema_name returned an empty schema for ${node.name}`);
+    node.alias = (node.config.alias as string | null) ?? node.name;
+    node.relation = relationSql(node.schema, node.alias);
+    nodes.set(node.unique_id, node);
+  }
+  const sources = new Map<string, SourceNode>();
+  for (const src of files.properties.sources) {
+    for (const t of src.tables) {
+      const id = `source.${projectName}.${src.name}.${t.name}`;
+      const schema = src.schema ?? src.name;
+      const identifier = t.identifier ?? t.name;
+      const node: SourceNode = {
+        unique_id: id, name: t.name, package_name: projectName, path: src.file, original_file_path: src.file, fqn: [projectName, src.name, t.name],
+        description: renderDescription(globals, t.description, src.file), columns: describedColumns(globals, { ...t, config: {} }), config: { ...defaultConfig('source') },
+        depends_on: [], database: src.database ?? ctx.target.database, schema, alias: identifier, relation: relationSql(schema, identifier), patch_path: null,
+        resource_type: 'source', source_name: src.name, identifier, source_description: renderDescription(globals, src.description, src.file),
+      };
+      sources.set(`${src.name}.${t.name}`, node);
+      nodes.set(id, node);
+    }
+  }
+  for (const node of byName.values()) {
+    if (node.resource_type !== 'model') continue;
+    node.depends_on = [...new Set([
+      ...node.refs.map((r) => resolveRef(byName, disabled, r.name, node.original_file_path, node.raw_code).unique_id),
+      ...node.sources.map(([s, t]) => resolveSource(sources, s, t, node.original_file_path, node.raw_code).unique_id),
+    ])];
+  }
+  const graph: ProjectGraph = {
+    projectName, dbtDir: files.dbtDir, targetPath: files.project.targetPath, nodes, byName, sources, files, ctx,
+    parentMap: new Map(), childMap: new Map(), order: [],
+  };
+  for (const test of parseTests(graph, globals)) nodes.set(test.unique_id, test);
+  const maps = buildMaps(nodes.values());
+  graph.parentMap = maps.parentMap;
+  graph.childMap = maps.childMap;
+  graph.order = topoOrder(maps.parentMap, (id) => nodes.get(id)?.name ?? id);
+  return graph;
+}
+
+/** The model or seed a `ref` names; an unknown or disabled one names the referencing file and line. */
+export function resolveRef(byName: Map<string, ModelNode | SeedNode>, disabled: Set<string>, name: string, file: string, source: string): ModelNode | SeedNode {
+  const target = byName.get(name);
+  if (target) return target;
+  const why = disabled.has(name) ? `refers to the disabled model '${name}'` : `refers to '${name}', which is not a model or seed of this project`;
+  throw new TemplateError(file, lineOf(source, name), `ref('${name}') ${why}`);
+}
+
+/** The source table a `source()` call names; an unknown one names the referencing file and line. */
+export function resolveSource(sources: Map<string, SourceNode>, s: string, t: string, file: string, source: string): SourceNode {
+  const node = sources.get(`${s}.${t}`);
+  if (node) return node;
+  throw new TemplateError(file, lineOf(source, t), `source('${s}', '${t}') is not declared in any sources: block of a properties file`);
+}

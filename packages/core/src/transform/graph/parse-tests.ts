@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { Environment } from '@huggingface/jinja';
+import { hasMacro } from '../jinja/project-env';
+import { compileTemplate } from '../jinja/template';
+import { TemplateError } from '../jinja/template-error';
+import { applyConfigTree, defaultConfig, mergeConfig } from '../project/config-tree';
+import type { SqlFile } from '../project/load-project';
+import type { TestSpec } from '../project/properties-yml';
+import type { BaseNode, TestNode } from './nodes';
+import { renderForParse, resolveRef, resolveSource } from './parse-project';
+import type { ProjectGraph } from './project-graph';
+
+/** Generic tests implemented by the engine itself (others must be `{% test %}` macros). */
+export const BUILTIN_TESTS = new Set(['unique', 'not_null', 'accepted_values', 'relationships']);
+
+const md5 = (s: string) => createHash('md5').update(s).digest('hex');
+
+function flatArgs(kwargs: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const key of Object.keys(kwargs).sort()) {
+    const v = kwargs[key];
+    if (Array.isArray(v)) out.push(...v.map(String));
+    else if (v && typeof v === 'object') out.push(...Object.values(v).map(String));
+    else out.push(String(v));
+  }
+  return out;
+}
+
+/** dbt's synthesized generic test name (e.g. `accepted_values_orders_status__placed__shipped`) and its alias, shortened like dbt's when long. */
+export function genericTestName(test: string, target: string, column: string | null, kwargs: Record<string, unknown>): { name: string; alias: string } {
+  const args = flatArgs(kwargs).map((a) => a.replace(/[^0-9a-zA-Z_]+/g, '_')).join('__');
+  const prefix = `${test}_${target}`;
+  const name = [prefix, ...(column ? [column] : [])].join('_') + (args ? `_${args}` : '');
+  return { name, alias: name.length >= 64 ? `${prefix.slice(0, 30)}_${md5(name)}` : name };
+}
+
+const isJinjaArg = (v: unknown): v is string => typeof v === 'string' && /^\s*(ref|source)\s*\(/.test(v);
+
+/** Every data test of the project: generic ones from properties files, singular ones from `tests/`. */
+export function parseTests(graph: ProjectGraph, globals: Environment): TestNode[] {
+  const { projectName, files, ctx } = graph;
+  const out: TestNode[] = [];
+  const usedIds = new Set<string>();
+  const testConfig = (fqn: string[], extra: Record<string, unknown>) => {
+    const config = applyConfigTree({ ...defaultConfig('test'), severity: 'ERROR' }, files.project.tests, fqn);
+    return mergeConfig(config, extra);
+  };
+  const baseFields = (name: string, file: string, fqn: string[], config: ReturnType<typeof testConfig>): BaseNode => ({
+    unique_id: '', name, package_name: projectName, path: file, original_file_path: file, fqn, description: '', columns: [], config,
+    depends_on: [], database: ctx.target.database, schema: `${ctx.target.schema}_dbt_test__audit`, alias: name, relation: '', patch_path: null,
+  });
+
+  const addGeneric = (attached: BaseNode, targetName: string, column: string | null, spec: TestSpec, file: string) => {
+    if (!BUILTIN_TESTS.has(spec.test) && !hasMacro(globals, `test_${spec.test}`)) {
+      throw new TemplateError(file, null, `unknown test '${spec.test}' on ${attached.name}${column ? `.${column}` : ''} (not a built-in test and no {% test ${spec.test} %} macro)`);
+    }
+    const synthesized = genericTestName(spec.test, targetName, column, spec.kwargs);
+    const name = spec.customName ?? synthesized.name;
+    const alias = spec.customName ?? synthesized.alias;
+    const config = testConfig([projectName, name], spec.config);
+    if (config.enabled === false) return;
+    let id = `test.${projectName}.${name}.${md5(`${name}\0${file}`).slice(0, 10)}`;
+    for (let i = 2; usedIds.has(id); i++) id = `test.${projectName}.${name}_${i}`;
+    usedIds.add(id);
+    const deps = new Set<string>([attached.unique_id]);
+    for (const v of Object.values(spec.kwargs)) {
+      if (!isJinjaArg(v)) continue;
+      const template = compileTemplate(`{{ ${v} }}`, file);
+      const cap = renderForParse(globals, ctx, { abs: '', rel: file, root: '', source: v, template } satisfies SqlFile, config, { name });
+      for (const r of cap.refs) deps.add(resolveRef(graph.byName, new Set(), r.name, file, v).unique_id);
+      for (const [s, t] of cap.sources) deps.add(resolveSource(graph.sources, s, t, file, v).unique_id);
+    }
+    out.push({
+      ...baseFields(name, file, [projectName, name], config), alias, unique_id: id, depends_on: [...deps], resource_type: 'test', kind: 'generic',
+      test_name: spec.test, column_name: column, attached_node: attached.unique_id, kwargs: spec.kwargs, raw_code: '', template: null, spec,
+    });
+  };
+
+  for (const node of graph.byName.values()) {
+    const props = node.resource_type === 'model' ? files.properties.models.get(node.name) : files.properties.seeds.get(node.name);
+    if (!props) continue;
+    for (const spec of props.tests) addGeneric(node, node.name, null, spec, props.file);
+    for (const c of props.columns) for (const spec of c.tests) addGeneric(node, node.name, c.name, spec, props.file);
+  }
+  for (const src of files.properties.sources) {
+    for (const t of src.tables) {
+      const node = graph.sources.get(`${src.name}.${t.name}`)!;
+      const target = `source_${src.name}_${t.name}`;
+      for (const spec of t.tests) addGeneric(node, target, null, spec, src.file);
+      for (const c of t.columns) for (const spec of c.tests) addGeneric(node, target, c.name, spec, src.file);
+    }
+  }
+  for (const file of files.singularTests) {
+    const name = path.posix.basename(file.rel, '.sql');
+    const fqn = [projectName, ...path.posix.relative(file.root, path.posix.dirname(file.rel)).split('/').filter((p) => p && p !== '.'), name];
+    const config = testConfig(fqn, {});
+    const captured = renderForParse(globals, ctx, file, config, { name, resource_type: 'test' });
+    if (config.enabled === false) continue;
+    const deps = [
+      ...captured.refs.map((r) => resolveRef(graph.byName, new Set(), r.name, file.rel, file.source).unique_id),
+      ...captured.sources.map(([s, t]) => resolveSource(graph.sources, s, t, file.rel, file.source).unique_id),
+    ];
+    out.push({
+      ...baseFields(name, file.rel, fqn, config), unique_id: `test.${projectName}.${name}`, path: path.posix.relative(file.root, file.rel),
+      depends_on: [...new Set(deps)], resource_type: 'test', kind: 'singular', test_name: null, column_name: null,
+      attached_node: deps.length === 1 ? deps[0]! : null, kwargs: {}, raw_code: file.source, template: file.template, spec: null,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,22 @@
+import type { GlobalContext } from '../jinja/dbt-context';
+import type { ProjectFiles } from '../project/load-project';
+import type { GraphNode, ModelNode, SeedNode, SourceNode } from './nodes';
+
+/** A parsed dbt project: its nodes, their relations and a dependency order. */
+export interface ProjectGraph {
+  projectName: string;
+  dbtDir: string;
+  targetPath: string;
+  /** Every node (models, seeds, tests, sources) by unique_id. */
+  nodes: Map<string, GraphNode>;
+  /** Models and seeds by name, for `ref`. */
+  byName: Map<string, ModelNode | SeedNode>;
+  /** Source tables by `source.table`. */
+  sources: Map<string, SourceNode>;
+  parentMap: Map<string, string[]>;
+  childMap: Map<string, string[]>;
+  /** Every unique_id in dependency order (parents first). */
+  order: string[];
+  files: ProjectFiles;
+  ctx: GlobalContext;
+}
