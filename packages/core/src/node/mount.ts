@@ -129,11 +129,11 @@ export function createMount(platform: DangoPlatform, options: MountOptions = {})
       const path = stripPrefix(pathname, prefix);
       const target = path === null ? null : classifyPath(path);
       if (!target || path === null) return false;
-      rememberWebUrl(req);
       try {
         const originMatters = STATE_CHANGING.has(req.method ?? 'GET');
         // Reads without an authorize hook skip the async check entirely: the hot path stays synchronous.
         const refused = options.authorize || originMatters ? await refusal(req, originMatters) : null;
+        if (!refused) rememberWebUrl(req);
         const response = refused ? errorToResponse(platform, refused, '') : await dispatch(req, res, target, path, search, parsedBody);
         if (response) await writeResponse(req, res, response);
       } catch (err) {
@@ -160,8 +160,9 @@ export function createMount(platform: DangoPlatform, options: MountOptions = {})
           socket.off('error', swallow);
           const query = search ? `?${search}` : '';
           if (target.kind === 'ws') return hub.handleUpgrade(req, socket, head);
+          if (target.kind === 'api') return rejectUpgrade(socket, 404, 'Not Found');
           const upstream = target.kind === 'metabase' ? metabaseTarget() : dbtDocsTarget();
-          if (!upstream || target.kind === 'api') return rejectUpgrade(socket, 404, 'Not Found');
+          if (!upstream) return rejectUpgrade(socket, 404, target.kind === 'metabase' ? 'Metabase is not configured' : 'dbt docs are served without WebSockets');
           const upstreamPath = target.kind === 'metabase' ? target.upstreamPath : target.subPath || '/';
           proxy.ws(req, socket, head, upstream, upstreamPath + query);
         } catch (err) {
