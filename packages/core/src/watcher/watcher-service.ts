@@ -53,6 +53,7 @@ export class WatcherService {
   private readonly syncs = new FollowUpRunner((source) => this.syncOnce(source));
   private readonly modelRuns = new FollowUpRunner(() => this.runPendingModels());
   private readonly inflight = new Set<Promise<void>>();
+  private starting: Promise<void> | null = null;
   private closed = false;
   private readonly whenClosed: Promise<void>;
   private signalClosed!: () => void;
@@ -67,12 +68,18 @@ export class WatcherService {
   }
 
   /** Starts watching when `auto_sync` or `auto_dbt` is on; resolves once the initial scan is done. */
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    this.starting ??= this.startWatching();
+    return this.starting;
+  }
+
+  private async startWatching(): Promise<void> {
     const p = this.ctx.config.platform;
-    if (this.fsWatcher || this.closed || (!p.auto_sync && !p.auto_dbt)) return;
+    if (this.closed || (!p.auto_sync && !p.auto_dbt)) return;
     const paths = watchPaths(this.ctx.config);
     // A configured upload folder that does not exist yet is created so drops into it are seen.
     await Promise.all(paths.dataDirs.map((d) => mkdir(d, { recursive: true })));
+    // A project without a dbt models folder yet has nothing to run; only existing folders are watched.
     const roots = paths.roots.filter((r) => existsSync(r));
     if (roots.length === 0) return;
 
@@ -120,6 +127,7 @@ export class WatcherService {
   async close(): Promise<void> {
     this.closed = true;
     this.signalClosed();
+    await this.starting?.catch(() => undefined);
     this.dataChanges?.clear();
     this.modelChanges?.clear();
     const fsWatcher = this.fsWatcher;

@@ -53,6 +53,16 @@ describe('WatcherService', () => {
     expect(watcher.status()).toMatchObject({ running: false, pid: null });
   });
 
+  it('closes cleanly while still starting, and never starts after close', async () => {
+    const { watcher } = await setup();
+    const starting = watcher.start();
+    await watcher.close();
+    await starting;
+    expect(watcher.status().running).toBe(false);
+    await watcher.start();
+    expect(watcher.status().running).toBe(false);
+  });
+
   it('does not start when both auto_sync and auto_dbt are off', async () => {
     const { watcher, rec, upload } = await setup({ platform: { auto_sync: false, auto_dbt: false } });
     await watcher.start();
