@@ -28,10 +28,10 @@ function flatArgs(kwargs: Record<string, unknown>): string[] {
 }
 
 /** dbt's synthesized generic test name (e.g. `accepted_values_orders_status__placed__shipped`) and its alias, shortened like dbt's when long. */
-export function genericTestName(test: string, target: string, column: string | null, kwargs: Record<string, unknown>): { name: string; alias: string } {
+export function genericTestName(test: string, target: string, column: string | null, kwargs: Record<string, unknown>, onSource = false): { name: string; alias: string } {
   const args = flatArgs(kwargs).map((a) => a.replace(/[^0-9a-zA-Z_]+/g, '_')).join('__');
-  const prefix = `${test}_${target}`;
-  const name = [prefix, ...(column ? [column] : [])].join('_') + (args ? `_${args}` : '');
+  const prefix = `${onSource ? 'source_' : ''}${test}_${target}`;
+  const name = [prefix, ...(column ? [column] : [])].join('_') + (args ? `__${args}` : '');
   return { name, alias: name.length >= 64 ? `${prefix.slice(0, 30)}_${md5(name)}` : name };
 }
 
@@ -55,7 +55,7 @@ export function parseTests(graph: ProjectGraph, globals: Environment): TestNode[
     if (!BUILTIN_TESTS.has(spec.test) && !hasMacro(globals, `test_${spec.test}`)) {
       throw new TemplateError(file, null, `unknown test '${spec.test}' on ${attached.name}${column ? `.${column}` : ''} (not a built-in test and no {% test ${spec.test} %} macro)`);
     }
-    const synthesized = genericTestName(spec.test, targetName, column, spec.kwargs);
+    const synthesized = genericTestName(spec.test, targetName, column, spec.kwargs, attached.unique_id.startsWith('source.'));
     const name = spec.customName ?? synthesized.name;
     const alias = spec.customName ?? synthesized.alias;
     const config = testConfig([projectName, name], spec.config);
@@ -86,7 +86,7 @@ export function parseTests(graph: ProjectGraph, globals: Environment): TestNode[
   for (const src of files.properties.sources) {
     for (const t of src.tables) {
       const node = graph.sources.get(`${src.name}.${t.name}`)!;
-      const target = `source_${src.name}_${t.name}`;
+      const target = `${src.name}_${t.name}`;
       for (const spec of t.tests) addGeneric(node, target, null, spec, src.file);
       for (const c of t.columns) for (const spec of c.tests) addGeneric(node, target, c.name, spec, src.file);
     }

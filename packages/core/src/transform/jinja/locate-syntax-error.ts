@@ -28,6 +28,26 @@ function statementOf(tag: string): { keyword: string; body: string } {
  * on its own (block tags with a synthetic end) and the block structure is matched, to name a line.
  */
 export function locateSyntaxError(source: string): SyntaxProblem | null {
+  return unclosedDelimiter(source) ?? checkTags(source);
+}
+
+// An opener whose closer is missing (or comes after the next opener) makes the tag regex skip it.
+function unclosedDelimiter(source: string): SyntaxProblem | null {
+  const closers: Record<string, string> = { '{{': '}}', '{%': '%}', '{#': '#}' };
+  for (const m of source.matchAll(/\{[{%#]/g)) {
+    const close = source.indexOf(closers[m[0]]!, m.index + 2);
+    const nextOpen = source.slice(m.index + 2).search(/\{[{%#]/);
+    if (m[0] === '{#') continue;
+    if (close < 0 || (nextOpen >= 0 && m.index + 2 + nextOpen < close)) {
+      let line = 1;
+      for (let i = 0; i < m.index; i++) if (source.charCodeAt(i) === 10) line++;
+      return { line, problem: `'${m[0]}' is not closed with '${closers[m[0]]}'` };
+    }
+  }
+  return null;
+}
+
+function checkTags(source: string): SyntaxProblem | null {
   const stack: { keyword: string; line: number }[] = [];
   let line = 1;
   let last = 0;

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import type { ModelNode, TestNode } from '../../src/transform/graph/nodes';
+import { parseFiles, thrown } from './parse-helpers';
+
+const model = (g: ReturnType<typeof parseFiles>, name: string) => g.byName.get(name) as ModelNode;
+
+describe('project reading', () => {
+  it('applies the models: config hierarchy by folder, with and without +, deeper levels winning', () => {
+    const g = parseFiles({
+      'dbt_project.yml': `name: proj
+models:
+  +tags: ['all']
+  proj:
+    materialized: view
+    staging:
+      +schema: staging
+      tags: stg
+    marts:
+      +materialized: table
+      schema: marts
+      finance:
+        +materialized: incremental
+        +enabled: true
+      legacy:
+        enabled: false
+`,
+      'models/staging/stg_a.sql': 'select 1 as id',
+      'models/marts/orders.sql': "select * from {{ ref('stg_a') }}",
+      'models/marts/finance/revenue.sql': "{{ config(unique_key='id', tags=['money']) }}select * from {{ ref('orders') }}",
+      'models/marts/legacy/old.sql': 'select 1',
+      'models/top.sql': 'select 2',
+    });
+    expect(model(g, 'stg_a').config).toMatchObject({ materialized: 'view', schema: 'staging', tags: ['all', 'stg'] });
+    expect(model(g, 'stg_a').schema).toBe('staging');
+    expect(model(g, 'orders').config.materialized).toBe('table');
+    expect(model(g, 'orders').schema).toBe('marts');
+    expect(model(g, 'revenue').config).toMatchObject({ materialized: 'incremental', unique_key: 'id', tags: ['all', 'money'] });
+    expect(model(g, 'revenue').fqn).toEqual(['proj', 'marts', 'finance', 'revenue']);
+    expect(g.byName.has('old')).toBe(false);
+    expect(model(g, 'top').schema).toBe('main');
+    expect(model(g, 'top').relation).toBe('"main"."top"');
+  });
+
+  it('uses dbt’s default <target>_<schema> rule only when the project has no generate_schema_name macro, and honours a custom one', () => {
+    const base = { 'dbt_project.yml': 'name: proj\nmodels:\n  proj:\n    +schema: analytics\n', 'models/a.sql': 'select 1' };
+    expect(model(parseFiles(base), 'a').schema).toBe('analytics');
+    const custom = parseFiles({ ...base, 'macros/s.sql': "{% macro generate_schema_name(custom_schema_name, node) %}x_{{ custom_schema_name }}_{{ node.name }}{% endmacro %}" });
+    expect(model(custom, 'a').schema).toBe('x_analytics_a');
+  });
+
+  it('reads properties: descriptions with doc(), columns, tests and data_tests, sources with schema and identifier', () => {
+    const g = parseFiles({
+      'models/a.sql': "select * from {{ source('shop', 'orders') }}",
+      'models/docs.md': '{% docs a_doc %}\nModel A, documented.\n{% enddocs %}',
+      'models/props.yml': `version: 2
+sources:
+  - name: shop
+    schema: raw_shop
+    description: The shop database
+    tables:
+      - name: orders
+        identifier: orders_v2
+        columns:
+          - name: id
+            tests: [unique]
+models:
+  - name: a
+    description: '{{ doc("a_doc") }}'
+    config:
+      materialized: table
+    columns:
+      - name: id
+        description: The key
+        data_tests:
+          - not_null
+          - accepted_values:
+              values: [1, 2]
+              config:
+                severity: warn
+`,
+    });
+    const a = model(g, 'a');
+    expect(a.description).toBe('Model A, documented.');
+    expect(a.config.materialized).toBe('table');
+    expect(a.columns[0]).toMatchObject({ name: 'id', description: 'The key' });
+    const src = g.sources.get('shop.orders')!;
+    expect(src).toMatchObject({ schema: 'raw_shop', identifier: 'orders_v2', relation: '"raw_shop"."orders_v2"', source_description: 'The shop database' });
+    expect(a.depends_on).toEqual(['source.proj.shop.orders']);
+    const tests = [...g.nodes.values()].filter((n): n is TestNode => n.resource_type === 'test');
+    expect(tests.map((t) => t.name).sort()).toEqual(['accepted_values_a_id__1__2', 'not_null_a_id', 'source_unique_shop_orders_id']);
+    expect(tests.find((t) => t.test_name === 'accepted_values')!.config.severity).toBe('warn');
+  });
+
+  it('builds parent and child maps and a dependency order', () => {
+    const g = parseFiles({
+      'models/a.sql': 'select 1 as id',
+      'models/b.sql': "select * from {{ ref('a') }}",
+      'models/c.sql': "select * from {{ ref('a') }} join {{ ref('b') }} using (id)",
+    });
+    expect(g.parentMap.get('model.proj.c')).toEqual(['model.proj.a', 'model.proj.b']);
+    expect(g.childMap.get('model.proj.a')).toEqual(['model.proj.b', 'model.proj.c']);
+    const order = g.order.filter((id) => id.startsWith('model.'));
+    expect(order.indexOf('model.proj.a')).toBeLessThan(order.indexOf('model.proj.b'));
+    expect(order.indexOf('model.proj.b')).toBeLessThan(order.indexOf('model.proj.c'));
+  });
+});
+
+describe('project errors', () => {
+  it('names every model of a cycle', () => {
+    const err = thrown(() => parseFiles({
+      'models/a.sql': "select * from {{ ref('c') }}",
+      'models/b.sql': "select * from {{ ref('a') }}",
+      'models/c.sql': "select * from {{ ref('b') }}",
+    }));
+    expect(err.message).toMatch(/cycle/);
+    for (const m of ['a', 'b', 'c']) expect(err.message).toContain(m);
+    expect(err.message).toMatch(/(\w) -> .* -> \1$/);
+  });
+
+  it('names an unknown ref, the referencing file and the line', () => {
+    const err = thrown(() => parseFiles({ 'models/x/m.sql': "select 1\nfrom {{ ref('ghost') }}" }));
+    expect(err.message).toBe("Compilation error in models/x/m.sql line 2: ref('ghost') refers to 'ghost', which is not a model or seed of this project");
+  });
+
+  it('refuses refs to disabled models, undeclared sources and unknown generic tests', () => {
+    expect(thrown(() => parseFiles({ 'models/a.sql': "{{ config(enabled=false) }}select 1", 'models/b.sql': "select * from {{ ref('a') }}" })).message).toMatch(/disabled model 'a'/);
+    expect(thrown(() => parseFiles({ 'models/a.sql': "select * from {{ source('nope', 't') }}" })).message).toMatch(/models\/a\.sql line 1: source\('nope', 't'\) is not declared/);
+    expect(thrown(() => parseFiles({ 'models/a.sql': 'select 1 as id', 'models/p.yml': 'models:\n  - name: a\n    columns:\n      - name: id\n        tests: [is_prime]\n' })).message).toMatch(/unknown test 'is_prime' on a\.id/);
+  });
+
+  it('reports duplicate model names, bad YAML and a bad dbt_project.yml', () => {
+    expect(thrown(() => parseFiles({ 'models/a/x.sql': 'select 1', 'models/b/x.sql': 'select 2' })).message).toMatch(/Two resources are named 'x': models\/a\/x\.sql and models\/b\/x\.sql/);
+    expect(thrown(() => parseFiles({ 'models/p.yml': 'models: [\n  - broken' })).message).toMatch(/models\/p\.yml: invalid YAML/);
+    expect(thrown(() => parseFiles({ 'dbt_project.yml': 'name: "has space"\n' })).message).toMatch(/'name' must be an identifier/);
+    expect(thrown(() => parseFiles({ 'models/d.md': '{% docs open %}\nno end' })).message).toMatch(/models\/d\.md line 1: .*not closed/);
+  });
+
+  it('reports template errors found while parsing with file and line', () => {
+    const err = thrown(() => parseFiles({ 'models/ok.sql': 'select 1', 'models/bad.sql': 'select\n  {{ ref("ok") }\n' }));
+    expect(err.message).toMatch(/^Compilation error in models\/bad\.sql line 2:/);
+  });
+});
