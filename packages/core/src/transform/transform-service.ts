@@ -80,13 +80,7 @@ export class TransformService {
 
   /** Starts a model run; throws NOT_FOUND for an unknown model and CONFLICT (synchronously) when it is already running. */
   startModelRun(name: string, options: { cascade?: boolean } = {}): StartedModelRun {
-    let graph: ProjectGraph;
-    try {
-      graph = this.graph();
-    } catch (err) {
-      this.ctx.emit('dbt_run_failed', { model: name, error: errorMessage(err), message: `dbt run failed: ${errorMessage(err)}` });
-      throw err;
-    }
+    const graph = this.graphOrFail('run', {}, name);
     const node = graph.byName.get(name);
     if (!node || node.resource_type !== 'model') throw new DangoError('NOT_FOUND', `Model '${name}' not found in the dbt project`);
     const select = [options.cascade === false ? name : `${name}+`];
@@ -161,18 +155,28 @@ export class TransformService {
     if (line.trim()) this.ctx.emit('log', { level: 'INFO', message: `dbt: ${line}` });
   };
 
+  // A project that does not compile fails the run before anything starts; that is reported like any failed run.
+  private graphOrFail(command: Command, options: SelectionOptions, model: string | null): ProjectGraph {
+    try {
+      return this.graph({ fullRefresh: options.fullRefresh });
+    } catch (err) {
+      this.ctx.emit('dbt_run_failed', { model, error: errorMessage(err), message: `dbt ${command} failed: ${errorMessage(err)}` });
+      throw err;
+    }
+  }
+
   private modelsOf(graph: ProjectGraph, command: Command, options: SelectionOptions): string[] {
     return nodesFor(graph, command, options).filter((n) => n.resource_type === 'model').map((n) => n.name);
   }
 
   // A general run waits for runs that hold any of its models, then holds them itself.
   private async queued(command: Command, options: SelectionOptions): Promise<TransformResult> {
-    let graph = this.graph({ fullRefresh: options.fullRefresh });
+    let graph = this.graphOrFail(command, options, null);
     let models = command === 'test' ? [] : this.modelsOf(graph, command, options);
     for (let busy = models.map((m) => this.running.get(m)).filter(Boolean); busy.length; busy = models.map((m) => this.running.get(m)).filter(Boolean)) {
       await Promise.allSettled(busy);
       // The project may have changed while waiting.
-      graph = this.graph({ fullRefresh: options.fullRefresh });
+      graph = this.graphOrFail(command, options, null);
       models = command === 'test' ? [] : this.modelsOf(graph, command, options);
     }
     return this.track(models, this.invoke(command, options, null, graph));

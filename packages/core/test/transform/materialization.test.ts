@@ -1,0 +1,152 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DangoPlatform } from '../../src/index';
+import { createTestProject, type TestProject } from './helpers';
+
+const SOURCES = 'version: 2\nsources:\n  - name: app\n    schema: raw_app\n    tables:\n      - name: events\n';
+
+let project: TestProject | undefined;
+let platform: DangoPlatform | undefined;
+afterEach(async () => {
+  await platform?.close();
+  project?.cleanup();
+  platform = undefined;
+  project = undefined;
+});
+
+async function setup(files: Record<string, string>, rawSql?: string): Promise<DangoPlatform> {
+  project = await createTestProject(undefined, { 'models/sources.yml': SOURCES, ...files });
+  platform = await project.open();
+  if (rawSql) await platform.warehouse.write((c) => c.run(rawSql));
+  return platform;
+}
+
+const rows = async <T = Record<string, unknown>>(sql: string) => platform!.warehouse.query<T>(sql);
+const count = async (rel: string) => Number((await rows<{ n: number }>(`SELECT count(*) n FROM ${rel}`))[0]!.n);
+const relationType = async (schema: string, name: string) =>
+  (await rows<{ t: string }>(`SELECT table_type t FROM information_schema.tables WHERE table_schema = '${schema}' AND table_name = '${name}'`))[0]?.t ?? null;
+
+const RAW = `CREATE SCHEMA raw_app; CREATE TABLE raw_app.events AS SELECT * FROM (VALUES (1, 'a', 10), (2, 'b', 20), (3, 'c', 30)) t(id, kind, amount);`;
+
+describe('materialisations', () => {
+  it('replaces views and switches a relation between view and table', async () => {
+    const p = await setup({ 'models/marts/m.sql': "select * from {{ source('app', 'events') }}" }, RAW);
+    expect((await p.transform()).success).toBe(true);
+    expect(await relationType('marts', 'm')).toBe('BASE TABLE');
+    project!.write('models/marts/m.sql', "{{ config(materialized='view') }}select id from {{ source('app', 'events') }} where id > 1");
+    expect((await p.transform()).success).toBe(true);
+    expect(await relationType('marts', 'm')).toBe('VIEW');
+    expect(await count('marts.m')).toBe(2);
+    project!.write('models/marts/m.sql', "select id from {{ source('app', 'events') }}");
+    expect((await p.transform()).success).toBe(true);
+    expect(await relationType('marts', 'm')).toBe('BASE TABLE');
+    expect(await count('marts.m')).toBe(3);
+  });
+
+  it('leaves the previous table untouched when a table model fails, and leaves no temp table behind', async () => {
+    const p = await setup({ 'models/marts/m.sql': "select * from {{ source('app', 'events') }}" }, RAW);
+    await p.transform();
+    project!.write('models/marts/m.sql', "select cast(kind as integer) as broken from {{ source('app', 'events') }}");
+    const r = await p.transform();
+    expect(r.success).toBe(false);
+    expect(r.results[0]).toMatchObject({ name: 'm', status: 'error' });
+    expect(r.results[0]!.message).toMatch(/Database error in model m \(models\/marts\/m\.sql\): .*Conversion Error/);
+    expect(await count('marts.m')).toBe(3);
+    expect(await rows(`SELECT * FROM information_schema.tables WHERE table_name LIKE '%dbt_tmp%'`)).toEqual([]);
+  });
+
+  it('appends only new rows incrementally, and rebuilds on full refresh', async () => {
+    const model = `{{ config(materialized='incremental') }}
+select id, kind, amount from {{ source('app', 'events') }}
+{% if is_incremental() %}where id > (select max(id) from {{ this }}){% endif %}`;
+    const p = await setup({ 'models/marts/inc.sql': model }, RAW);
+    expect((await p.transform()).results[0]).toMatchObject({ status: 'success', rows_affected: 3 });
+    await p.warehouse.write((c) => c.run("INSERT INTO raw_app.events VALUES (4, 'd', 40), (5, 'e', 50)"));
+    const second = await p.transform();
+    expect(second.results[0]).toMatchObject({ status: 'success', rows_affected: 2, message: 'INSERT 2' });
+    expect(await count('marts.inc')).toBe(5);
+    expect(await rows('SELECT id FROM marts.inc ORDER BY id')).toEqual([1, 2, 3, 4, 5].map((id) => ({ id })));
+    // a row removed upstream stays in the incremental table until a full refresh rebuilds it
+    await p.warehouse.write((c) => c.run('DELETE FROM raw_app.events WHERE id = 1'));
+    await p.transform();
+    expect(await count('marts.inc')).toBe(5);
+    expect((await p.transform({ fullRefresh: true })).results[0]).toMatchObject({ status: 'success', rows_affected: 4 });
+    expect(await count('marts.inc')).toBe(4);
+  });
+
+  for (const strategy of ['merge', 'delete+insert']) {
+    it(`updates rows by unique_key with the ${strategy} strategy`, async () => {
+      const model = `{{ config(materialized='incremental', unique_key='id', incremental_strategy='${strategy}') }}
+select id, kind, amount from {{ source('app', 'events') }}
+{% if is_incremental() %}where amount <> coalesce((select max(amount) from {{ this }} t where t.id = events.id), -1){% endif %}`;
+      const p = await setup({ 'models/marts/inc.sql': model }, RAW);
+      await p.transform();
+      await p.warehouse.write((c) => c.run("UPDATE raw_app.events SET amount = 99, kind = 'z' WHERE id = 2; INSERT INTO raw_app.events VALUES (4, 'd', 40)"));
+      const r = await p.transform();
+      expect(r.success).toBe(true);
+      expect(await rows('SELECT id, kind, amount FROM marts.inc ORDER BY id')).toEqual([
+        { id: 1, kind: 'a', amount: 10 }, { id: 2, kind: 'z', amount: 99 }, { id: 3, kind: 'c', amount: 30 }, { id: 4, kind: 'd', amount: 40 },
+      ]);
+    });
+  }
+
+  it('handles a source column change: select * tables pick it up, incremental on_schema_change decides', async () => {
+    const p = await setup({
+      'models/marts/all_cols.sql': "select * from {{ source('app', 'events') }}",
+      'models/marts/inc_append.sql': "{{ config(materialized='incremental', on_schema_change='append_new_columns') }}select * from {{ source('app', 'events') }}{% if is_incremental() %} where id > (select max(id) from {{ this }}){% endif %}",
+      'models/marts/inc_fail.sql': "{{ config(materialized='incremental', on_schema_change='fail') }}select * from {{ source('app', 'events') }}{% if is_incremental() %} where id > (select max(id) from {{ this }}){% endif %}",
+      'models/marts/inc_ignore.sql': "{{ config(materialized='incremental') }}select * from {{ source('app', 'events') }}{% if is_incremental() %} where id > (select max(id) from {{ this }}){% endif %}",
+      'models/marts/uses_kind.sql': "select kind from {{ source('app', 'events') }}",
+    }, RAW);
+    expect((await p.transform()).success).toBe(true);
+    await p.warehouse.write((c) => c.run("ALTER TABLE raw_app.events ADD COLUMN region VARCHAR; INSERT INTO raw_app.events VALUES (4, 'd', 40, 'eu')"));
+    const r = await p.transform();
+    const status = Object.fromEntries(r.results.map((x) => [x.name, x.status]));
+    expect(status).toEqual({ all_cols: 'success', inc_append: 'success', inc_fail: 'error', inc_ignore: 'success', uses_kind: 'success' });
+    expect(r.results.find((x) => x.name === 'inc_fail')!.message).toMatch(/columns of inc_fail changed \(added: region; removed: none\)/);
+    expect((await rows<{ region: string | null }>('SELECT region FROM marts.inc_append WHERE id = 4'))[0]!.region).toBe('eu');
+    expect((await rows('SELECT column_name FROM information_schema.columns WHERE table_name = \'inc_ignore\'')).length).toBe(3);
+    expect(await count('marts.inc_ignore')).toBe(4);
+    expect((await rows('SELECT column_name FROM information_schema.columns WHERE table_name = \'all_cols\'')).length).toBe(4);
+    // a column the model uses disappears: the model fails with the database's message
+    await p.warehouse.write((c) => c.run('ALTER TABLE raw_app.events RENAME COLUMN kind TO category'));
+    const broken = await p.transform({ select: ['uses_kind'] });
+    expect(broken.results[0]!.status).toBe('error');
+    expect(broken.results[0]!.message).toMatch(/uses_kind.*kind/);
+  });
+
+  it('inlines ephemeral models as CTEs and creates no relation for them', async () => {
+    const p = await setup({
+      'models/marts/eph_base.sql': "{{ config(materialized='ephemeral') }}select id, amount from {{ source('app', 'events') }}",
+      'models/marts/eph_big.sql': "{{ config(materialized='ephemeral') }}select * from {{ ref('eph_base') }} where amount >= 20",
+      'models/marts/final.sql': "with doubled as (select id, amount * 2 as amount from {{ ref('eph_big') }})\nselect * from doubled",
+    }, RAW);
+    const r = await p.transform();
+    expect(r.results.map((x) => x.name)).toEqual(['final']);
+    expect(await rows('SELECT id, amount FROM marts.final ORDER BY id')).toEqual([{ id: 2, amount: 40 }, { id: 3, amount: 60 }]);
+    expect(await relationType('marts', 'eph_base')).toBeNull();
+    const compiled = (await p.compile({ select: ['final'] })).results;
+    expect(compiled.map((x) => x.status)).toEqual(['success']);
+    const sql = (await import('node:fs')).readFileSync(`${project!.dbtDir}/target/compiled/transform_test/models/marts/final.sql`, 'utf8').trim();
+    expect(sql.startsWith('with __dbt__cte__eph_base as (')).toBe(true);
+    expect(sql).toContain('__dbt__cte__eph_big as (');
+    expect(sql).toContain('doubled as (select id, amount * 2 as amount from __dbt__cte__eph_big)');
+  });
+
+  it('loads seeds through DuckDB’s CSV reader with column_types, replacing them on reseed', async () => {
+    const p = await setup({
+      'seeds/codes.csv': 'code,label\n001,first\n002,second\n',
+      'seeds/props.yml': 'version: 2\nseeds:\n  - name: codes\n    config:\n      column_types:\n        code: varchar\n',
+    });
+    const r = await p.seed();
+    expect(r.results[0]).toMatchObject({ name: 'codes', status: 'success', rows_affected: 2 });
+    expect(await rows('SELECT code FROM main.codes ORDER BY 1')).toEqual([{ code: '001' }, { code: '002' }]);
+    project!.write('seeds/codes.csv', 'code,label\n003,third\n');
+    await p.seed();
+    expect(await rows('SELECT code, label FROM main.codes')).toEqual([{ code: '003', label: 'third' }]);
+    project!.write('seeds/props.yml', 'version: 2\nseeds:\n  - name: codes\n    config:\n      column_types:\n        code: integer\n');
+    project!.write('seeds/codes.csv', 'code,label\nabc,x\n');
+    const bad = await p.seed();
+    expect(bad.results[0]!.status).toBe('error');
+    expect(await rows('SELECT code FROM main.codes')).toEqual([{ code: '003' }]);
+  });
+});
