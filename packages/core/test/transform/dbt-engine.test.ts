@@ -1,0 +1,68 @@
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DangoPlatform } from '../../src/index';
+import { createTestProject, FIXTURES, recordEvents, type TestProject } from './helpers';
+
+let project: TestProject | undefined;
+let platform: DangoPlatform | undefined;
+afterEach(async () => {
+  await platform?.close();
+  project?.cleanup();
+  platform = undefined;
+  project = undefined;
+});
+
+async function dbtProject(executable: string): Promise<DangoPlatform> {
+  project = await createTestProject(undefined, { 'models/stg_a.sql': 'select 1 as id', 'models/broken.sql': 'select x', 'models/after_broken.sql': "select * from {{ ref('broken') }}" });
+  const file = path.join(project.dir, '.dango', 'project.yml');
+  writeFileSync(file, readFileSync(file, 'utf8').replace('platform:\n', `platform:\n  transform_engine: dbt\n  dbt_executable: ${JSON.stringify(executable)}\n`));
+  platform = await project.open();
+  return platform;
+}
+
+const FAKE = path.join(FIXTURES, 'fake-dbt', 'dbt.mjs');
+const calls = () => readFileSync(path.join(project!.dbtDir, 'fake-dbt-calls.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as string[]);
+
+describe("transform_engine: dbt", () => {
+  it('hands a run to the dbt executable with the selection and maps its run results and events', async () => {
+    chmodSync(FAKE, 0o755);
+    const p = await dbtProject(FAKE);
+    const events = recordEvents(p);
+    const r = await p.transform({ select: ['stg_a', 'tag:x'], exclude: ['old'], fullRefresh: true });
+    const args = calls()[0]!;
+    expect(args.slice(0, 7)).toEqual(['run', '--select', 'stg_a', 'tag:x', '--exclude', 'old', '--full-refresh']);
+    expect(r.success).toBe(true);
+    expect(r.results).toEqual([{ unique_id: 'model.fake.stg_a', name: 'stg_a', resource_type: 'model', status: 'success', execution_time: 0.05, message: 'OK', failures: null, rows_affected: 3 }]);
+    expect(events.map((e) => e.type).filter((t) => t.startsWith('dbt_'))).toEqual(['dbt_run_started', 'dbt_model_completed', 'dbt_run_completed']);
+    expect(p.logs().some((l) => l.message === 'dbt: Running with dbt=1.9.0')).toBe(true);
+  });
+
+  it('reports failed and skipped models from dbt and records them for listModels', async () => {
+    const p = await dbtProject(FAKE);
+    const events = recordEvents(p);
+    const r = await p.runModel('broken');
+    expect(calls()[0]!.slice(0, 3)).toEqual(['run', '--select', 'broken+']);
+    expect(r.success).toBe(false);
+    expect(r.counts).toEqual({ pass: 1, warn: 0, error: 1, skip: 1 });
+    expect(events.find((e) => e.type === 'dbt_run_failed')).toMatchObject({ model: 'broken', error: 'Binder Error: column x not found' });
+    const models = Object.fromEntries((await p.listModels()).map((m) => [m.name, m.status]));
+    expect(models).toMatchObject({ broken: 'error', after_broken: 'skipped', stg_a: 'success' });
+  });
+
+  it('maps failing tests of dbt build and runs docs generate', async () => {
+    const p = await dbtProject(FAKE);
+    const r = await p.build();
+    expect(r.results.find((x) => x.resource_type === 'test')).toMatchObject({ name: 'unique_stg_a_id', status: 'fail', failures: 2 });
+    const docs = await p.generateDocs();
+    expect(JSON.parse(readFileSync(docs.catalog, 'utf8')).metadata.dbt_schema_version).toBe('https://schemas.getdbt.com/dbt/catalog/v1.json');
+    expect(calls().map((c) => c[0])).toEqual(['build', 'docs']);
+  });
+
+  it('fails with a clear error when the executable is missing', async () => {
+    const p = await dbtProject(path.join(FIXTURES, 'fake-dbt', 'no-such-dbt'));
+    const events = recordEvents(p);
+    await expect(p.transform()).rejects.toThrow(/dbt executable ".*no-such-dbt" not found/);
+    expect(events.find((e) => e.type === 'dbt_run_failed')).toBeDefined();
+  });
+});
