@@ -74,7 +74,9 @@ export function printTransformResult(io: CliIo, result: TransformResult, models:
     io.out('');
     io.out(`Finished in ${formatSeconds(result.elapsed_seconds)} with ${problems.length} problem${problems.length === 1 ? '' : 's'}:`);
     for (const r of problems) {
-      io.out(`  ${r.status === 'warn' ? 'Warning' : 'Failure'} in ${r.resource_type} ${r.name}: ${r.message ?? r.status}`);
+      // Database errors span lines (caret markers); indent them under their node.
+      const message = (r.message ?? r.status).split('\n').map((l, i) => (i === 0 || !l ? l : `    ${l}`)).join('\n');
+      io.out(`  ${r.status === 'warn' ? 'Warning' : 'Failure'} in ${r.resource_type} ${r.name}: ${message}`);
     }
   }
   io.out('');
