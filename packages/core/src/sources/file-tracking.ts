@@ -18,8 +18,8 @@ export interface TrackedFile {
   hash: string | null;
   rows: number;
   columns: FileColumn[] | null;
-  /** The delimiter the file was read with, so it can be re-read without sniffing. */
-  delim: string | null;
+  /** How the file was read (the connector's own settings, e.g. a CSV dialect), so it can be re-read without sniffing. */
+  read_options: Record<string, unknown> | null;
   /** When the file's current rows were loaded; null when it never loaded. */
   loaded_at: string | null;
   /** Why its last load failed; null after a success. */
@@ -32,17 +32,19 @@ const TABLE = '_dango.source_files';
 export async function ensureTrackingTable(conn: WarehouseConnection): Promise<void> {
   await conn.run(`CREATE TABLE IF NOT EXISTS ${TABLE} (
     source VARCHAR NOT NULL, path VARCHAR NOT NULL, table_name VARCHAR NOT NULL,
-    size BIGINT, mtime_ms DOUBLE, hash VARCHAR, rows BIGINT NOT NULL DEFAULT 0, columns VARCHAR, delim VARCHAR,
+    size BIGINT, mtime_ms DOUBLE, hash VARCHAR, rows BIGINT NOT NULL DEFAULT 0, columns VARCHAR, read_options VARCHAR,
     loaded_at VARCHAR, error VARCHAR)`);
+  // Warehouses tracked by an early build of this table lack the column.
+  await conn.run(`ALTER TABLE ${TABLE} ADD COLUMN IF NOT EXISTS read_options VARCHAR`);
 }
 
 /** Every tracked file of a source. */
 export async function readTracked(read: Reader, source: string): Promise<Map<string, TrackedFile>> {
-  type Row = Omit<TrackedFile, 'columns'> & { columns: string | null };
+  type Row = Omit<TrackedFile, 'columns' | 'read_options'> & { columns: string | null; read_options: string | null };
   let rows: Row[];
   try {
     rows = await read<Row>(
-      `SELECT path, table_name, size, mtime_ms, hash, rows, columns, delim, loaded_at, error FROM ${TABLE} WHERE source = $1`,
+      `SELECT path, table_name, size, mtime_ms, hash, rows, columns, read_options, loaded_at, error FROM ${TABLE} WHERE source = $1`,
       [source],
     );
   } catch (err) {
@@ -50,7 +52,8 @@ export async function readTracked(read: Reader, source: string): Promise<Map<str
     if (/does not exist/i.test(String((err as Error).message))) return new Map();
     throw err;
   }
-  return new Map(rows.map((r) => [r.path, { ...r, columns: r.columns ? (JSON.parse(r.columns) as FileColumn[]) : null }]));
+  const parse = <T>(text: string | null): T | null => (text ? (JSON.parse(text) as T) : null);
+  return new Map(rows.map((r) => [r.path, { ...r, columns: parse<FileColumn[]>(r.columns), read_options: parse<Record<string, unknown>>(r.read_options) }]));
 }
 
 /** Deletes the tracking rows of the given files (all of the source's files when `paths` is null). */
@@ -66,15 +69,19 @@ export async function forgetFiles(conn: WarehouseConnection, source: string, pat
 export async function saveTracked(conn: WarehouseConnection, source: string, files: TrackedFile[]): Promise<void> {
   await forgetFiles(conn, source, files.map((f) => f.path));
   for (const f of files) {
-    await conn.run(`INSERT INTO ${TABLE} VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, [
-      source, f.path, f.table_name, f.size, f.mtime_ms, f.hash, f.rows, f.columns ? JSON.stringify(f.columns) : null, f.delim, f.loaded_at, f.error,
-    ]);
+    await conn.run(
+      `INSERT INTO ${TABLE} (source, path, table_name, size, mtime_ms, hash, rows, columns, read_options, loaded_at, error)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [
+      source, f.path, f.table_name, f.size, f.mtime_ms, f.hash, f.rows, f.columns ? JSON.stringify(f.columns) : null, f.read_options ? JSON.stringify(f.read_options) : null, f.loaded_at, f.error,
+      ],
+    );
   }
 }
 
 /** Records a failed load of one file, keeping what is known about its earlier successful load. */
 export async function markFailed(conn: WarehouseConnection, source: string, table: string, rel: string, error: string): Promise<void> {
   const existing = (await readTracked(conn.all, source)).get(rel);
-  const base: TrackedFile = existing ?? { path: rel, table_name: table, size: null, mtime_ms: null, hash: null, rows: 0, columns: null, delim: null, loaded_at: null, error: null };
+  const base: TrackedFile = existing ?? { path: rel, table_name: table, size: null, mtime_ms: null, hash: null, rows: 0, columns: null, read_options: null, loaded_at: null, error: null };
   await saveTracked(conn, source, [{ ...base, error }]);
 }

@@ -2,8 +2,8 @@ import { qualified, quoteIdent, type WarehouseConnection } from '../../warehouse
 import type { DiskFile } from '../file-source';
 import { ensureTrackingTable, forgetFiles, saveTracked, type FileColumn, type TrackedFile } from '../file-tracking';
 import type { ConnectorContext, LoadOutcome } from './connector';
-import { assertNoReservedColumns, LINEAGE_COLUMNS, planIncremental, typeOverrides, unionSchema, type TableColumn } from './csv-schema-plan';
-import { csvFileError, readCsvSql, type CsvReadOptions, type DescribedFile } from './csv-read';
+import { assertNoReservedColumns, fileReadColumns, LINEAGE_COLUMNS, planIncremental, unionSchema, type TableColumn } from './csv-schema-plan';
+import { csvFileError, readCsvSql, type CsvDialect, type DescribedFile } from './csv-read';
 
 /** What extraction decided for one file on disk. */
 export interface CsvFilePlan {
@@ -19,7 +19,6 @@ export interface CsvFilePlan {
 export interface CsvLoadInput {
   ctx: ConnectorContext;
   table: string;
-  readOptions: CsvReadOptions;
   plans: CsvFilePlan[];
   removed: TrackedFile[];
 }
@@ -28,8 +27,8 @@ function columnsOf(plan: CsvFilePlan): FileColumn[] {
   return plan.described?.columns ?? plan.prev?.columns ?? [];
 }
 
-function delimOf(plan: CsvFilePlan): string {
-  return plan.described?.delim ?? plan.prev?.delim ?? ',';
+function dialectOf(plan: CsvFilePlan): CsvDialect {
+  return plan.described?.dialect ?? (plan.prev!.read_options as unknown as CsvDialect);
 }
 
 async function tableColumns(conn: WarehouseConnection, schema: string, table: string): Promise<TableColumn[]> {
@@ -58,7 +57,7 @@ async function insertFile(conn: WarehouseConnection, input: CsvLoadInput, target
   const byKey = new Map(columns.map((c) => [c.name.toLowerCase(), c.name]));
   const into = fileColumns.map((c) => quoteIdent(byKey.get(c.name.toLowerCase()) ?? c.name));
   const select = fileColumns.map((c) => quoteIdent(c.name));
-  const reader = readCsvSql(3, input.readOptions, delimOf(plan), typeOverrides(fileColumns, columns));
+  const reader = readCsvSql(3, dialectOf(plan), fileReadColumns(fileColumns, columns));
   const sql = `INSERT INTO ${target} (${[...into, ...LINEAGE_COLUMNS.map((l) => l.name)].join(', ')})
     SELECT ${[...select, '$1', '$2::TIMESTAMPTZ'].join(', ')} FROM ${reader}`;
   let rows: number;
@@ -75,7 +74,7 @@ async function insertFile(conn: WarehouseConnection, input: CsvLoadInput, target
 async function trackingRow(plan: CsvFilePlan, table: string, rows: number, loadedAt: string): Promise<TrackedFile> {
   return {
     path: plan.file.rel, table_name: table, size: plan.file.size, mtime_ms: plan.file.mtimeMs, hash: await plan.hash,
-    rows, columns: columnsOf(plan), delim: delimOf(plan), loaded_at: loadedAt, error: null,
+    rows, columns: columnsOf(plan), read_options: { ...dialectOf(plan) }, loaded_at: loadedAt, error: null,
   };
 }
 

@@ -7,7 +7,7 @@ import { SourceFileError } from './connector';
 /** Encodings DuckDB's CSV reader decodes itself (no extension needed). */
 const ENCODINGS = ['utf-8', 'utf-16', 'latin-1'] as const;
 
-/** How the files of one CSV source are read. */
+/** How the files of one CSV source are read (from the source config). */
 export interface CsvReadOptions {
   /** Configured delimiter; auto-detected per file when absent. */
   delimiter?: string;
@@ -18,6 +18,19 @@ export interface CsvReadOptions {
    * would otherwise fall back to "no quoting" and load the broken rows silently.
    */
   quote: string;
+}
+
+/** The dialect of one file as sniffed once; loads reuse it so DuckDB does not sniff the file again. */
+export interface CsvDialect {
+  delim: string;
+  quote: string;
+  escape: string;
+  header: boolean;
+  skip: number;
+  comment: string | null;
+  dateformat: string | null;
+  timestampformat: string | null;
+  encoding: string;
 }
 
 /** Files this small are counted during extraction so a header-only file is known to have no rows. */
@@ -37,50 +50,89 @@ export function csvReadOptions(source: SourceConfig): CsvReadOptions {
 }
 
 /**
- * The `read_csv(...)` call for one file; the path is the bound parameter `$<pathParam>`, options are
- * literals because DuckDB takes named table-function options only as constants.
+ * The `read_csv(...)` call for one file with its dialect and every column's type spelled out, so
+ * DuckDB neither sniffs again nor casts afterwards. The path is the bound parameter `$<pathParam>`;
+ * options are literals because DuckDB takes named table-function options only as constants.
  */
-export function readCsvSql(pathParam: number, options: CsvReadOptions, delim: string, types?: Record<string, string>): string {
-  const args = [`$${pathParam}`, `delim = ${quoteLiteral(delim)}`, `quote = ${quoteLiteral(options.quote)}`];
-  if (options.header !== undefined) args.push(`header = ${options.header}`);
-  if (options.encoding !== 'utf-8') args.push(`encoding = ${quoteLiteral(options.encoding)}`);
-  const entries = Object.entries(types ?? {});
-  if (entries.length > 0) args.push(`types = {${entries.map(([k, v]) => `${quoteLiteral(k)}: ${quoteLiteral(v)}`).join(', ')}}`);
+export function readCsvSql(pathParam: number, dialect: CsvDialect, columns: Array<{ name: string; type: string }>): string {
+  const args = [
+    `$${pathParam}`,
+    'auto_detect = false',
+    `delim = ${quoteLiteral(dialect.delim)}`,
+    `quote = ${quoteLiteral(dialect.quote)}`,
+    `escape = ${quoteLiteral(dialect.escape)}`,
+    `header = ${dialect.header}`,
+    `skip = ${Math.max(0, Math.floor(dialect.skip))}`,
+    `columns = {${columns.map((c) => `${quoteLiteral(c.name)}: ${quoteLiteral(c.type)}`).join(', ')}}`,
+  ];
+  if (dialect.comment) args.push(`comment = ${quoteLiteral(dialect.comment)}`);
+  if (dialect.dateformat) args.push(`dateformat = ${quoteLiteral(dialect.dateformat)}`);
+  if (dialect.timestampformat) args.push(`timestampformat = ${quoteLiteral(dialect.timestampformat)}`);
+  if (dialect.encoding !== 'utf-8') args.push(`encoding = ${quoteLiteral(dialect.encoding)}`);
   return `read_csv(${args.join(', ')})`;
 }
 
 /** What extraction learns about one file without loading it. */
 export interface DescribedFile {
-  delim: string;
+  dialect: CsvDialect;
   columns: FileColumn[];
   /** True when the file has no data rows (empty or header only). */
   noRows: boolean;
 }
 
+interface SniffRow {
+  Delimiter: string;
+  Quote: string;
+  Escape: string;
+  Comment: string;
+  SkipRows: number;
+  HasHeader: boolean;
+  Columns: Array<{ name: string; type: string }>;
+  DateFormat: string | null;
+  TimestampFormat: string | null;
+}
+
+const EMPTY = '(empty)';
+
 /**
- * Sniffs a file's delimiter and column types with one `sniff_csv` (the same sample the plain
- * `read_csv` would sniff; the whole file is not read). An unbalanced quote the sniffer works around
- * here still fails the load, which reads with quoting forced.
+ * Sniffs a file's dialect and column types with one `sniff_csv` (the sample the plain `read_csv`
+ * would sniff; the whole file is not read). The quote is then forced to `"`, so an unbalanced
+ * quote the sniffer worked around still fails the load.
  */
 export async function describeCsv(read: Reader, rel: string, abs: string, size: number, options: CsvReadOptions): Promise<DescribedFile> {
-  if (size === 0) return { delim: options.delimiter ?? ',', columns: [], noRows: true };
+  const fallback: CsvDialect = {
+    delim: options.delimiter ?? ',', quote: options.quote, escape: options.quote, header: options.header ?? true, skip: 0,
+    comment: null, dateformat: null, timestampformat: null, encoding: options.encoding,
+  };
+  if (size === 0) return { dialect: fallback, columns: [], noRows: true };
   try {
     const args = ['$1'];
     if (options.delimiter !== undefined) args.push(`delim = ${quoteLiteral(options.delimiter)}`);
     if (options.encoding !== 'utf-8') args.push(`encoding = ${quoteLiteral(options.encoding)}`);
     if (options.header !== undefined) args.push(`header = ${options.header}`);
-    const [sniffed] = await read<{ Delimiter: string; Columns: Array<{ name: string; type: string }> }>(
-      `SELECT Delimiter, Columns FROM sniff_csv(${args.join(', ')})`,
+    const [s] = await read<SniffRow>(
+      `SELECT Delimiter, Quote, Escape, Comment, SkipRows, HasHeader, Columns, DateFormat, TimestampFormat FROM sniff_csv(${args.join(', ')})`,
       [abs],
     );
-    const delim = options.delimiter ?? (sniffed?.Delimiter || ',');
+    if (!s) return { dialect: fallback, columns: [], noRows: true };
+    const sniffedQuote = s.Quote && s.Quote !== EMPTY ? s.Quote : null;
+    const dialect: CsvDialect = {
+      ...fallback,
+      delim: options.delimiter ?? s.Delimiter,
+      // The sniffed escape only applies to the sniffed quote; with the quote forced, RFC 4180 doubling.
+      escape: sniffedQuote === options.quote && s.Escape && s.Escape !== EMPTY ? s.Escape : options.quote,
+      header: options.header ?? s.HasHeader,
+      skip: Number(s.SkipRows ?? 0),
+      comment: s.Comment && s.Comment !== EMPTY ? s.Comment : null,
+      dateformat: s.DateFormat || null,
+      timestampformat: s.TimestampFormat || null,
+    };
     let noRows = false;
     if (size < COUNT_BELOW_BYTES) {
-      const [c] = await read<{ n: number }>(`SELECT count(*) AS n FROM ${readCsvSql(1, options, delim)}`, [abs]);
+      const [c] = await read<{ n: number }>(`SELECT count(*) AS n FROM ${readCsvSql(1, dialect, s.Columns)}`, [abs]);
       noRows = (c?.n ?? 0) === 0;
     }
-    const columns = (sniffed?.Columns ?? []).map((c) => ({ name: c.name, type: noRows ? null : c.type }));
-    return { delim, columns, noRows };
+    return { dialect, columns: s.Columns.map((c) => ({ name: c.name, type: noRows ? null : c.type })), noRows };
   } catch (err) {
     throw csvFileError(rel, err);
   }
@@ -96,9 +148,11 @@ export function csvFileError(rel: string, err: unknown): SourceFileError {
   if (/Invalid unicode|not utf-8 encoded/i.test(raw)) {
     reason = `is not UTF-8 encoded${at}; set csv.encoding to latin-1 or utf-16 in .dango/sources.yml if that is its encoding`;
   } else if (/unterminated quote|not possible to automatically detect the CSV parsing dialect/i.test(raw)) {
-    reason = `is not valid CSV${at}: a quoted value is never closed, or rows have inconsistent columns`;
-  } else if (/Could not convert|Conversion Error/i.test(raw)) {
-    const detail = raw.split('\n').find((l) => /Could not convert|Conversion Error/i.test(l)) ?? '';
+    reason = `is not valid CSV${at}: a quoted value is never closed`;
+  } else if (/Expected Number of Columns|too many columns|fewer columns/i.test(raw)) {
+    reason = `is not valid CSV${at}: rows have inconsistent numbers of columns`;
+  } else if (/Could not convert|Conversion Error|Error when converting/i.test(raw)) {
+    const detail = raw.split('\n').find((l) => /Could not convert|Conversion Error|Error when converting/i.test(l)) ?? '';
     reason = `has a value that does not fit its column's type${at}: ${detail.replace(/^.*?Error:\s*/, '').trim()}`;
   } else {
     const first = raw.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 2).join(' ');

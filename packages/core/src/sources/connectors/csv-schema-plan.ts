@@ -91,13 +91,8 @@ export function planIncremental(existing: TableColumn[], files: FileSchema[], ta
   return { rebuild, add: [...added.values()].map((c) => ({ name: c.name, type: c.type ?? 'VARCHAR' })) };
 }
 
-/** `read_csv` type overrides so a file's columns arrive already in the table's types (no cast, no lossy text round trip). */
-export function typeOverrides(file: FileColumn[], table: TableColumn[]): Record<string, string> {
+/** A file's columns in file order, each with the table's type, so `read_csv` parses straight into the table's types. */
+export function fileReadColumns(file: FileColumn[], table: TableColumn[]): TableColumn[] {
   const byKey = new Map(table.map((c) => [key(c.name), c]));
-  const out: Record<string, string> = {};
-  for (const col of file) {
-    const target = byKey.get(key(col.name));
-    if (target && (col.type === null || !sameType(col.type, target.type))) out[col.name] = target.type;
-  }
-  return out;
+  return file.map((col) => ({ name: col.name, type: byKey.get(key(col.name))?.type ?? col.type ?? 'VARCHAR' }));
 }

@@ -54,13 +54,13 @@ export const csvConnector: Connector = {
     const removed = [...tracked.values()].filter((t) => !onDisk.has(t.path));
 
     for (const plan of plans) {
-      const cached = plan.prev?.columns && plan.prev.delim !== null && plan.action !== 'load';
+      const cached = plan.prev?.columns && plan.prev.read_options !== null && plan.action !== 'load';
       if (cached) continue;
       ctx.progress({ file: plan.file.rel, step: 'reading', message: `Reading ${plan.file.rel}` });
       plan.described = await describeCsv(read, plan.file.rel, plan.file.abs, plan.file.size, readOptions);
     }
 
-    return { load: (conn) => loadCsvFiles(conn, { ctx, table, readOptions, plans, removed }) };
+    return { load: (conn) => loadCsvFiles(conn, { ctx, table, plans, removed }) };
   },
 
   async recordFailure(conn, source, error) {
