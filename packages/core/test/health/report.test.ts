@@ -48,6 +48,35 @@ describe('platform.health()', () => {
     expect(report).toMatchObject({ sync_failures: [], dbt_failures: [], total_sources: 0, enabled_sources: 0 });
   });
 
+  it('reports a real failing source (malformed CSV) and a real failing model', async () => {
+    const { dir, platform } = await openProject([csvSource('good'), csvSource('bad')]);
+    const put = (source: string, name: string, text: string) => {
+      mkdirSync(path.join(dir, 'data', 'uploads', source), { recursive: true });
+      writeFileSync(path.join(dir, 'data', 'uploads', source, name), text);
+    };
+    put('good', 'rows.csv', 'id,amount\n1,10\n2,20\n');
+    put('bad', 'broken.csv', 'id,name\n1,"unbalanced\n2,ok\n');
+    const marts = path.join(dir, 'dbt', 'models', 'marts');
+    mkdirSync(marts, { recursive: true });
+    writeFileSync(path.join(marts, 'good_totals.sql'), "select sum(amount) as total from {{ ref('stg_good_good') }}\n");
+    writeFileSync(path.join(marts, 'broken_model.sql'), "select missing_column from {{ ref('stg_good_good') }}\n");
+
+    expect((await platform.sync('good')).status).toBe('success');
+    const bad = await platform.sync('bad');
+    expect(bad.status).toBe('failed');
+
+    const health = new HealthService(platform.context, { listModels: () => platform.listModels() }, { measureDisk: roomyDisk });
+    const report = await health.health();
+    expect(report.sync_failures).toEqual([{ source: 'bad', error: bad.error_message, timestamp: bad.finished_at }]);
+    expect(report.dbt_failures).toEqual([{ model: 'broken_model', error: expect.stringContaining('missing_column'), timestamp: expect.any(String) }]);
+    expect(report.database).toMatchObject({ raw_tables: 1, staging_tables: 1, marts_tables: 1, tables: 3, status: 'small' });
+    expect(report).toMatchObject({ status: 'warning', critical_issues: [], total_sources: 2, enabled_sources: 2 });
+    expect(report.warnings).toEqual([
+      expect.stringMatching(/^Source 'bad' failed its last sync \(.*\): /),
+      expect.stringMatching(/^Model 'broken_model' failed its last run: .*missing_column/),
+    ]);
+  });
+
   it('counts raw, staging and marts tables and views from the catalog, leaving out _dango', async () => {
     const { platform } = await openProject();
     await platform.warehouse.write(async (c) => {
