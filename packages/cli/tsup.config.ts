@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: ['src/index.ts', 'src/main.ts'],
   format: ['esm'],
-  dts: { entry: 'src/index.ts', compilerOptions: { paths: {} } },
+  dts: { entry: 'src/index.ts' },
   sourcemap: true,
   clean: true,
   target: 'node20',
