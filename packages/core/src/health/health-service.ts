@@ -4,6 +4,7 @@ import { nowIso } from '../events';
 import type { ModelInfo } from '../transform/types';
 import { CachedValue } from './cached-value';
 import { dangoVersion } from './dango-version';
+import { firstLine } from './first-line';
 import { databaseHealth } from './database-health';
 import { diskHealth, measureDisk, type DiskFigures } from './disk-health';
 import { overallStatus, probeServices } from './service-states';
@@ -28,10 +29,20 @@ export interface HealthOptions {
   measureDatabase?: () => Promise<number>;
   /** How long service probes are reused (default 5 s). */
   probeCacheMs?: number;
+  /** How long model states are reused between dbt runs (default 2 s). */
+  modelCacheMs?: number;
 }
 
 /** Probe results are reused this long so a hammered `/api/status` stays cheap. */
 const PROBE_CACHE_MS = 5000;
+
+/**
+ * Model states are reused this long: listing models parses the dbt project, which a burst of health
+ * calls must not repeat. Any dbt run event drops the cache at once, so run results are never stale.
+ */
+const MODEL_CACHE_MS = 2000;
+
+type ModelHealth = { failures: HealthReport['dbt_failures']; warnings: string[] };
 
 /**
  * Computes `/api/status` (service probes, version, uptime) and `/api/health/platform` (database, disk,
@@ -42,6 +53,7 @@ const PROBE_CACHE_MS = 5000;
 export class HealthService {
   private readonly thresholds: HealthThresholds;
   private readonly services: CachedValue<Awaited<ReturnType<typeof probeServices>>>;
+  private readonly models: CachedValue<ModelHealth>;
 
   constructor(
     readonly ctx: PlatformContext,
@@ -50,6 +62,10 @@ export class HealthService {
   ) {
     this.thresholds = { ...DEFAULT_HEALTH_THRESHOLDS, ...options.thresholds };
     this.services = new CachedValue(options.probeCacheMs ?? PROBE_CACHE_MS, () => probeServices(ctx));
+    this.models = new CachedValue(options.modelCacheMs ?? MODEL_CACHE_MS, () => this.modelHealth());
+    ctx.events.on('event', (event) => {
+      if (event.type.startsWith('dbt_')) this.models.invalidate();
+    });
   }
 
   /** `GET /api/status`. */
@@ -73,7 +89,7 @@ export class HealthService {
       sizeBytes.then((bytes) => databaseHealth(ctx.warehouse, bytes, t)),
       diskHealth(this.options.measureDisk ?? (() => measureDisk(ctx.root)), t),
       sourceHealth(ctx.config.sources, ctx.paths.historyDir, t.staleSourceDays),
-      this.modelHealth(),
+      this.models.get(),
     ]);
     const critical = [...disk.critical, ...db.critical];
     const warnings = [...disk.warnings, ...db.warnings, ...sources.warnings, ...models.warnings];
@@ -92,17 +108,17 @@ export class HealthService {
     };
   }
 
-  private async modelHealth(): Promise<{ failures: HealthReport['dbt_failures']; warnings: string[] }> {
+  private async modelHealth(): Promise<ModelHealth> {
     let models: ModelInfo[];
     try {
       models = await this.deps.listModels();
     } catch (err) {
-      return { failures: [], warnings: [`The dbt project cannot be read: ${errorMessage(err)}`] };
+      return { failures: [], warnings: [`The dbt project cannot be read: ${firstLine(errorMessage(err))}`] };
     }
     const failed = models.filter((m) => m.status === 'error');
     return {
       failures: failed.map((m) => ({ model: m.name, error: m.error ?? null, timestamp: m.last_run ?? null })),
-      warnings: failed.map((m) => `Model '${m.name}' failed its last run${m.error ? `: ${m.error}` : ''}`),
+      warnings: failed.map((m) => `Model '${m.name}' failed its last run${m.error ? `: ${firstLine(m.error)}` : ''}`),
     };
   }
 }

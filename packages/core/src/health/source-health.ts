@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SourceConfig } from '../config';
 import type { HistoryEntry } from '../sources/types';
+import { firstLine } from './first-line';
 import type { HealthReport } from './types';
 
 /** The sources part of the health report, plus the sentences it contributes. */
@@ -47,7 +48,7 @@ export async function sourceHealth(sources: SourceConfig[], historyDir: string, 
     const last = history.at(-1);
     if (last?.status === 'failed') {
       sync_failures.push({ source: source.name, error: last.error_message, timestamp: last.timestamp });
-      warnings.push(`Source '${source.name}' failed its last sync (${last.timestamp}): ${last.error_message ?? 'unknown error'}`);
+      warnings.push(`Source '${source.name}' failed its last sync (${last.timestamp}): ${last.error_message ? firstLine(last.error_message) : 'unknown error'}`);
     }
     if (!source.enabled) return;
     if (!last) {

@@ -199,6 +199,28 @@ describe('platform.health()', () => {
     expect(unreadable.warnings).toEqual(['The dbt project cannot be read: dbt_project.yml: line 3: bad indentation']);
   });
 
+  it('parses the dbt project once per burst of calls, and again right after any dbt run', async () => {
+    const { platform } = await openProject();
+    let calls = 0;
+    let error = 'Binder Error: column "x" not found\n\nLINE 1: select x\n               ^';
+    const listModels = async () => {
+      calls++;
+      return [{ name: 'm', description: '', database: 'db', schema: 'marts', depends_on: [], materialization: 'table', status: 'error' as const, last_run: null, error }];
+    };
+    const health = new HealthService(platform.context, { listModels }, { measureDisk: roomyDisk, modelCacheMs: 60_000 });
+    const burst = await Promise.all([health.health(), health.health(), health.health()]);
+    await health.health();
+    expect(calls).toBe(1);
+    // The sentence keeps the first line of a multi-line database error; the failure entry keeps it whole.
+    expect(burst[0]!.warnings).toEqual(['Model \'m\' failed its last run: Binder Error: column "x" not found']);
+    expect(burst[0]!.dbt_failures[0]!.error).toBe(error);
+    error = 'fixed differently';
+    platform.context.emit('dbt_run_completed', { model: null, models: 1, message: 'dbt run completed' });
+    const after = await health.health();
+    expect(calls).toBe(2);
+    expect(after.dbt_failures[0]!.error).toBe('fixed differently');
+  });
+
   it('keeps answering while a write holds the queue', async () => {
     const { platform } = await openProject();
     let release!: () => void;
