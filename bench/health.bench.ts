@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DangoPlatform } from '@dango/core';
+import { HealthService } from '../packages/core/src/health/health-service';
 import { ensureCsv } from './lib/csv-data';
 
 // `platform.health()` latency on the demo project, idle and while a big sync holds the write queue.
@@ -57,16 +58,20 @@ async function main(): Promise<void> {
       const r = await platform.sync(source);
       if (r.status !== 'success') throw new Error(`demo sync of ${source} failed: ${r.error_message}`);
     }
-    const models = await platform.transform().then(
-      (r) => `${r.results.length} models`,
-      (err: Error) => `transform unavailable (${err.message})`,
-    );
+    // build = seeds + models + tests, so the marts exist as a user of the demo would have them.
+    const built = await platform.build();
+    const models = `${built.results.filter((r) => r.resource_type === 'model').length} models built (${built.counts.error} errors)`;
     const report = await platform.health();
+    console.log(`health warnings before the bulk load: ${JSON.stringify(report.warnings)}`);
     console.log(`demo project: ${report.database.tables} tables (${report.database.raw_tables} raw, ${report.database.staging_tables} staging, ${report.database.marts_tables} marts), ${models}, status ${report.status}`);
 
     for (let i = 0; i < 20; i++) await platform.health(); // warm-up: reader connections, file caches
     const idle: number[] = [];
     for (let i = 0; i < IDLE_CALLS; i++) idle.push(await timed(() => platform.health()));
+    // Worst case: no model cache, so every call parses the dbt project (as right after each dbt run).
+    const uncachedService = new HealthService(platform.context, { listModels: () => platform.listModels() }, { modelCacheMs: 0 });
+    const uncached: number[] = [];
+    for (let i = 0; i < IDLE_CALLS; i++) uncached.push(await timed(() => uncachedService.health()));
     const status: number[] = [];
     for (let i = 0; i < IDLE_CALLS; i++) status.push(await timed(() => platform.status()));
 
@@ -89,9 +94,10 @@ async function main(): Promise<void> {
     }
 
     console.log(summary('health() idle', idle));
+    console.log(summary('health() idle, no model cache', uncached));
     console.log(summary(`health() during ${BULK_ROWS.toLocaleString('en')}-row sync`, busy));
     console.log(summary('status() idle (probes cached)', status));
-    const worst = Math.max(percentile(idle, 95), busy.length ? percentile(busy, 95) : 0);
+    const worst = Math.max(percentile(idle, 95), percentile(uncached, 95), busy.length ? percentile(busy, 95) : 0);
     console.log(`p95 ${worst.toFixed(1)} ms vs target < ${TARGET_MS} ms: ${worst < TARGET_MS ? 'OK' : 'OVER TARGET'}`);
   } finally {
     await platform.close();
