@@ -85,3 +85,10 @@ export async function markFailed(conn: WarehouseConnection, source: string, tabl
   const base: TrackedFile = existing ?? { path: rel, table_name: table, size: null, mtime_ms: null, hash: null, rows: 0, columns: null, read_options: null, loaded_at: null, error: null };
   await saveTracked(conn, source, [{ ...base, error }]);
 }
+
+/** Stores a file's content hash if the tracked size and mtime still describe the file that was hashed. */
+export async function recordHash(conn: WarehouseConnection, source: string, file: { path: string; size: number; mtimeMs: number; hash: string }): Promise<void> {
+  await conn.run(`UPDATE ${TABLE} SET hash = $1 WHERE source = $2 AND path = $3 AND size = $4 AND mtime_ms = $5 AND hash IS NULL`, [
+    file.hash, source, file.path, file.size, file.mtimeMs,
+  ]);
+}

@@ -30,6 +30,8 @@ export class SourceService {
   private readonly running = new Set<string>();
   /** Every sync promise not yet settled (including its after-sync hook), for `close()`. */
   private readonly inflight = new Set<Promise<SyncResult>>();
+  /** Deferred bookkeeping of each source's last sync; its next sync waits for it. */
+  private readonly bookkeeping = new Map<string, Promise<void>>();
   /** Background syncs requested while the source was syncing: run once after it (options merged). */
   private readonly followUps = new Map<string, SyncOptions>();
   private closing = false;
@@ -95,7 +97,10 @@ export class SourceService {
     const done = (async () => {
       let result: SyncResult;
       try {
-        result = await executeSync(this.ctx, this.historyStore, source, resolved, startedAt);
+        await this.bookkeeping.get(name);
+        const executed = await executeSync(this.ctx, this.historyStore, source, resolved, startedAt);
+        result = executed.result;
+        if (executed.afterCommit) this.deferBookkeeping(name, executed.afterCommit);
       } finally {
         this.running.delete(name);
       }
@@ -107,6 +112,17 @@ export class SourceService {
     this.inflight.add(done);
     void done.finally(() => this.inflight.delete(done)).catch(() => undefined);
     return { source_name: name, started_at: startedAt.toISOString(), done };
+  }
+
+  private deferBookkeeping(name: string, job: () => Promise<void>): void {
+    const run: Promise<void> = job()
+      .catch((err) => {
+        this.ctx.emit('log', { level: 'WARNING', source: name, message: `Post-sync bookkeeping of ${name} failed: ${errorMessage(err)}` });
+      })
+      .finally(() => {
+        if (this.bookkeeping.get(name) === run) this.bookkeeping.delete(name);
+      });
+    this.bookkeeping.set(name, run);
   }
 
   /** True while a sync of `name` runs. */
@@ -187,5 +203,6 @@ export class SourceService {
     this.closing = true;
     this.followUps.clear();
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+    await Promise.allSettled([...this.bookkeeping.values()]);
   }
 }

@@ -42,6 +42,12 @@ function assertNothingEmptied(schema: string, before: Map<string, number>, after
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
+/** A finished sync and the connector's deferred bookkeeping, if any. */
+export interface ExecutedSync {
+  result: SyncResult;
+  afterCommit?: () => Promise<void>;
+}
+
 /**
  * Runs one sync of one source: extraction outside the write queue, then the load, its schema
  * changes and its tracking rows in ONE transaction, then one history entry. Never throws: a failure
@@ -53,7 +59,7 @@ export async function executeSync(
   source: SourceConfig,
   options: ResolvedSyncOptions,
   startedAt: Date,
-): Promise<SyncResult> {
+): Promise<ExecutedSync> {
   const name = source.name;
   const schema = rawSchema(name);
   ctx.emit('sync_started', { source: name, full_refresh: options.fullRefresh, message: `Starting sync for ${name}` });
@@ -107,7 +113,7 @@ export async function executeSync(
       error_message: result.error_message,
     })
     .catch((err) => ctx.emit('log', { level: 'WARNING', source: name, message: `Could not write sync history of ${name}: ${errorMessage(err)}` }));
-  return result;
+  return { result, afterCommit: outcome?.afterCommit };
 }
 
 /** Emits the end of a sync: `sync_completed` with `rows`, or `sync_failed` with `error`. */

@@ -30,6 +30,11 @@ export interface ConnectorContext {
 export interface LoadOutcome {
   rows: number;
   files?: { loaded: string[]; removed: string[]; unchanged: number };
+  /**
+   * Bookkeeping that may run after the load committed, off the sync's critical path (e.g. content
+   * hashes of the files just loaded). The next sync of the source waits for it; so does `close()`.
+   */
+  afterCommit?: () => Promise<void>;
 }
 
 /** The result of extraction: a load to run inside the sync's one write transaction. */

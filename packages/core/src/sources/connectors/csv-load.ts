@@ -1,6 +1,7 @@
 import { qualified, quoteIdent, type WarehouseConnection } from '../../warehouse';
-import type { DiskFile } from '../file-source';
-import { ensureTrackingTable, forgetFiles, saveTracked, type FileColumn, type TrackedFile } from '../file-tracking';
+import { stat } from 'node:fs/promises';
+import { hashFile, type DiskFile } from '../file-source';
+import { ensureTrackingTable, forgetFiles, recordHash, saveTracked, type FileColumn, type TrackedFile } from '../file-tracking';
 import type { ConnectorContext, LoadOutcome } from './connector';
 import { assertNoReservedColumns, fileReadColumns, LINEAGE_COLUMNS, planIncremental, unionSchema, type TableColumn } from './csv-schema-plan';
 import { csvFileError, readCsvSql, type CsvDialect, type DescribedFile } from './csv-read';
@@ -10,8 +11,8 @@ export interface CsvFilePlan {
   file: DiskFile;
   prev: TrackedFile | undefined;
   action: 'load' | 'keep' | 'touch';
-  /** Content hash, or a promise of it still being computed while DuckDB reads the file. */
-  hash: string | null | Promise<string>;
+  /** Content hash; null for a file loaded for the first time until it is hashed after the commit. */
+  hash: string | null;
   described?: DescribedFile;
 }
 
@@ -71,9 +72,30 @@ async function insertFile(conn: WarehouseConnection, input: CsvLoadInput, target
   return rows;
 }
 
-async function trackingRow(plan: CsvFilePlan, table: string, rows: number, loadedAt: string): Promise<TrackedFile> {
+/**
+ * Hashes files after their load committed (hashing during the load would compete with DuckDB for
+ * the CPU) and records each hash only if the file did not change meanwhile.
+ */
+async function hashLoadedFiles(ctx: ConnectorContext, files: DiskFile[]): Promise<void> {
+  const hashed: Array<{ path: string; size: number; mtimeMs: number; hash: string }> = [];
+  for (const f of files) {
+    try {
+      const hash = await hashFile(f.abs);
+      const st = await stat(f.abs);
+      if (st.size === f.size && st.mtimeMs === f.mtimeMs) hashed.push({ path: f.rel, size: f.size, mtimeMs: f.mtimeMs, hash });
+    } catch {
+      /* gone or unreadable: left unhashed, so a later change simply reloads it */
+    }
+  }
+  if (hashed.length === 0) return;
+  await ctx.warehouse.write(async (conn) => {
+    for (const h of hashed) await recordHash(conn, ctx.source.name, h);
+  });
+}
+
+function trackingRow(plan: CsvFilePlan, table: string, rows: number, loadedAt: string): TrackedFile {
   return {
-    path: plan.file.rel, table_name: table, size: plan.file.size, mtime_ms: plan.file.mtimeMs, hash: await plan.hash,
+    path: plan.file.rel, table_name: table, size: plan.file.size, mtime_ms: plan.file.mtimeMs, hash: plan.hash,
     rows, columns: columnsOf(plan), read_options: { ...dialectOf(plan) }, loaded_at: loadedAt, error: null,
   };
 }
@@ -126,7 +148,7 @@ export async function loadCsvFiles(conn: WarehouseConnection, input: CsvLoadInpu
   for (const plan of toLoad) {
     const n = await insertFile(conn, input, target, columns, plan);
     rows += n;
-    tracking.push(await trackingRow(plan, table, n, loadedAt));
+    tracking.push(trackingRow(plan, table, n, loadedAt));
   }
   for (const plan of plans) {
     if (toLoad.includes(plan)) continue;
@@ -135,8 +157,10 @@ export async function loadCsvFiles(conn: WarehouseConnection, input: CsvLoadInpu
   }
   await saveTracked(conn, name, tracking);
 
+  const unhashed = toLoad.filter((p) => p.hash === null).map((p) => p.file);
   return {
     rows,
+    afterCommit: unhashed.length > 0 ? () => hashLoadedFiles(ctx, unhashed) : undefined,
     files: { loaded: toLoad.map((p) => p.file.rel), removed: removed.filter((t) => t.loaded_at !== null).map((t) => t.path), unchanged: plans.length - toLoad.length },
   };
 }

@@ -26,10 +26,8 @@ async function classify(file: DiskFile, prev: TrackedFile | undefined, table: st
     if (hash === prev.hash && prev.error === null) return { file, prev, action: 'touch', hash };
     return { file, prev, action: 'load', hash };
   }
-  // Nothing to compare with: the hash is only stored, so it is computed while DuckDB reads the file.
-  const pending = hashFile(file.abs);
-  pending.catch(() => undefined);
-  return { file, prev, action: 'load', hash: pending };
+  // Nothing to compare with: the hash is only stored, so it is computed after the load commits.
+  return { file, prev, action: 'load', hash: null };
 }
 
 /** The CSV connector: files in a directory, loaded with DuckDB's own `read_csv`. */
