@@ -25,12 +25,18 @@ export interface DiskFile {
   mtimeMs: number;
 }
 
-/** The directory and pattern of a file source; BAD_REQUEST for sources that have no files. */
-export function fileSourceSpec(source: SourceConfig, root: string): FileSourceSpec {
+/** The `directory` and `file_pattern` of a file source's config block; BAD_REQUEST for sources that have no files. */
+export function fileSourceBlock(source: SourceConfig): { directory: string; file_pattern: string } {
   const block = (source as Record<string, unknown>)[source.type] as { directory?: unknown; file_pattern?: unknown } | undefined;
   if (!block || typeof block.directory !== 'string' || typeof block.file_pattern !== 'string') {
     throw new DangoError('BAD_REQUEST', `Source '${source.name}' (type ${source.type}) is not a file source`);
   }
+  return { directory: block.directory, file_pattern: block.file_pattern };
+}
+
+/** The directory (resolved against the project root) and pattern of a file source. */
+export function fileSourceSpec(source: SourceConfig, root: string): FileSourceSpec {
+  const block = fileSourceBlock(source);
   return { directory: resolveInProject(root, block.directory), configuredDirectory: block.directory, pattern: block.file_pattern };
 }
 

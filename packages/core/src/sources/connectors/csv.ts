@@ -1,6 +1,6 @@
 import type { SourceConfig } from '../../config';
 import { DangoError } from '../../errors';
-import { fileSourceSpec, hashFile, scanFiles, type DiskFile } from '../file-source';
+import { fileSourceBlock, fileSourceSpec, hashFile, scanFiles, type DiskFile } from '../file-source';
 import { ensureTrackingTable, markFailed, readTracked, type TrackedFile } from '../file-tracking';
 import type { Connector, ConnectorContext, PreparedLoad } from './connector';
 import { SourceFileError } from './connector';
@@ -35,7 +35,7 @@ export const csvConnector: Connector = {
   type: 'csv',
 
   validate(source) {
-    fileSourceSpec(source, '/');
+    fileSourceBlock(source);
     csvReadOptions(source);
   },
 
@@ -47,14 +47,18 @@ export const csvConnector: Connector = {
     const read = ctx.warehouse.query.bind(ctx.warehouse) as <T>(sql: string, params?: unknown[]) => Promise<T[]>;
 
     const [disk, tracked] = await Promise.all([scanFiles(spec), readTracked(read, source.name)]);
-    const plans = await Promise.all(disk.map((f) => classify(f, tracked.get(f.rel), table, options.fullRefresh)));
+    const plans: CsvFilePlan[] = [];
+    // A few files at a time: a changed file is hashed, and thousands of parallel reads would exhaust file handles.
+    for (let i = 0; i < disk.length; i += 8) {
+      const batch = disk.slice(i, i + 8);
+      plans.push(...(await Promise.all(batch.map((f) => classify(f, tracked.get(f.rel), table, options.fullRefresh)))));
+    }
     const onDisk = new Set(disk.map((f) => f.rel));
     const removed = [...tracked.values()].filter((t) => !onDisk.has(t.path));
 
     for (const plan of plans) {
       const cached = plan.prev?.columns && plan.prev.read_options !== null && plan.action !== 'load';
       if (cached) continue;
-      ctx.progress({ file: plan.file.rel, step: 'reading', message: `Reading ${plan.file.rel}` });
       plan.described = await describeCsv(read, plan.file.rel, plan.file.abs, plan.file.size, readOptions);
     }
 
