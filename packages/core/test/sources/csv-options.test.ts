@@ -1,0 +1,69 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createProject, csv, rows, type TestProject } from './helpers';
+
+let project: TestProject;
+afterEach(async () => {
+  await project?.close();
+});
+
+describe('CSV source options and dialects', () => {
+  it('loads quoted fields with delimiters, doubled quotes, newlines, CRLF line ends and day-first dates', async () => {
+    project = await createProject();
+    project.write('sales', 'q.csv', 'id,name,day\r\n1,"Smith, Ann","25/01/2024"\r\n2,"say ""hi""\r\nthere",31/12/2023\r\n');
+    const platform = await project.open();
+    expect((await platform.sync('sales')).status).toBe('success');
+    const data = await rows<{ id: number; name: string; day: string }>(platform, 'SELECT id, name, strftime(day, \'%Y-%m-%d\') AS day FROM raw_sales.sales ORDER BY id');
+    expect(data).toEqual([
+      { id: 1, name: 'Smith, Ann', day: '2024-01-25' },
+      { id: 2, name: 'say "hi"\r\nthere', day: '2023-12-31' },
+    ]);
+  });
+
+  it('honours csv.table and csv.header: false', async () => {
+    project = await createProject({ sales: { table: 'orders', header: false } });
+    project.write('sales', 'a.csv', '1,apple\n2,pear\n');
+    const platform = await project.open();
+    expect((await platform.sync('sales')).rows_processed).toBe(2);
+    expect(await rows(platform, 'SELECT column0, column1 FROM raw_sales.orders ORDER BY column0')).toEqual([
+      { column0: 1, column1: 'apple' },
+      { column0: 2, column1: 'pear' },
+    ]);
+    expect((await platform.listSources())[0]!.tables).toEqual([{ name: 'orders', row_count: 2, schema: 'raw_sales' }]);
+  });
+
+  it('matches nested files with a recursive pattern and ignores dot-files', async () => {
+    project = await createProject({ sales: { file_pattern: '**/*.csv' } });
+    project.write('sales', 'top.csv', csv(['id'], [[1]]));
+    project.write('sales', '2024/jan.csv', csv(['id'], [[2]]));
+    project.write('sales', '.partial.csv', csv(['id'], [[3]]));
+    project.write('sales', '.tmp/hidden.csv', csv(['id'], [[4]]));
+    const platform = await project.open();
+    expect((await platform.sync('sales')).files?.loaded).toEqual(['2024/jan.csv', 'top.csv']);
+    expect(await rows(platform, 'SELECT id, _dango_file AS f FROM raw_sales.sales ORDER BY id')).toEqual([{ id: 1, f: 'top.csv' }, { id: 2, f: '2024/jan.csv' }]);
+    const listing = await platform.listFiles('sales');
+    expect(listing.files.map((f) => f.filename)).toEqual(['2024/jan.csv', 'top.csv']);
+    expect(listing.files[0]!.path).toBe(`${project.sourceDir('sales')}/2024/jan.csv`);
+    // Without a '/', the pattern only matches files directly in the directory.
+    await project.close();
+    project = await createProject({ sales: {} });
+    project.write('sales', 'sub/deep.csv', csv(['id'], [[5]]));
+    const flat = await project.open();
+    expect((await flat.listFiles('sales')).files).toEqual([]);
+  });
+
+  it('rejects a multi-character quote setting', async () => {
+    project = await createProject({ sales: { quote: '""' } });
+    const platform = await project.open();
+    expect(() => platform.startSync('sales')).toThrow(expect.objectContaining({ code: 'BAD_REQUEST', message: expect.stringMatching(/csv\.quote/) }));
+  });
+
+  it('reports unknown status when the warehouse cannot be read', async () => {
+    project = await createProject();
+    project.write('sales', 'a.csv', csv(['id'], [[1]]));
+    const platform = await project.open();
+    await platform.sync('sales');
+    await platform.warehouse.close();
+    const [summary] = await platform.listSources();
+    expect(summary).toMatchObject({ status: 'unknown', row_count: 0, tables: [] });
+  });
+});
