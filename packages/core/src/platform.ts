@@ -3,7 +3,7 @@ import { configView, loadProjectConfig, metabaseConfigView, projectPaths, resolv
 import type { ConfigView, MetabaseConfigView, ProjectConfig } from './config';
 import type { EventFields, PlatformContext } from './context';
 import { nowIso, type DangoEventListeners, type DangoEventMap, type DangoEventType } from './events';
-import { HealthService } from './health/health-service';
+import { HealthService, type HealthOptions } from './health/health-service';
 import type { HealthReport, StatusReport, WatcherStatus } from './health/types';
 import { ActivityLog, logEntryForEvent, type LogEntry } from './logs';
 import { SourceService } from './sources/source-service';
@@ -29,6 +29,8 @@ export interface OpenOptions {
   debounceSeconds?: number;
   /** DuckDB memory limit such as `'512MB'`. */
   memoryLimit?: string;
+  /** Health thresholds (disk, database size, staleness) and measurements to use instead of the defaults. */
+  health?: HealthOptions;
 }
 
 /**
@@ -72,7 +74,7 @@ export class DangoPlatform extends EventEmitter<DangoEventListeners> {
     };
     this.transforms = new TransformService(this.ctx);
     this.sources = new SourceService(this.ctx, { afterSync: (source) => this.transforms.afterSync(source) });
-    this.healthService = new HealthService(this.ctx, { listModels: () => this.transforms.listModels() });
+    this.healthService = new HealthService(this.ctx, { listModels: () => this.transforms.listModels() }, options.health);
     this.watcher = new WatcherService(this.ctx, {
       syncSource: (name) => this.sync(name),
       runModels: (select) => this.transform({ select }),

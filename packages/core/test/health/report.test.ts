@@ -126,6 +126,19 @@ describe('platform.health()', () => {
     expect(broken.warnings).toEqual(['Disk space cannot be measured: statfs unsupported']);
   });
 
+  it('takes thresholds and measurements from DangoPlatform.open({ health })', async () => {
+    const project = await tempProject();
+    cleanups.push(project.cleanup);
+    const platform = await DangoPlatform.open({
+      projectDir: project.dir,
+      health: { measureDisk: async () => ({ freeBytes: 50 * GIB, totalBytes: 100 * GIB }), thresholds: { diskLowFreeBytes: 60 * GIB } },
+    });
+    cleanups.push(() => platform.close());
+    const report = await platform.health();
+    expect(report.disk).toEqual({ status: 'low', free_gb: 50, total_gb: 100 });
+    expect(report.status).toBe('warning');
+  });
+
   it('rates database size with default and injected thresholds', async () => {
     const { platform } = await openProject();
     await platform.warehouse.write((c) => c.run('CREATE TABLE main.t AS SELECT 1 AS x'));
