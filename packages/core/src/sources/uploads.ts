@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { link, mkdir, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
@@ -79,10 +80,13 @@ export async function saveUpload(spec: FileSourceSpec, input: UploadInput, maxBy
       else callback(null, chunk);
     },
   });
+  const out = createWriteStream(temp, { flags: 'wx' });
   try {
-    await pipeline(source, counter, createWriteStream(temp, { flags: 'wx' }));
+    await pipeline(source, counter, out);
     await publish(temp, target, name);
   } catch (err) {
+    // The file is created by an asynchronous open: wait until the stream has closed, or the unlink could run first.
+    if (!out.closed) await once(out, 'close').catch(() => undefined);
     await unlink(temp).catch(() => undefined);
     if (isDangoError(err)) throw err;
     const cause = streamError ?? err;

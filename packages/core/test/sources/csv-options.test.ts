@@ -51,10 +51,26 @@ describe('CSV source options and dialects', () => {
     expect((await flat.listFiles('sales')).files).toEqual([]);
   });
 
-  it('rejects a multi-character quote setting', async () => {
-    project = await createProject({ sales: { quote: '""' } });
+  it('fails clearly when a value beyond the sniffed sample does not fit, and loads it with csv.sample_size: -1', async () => {
+    const lines = ['id,v', ...Array.from({ length: 30000 }, (_, i) => `${i},${i}`)];
+    lines[25001] = '25000,N/A';
+    project = await createProject({ sales: {}, whole: { sample_size: -1 } });
+    project.write('sales', 'late.csv', lines.join('\n') + '\n');
+    project.write('whole', 'late.csv', lines.join('\n') + '\n');
+    const platform = await project.open();
+    const failed = await platform.sync('sales');
+    expect(failed.status).toBe('failed');
+    expect(failed.error_message).toMatch(/^late\.csv has a value that does not fit its column's type \(line 25002\): .*"N\/A".*BIGINT.*csv\.sample_size: -1/);
+    const ok = await platform.sync('whole');
+    expect(ok).toMatchObject({ status: 'success', rows_processed: 30000 });
+    expect(await rows(platform, `SELECT typeof(v) AS t, v FROM raw_whole.whole WHERE id = 25000`)).toEqual([{ t: 'VARCHAR', v: 'N/A' }]);
+  });
+
+  it('rejects a multi-character quote setting and a bad sample size', async () => {
+    project = await createProject({ sales: { quote: '""' }, other: { sample_size: 0 } });
     const platform = await project.open();
     expect(() => platform.startSync('sales')).toThrow(expect.objectContaining({ code: 'BAD_REQUEST', message: expect.stringMatching(/csv\.quote/) }));
+    expect(() => platform.startSync('other')).toThrow(expect.objectContaining({ code: 'BAD_REQUEST', message: expect.stringMatching(/csv\.sample_size/) }));
   });
 
   it('reports unknown status when the warehouse cannot be read', async () => {

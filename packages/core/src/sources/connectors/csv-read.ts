@@ -18,6 +18,8 @@ export interface CsvReadOptions {
    * would otherwise fall back to "no quoting" and load the broken rows silently.
    */
   quote: string;
+  /** Rows the sniffer samples to infer types (`-1` = the whole file); DuckDB's default when absent. */
+  sampleSize?: number;
 }
 
 /** The dialect of one file as sniffed once; loads reuse it so DuckDB does not sniff the file again. */
@@ -38,7 +40,7 @@ const COUNT_BELOW_BYTES = 64 * 1024;
 
 /** The read options of a CSV source, validated. */
 export function csvReadOptions(source: SourceConfig): CsvReadOptions {
-  const csv = (source.csv ?? {}) as { delimiter?: string; header?: boolean; encoding?: unknown; quote?: unknown };
+  const csv = (source.csv ?? {}) as { delimiter?: string; header?: boolean; encoding?: unknown; quote?: unknown; sample_size?: unknown };
   const encoding = String(csv.encoding ?? 'utf-8').toLowerCase().replace(/^latin1$/, 'latin-1').replace(/^utf8$/, 'utf-8');
   if (!(ENCODINGS as readonly string[]).includes(encoding)) {
     throw new DangoError('BAD_REQUEST', `Source '${source.name}': csv.encoding '${String(csv.encoding)}' is not supported (use one of ${ENCODINGS.join(', ')})`);
@@ -46,7 +48,17 @@ export function csvReadOptions(source: SourceConfig): CsvReadOptions {
   if (csv.quote !== undefined && (typeof csv.quote !== 'string' || csv.quote.length !== 1)) {
     throw new DangoError('BAD_REQUEST', `Source '${source.name}': csv.quote must be a single character`);
   }
-  return { delimiter: csv.delimiter, header: csv.header, encoding: encoding as CsvReadOptions['encoding'], quote: (csv.quote as string | undefined) ?? '"' };
+  const sampleSize = csv.sample_size;
+  if (sampleSize !== undefined && !(Number.isInteger(sampleSize) && ((sampleSize as number) > 0 || sampleSize === -1))) {
+    throw new DangoError('BAD_REQUEST', `Source '${source.name}': csv.sample_size must be a positive whole number or -1 (the whole file)`);
+  }
+  return {
+    delimiter: csv.delimiter,
+    header: csv.header,
+    encoding: encoding as CsvReadOptions['encoding'],
+    quote: (csv.quote as string | undefined) ?? '"',
+    sampleSize: sampleSize as number | undefined,
+  };
 }
 
 /**
@@ -110,6 +122,7 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
     if (options.delimiter !== undefined) args.push(`delim = ${quoteLiteral(options.delimiter)}`);
     if (options.encoding !== 'utf-8') args.push(`encoding = ${quoteLiteral(options.encoding)}`);
     if (options.header !== undefined) args.push(`header = ${options.header}`);
+    if (options.sampleSize !== undefined) args.push(`sample_size = ${options.sampleSize}`);
     const [s] = await read<SniffRow>(
       `SELECT Delimiter, Quote, Escape, Comment, SkipRows, HasHeader, Columns, DateFormat, TimestampFormat FROM sniff_csv(${args.join(', ')})`,
       [abs],
@@ -152,8 +165,11 @@ export function csvFileError(rel: string, err: unknown): SourceFileError {
   } else if (/Expected Number of Columns|too many columns|fewer columns/i.test(raw)) {
     reason = `is not valid CSV${at}: rows have inconsistent numbers of columns`;
   } else if (/Could not convert|Conversion Error|Error when converting/i.test(raw)) {
-    const detail = raw.split('\n').find((l) => /Could not convert|Conversion Error|Error when converting/i.test(l)) ?? '';
-    reason = `has a value that does not fit its column's type${at}: ${detail.replace(/^.*?Error:\s*/, '').trim()}`;
+    const lines = raw.split('\n');
+    const detail = lines.find((l) => /Could not convert/i.test(l)) ?? lines[0] ?? '';
+    reason =
+      `has a value that does not fit its column's type${at}: ${detail.replace(/^.*?Error:\s*/, '').trim()}; ` +
+      'the type was inferred from a sample of the file, set csv.sample_size: -1 in .dango/sources.yml to infer it from the whole file';
   } else {
     const first = raw.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 2).join(' ');
     reason = `could not be read${at}: ${first.replace(/^Invalid Input Error:\s*/, '')}`;
