@@ -37,7 +37,9 @@ describe('sync control', () => {
     }
     expect(fs.existsSync(path.join(project.dir, '.dango', 'history', 'sales.jsonl'))).toBe(false);
     const ok = await platform.sync('sales', { startDate: '2024-03-01', endDate: '2024-03-01' });
-    expect(ok.status).toBe('success');
+    expect(ok).toMatchObject({ status: 'success', rows_processed: 0 });
+    // No files yet: no table is created, and the source reads as synced-but-empty.
+    expect((await platform.listSources()).find((s) => s.name === 'sales')).toMatchObject({ status: 'empty', tables: [] });
   });
 
   it('allows one sync per source (CONFLICT at once) and runs different sources side by side', async () => {
@@ -144,6 +146,7 @@ describe('empty-replace protection', () => {
     expect((await platform.listFiles('sales')).files).toMatchObject([{ filename: 'a.csv', status: 'missing', rows_loaded: 2 }]);
     const full = await platform.sync('sales', { fullRefresh: true });
     expect(full.status).toBe('failed');
+    expect(await rows(platform, 'SELECT count(*)::INT AS n FROM raw_sales.sales')).toEqual([{ n: 2 }]);
 
     const allowed = await platform.sync('sales', { allowEmpty: true });
     expect(allowed).toMatchObject({ status: 'success', files: { removed: ['a.csv'] } });

@@ -131,9 +131,14 @@ export async function loadCsvFiles(conn: WarehouseConnection, input: CsvLoadInpu
   const toLoad = rebuild ? plans : changed;
   if (rebuild) {
     columns = unionSchema(fileSchemas(plans), ctx.options.fullRefresh ? [] : existing.map((c) => c.name));
-    const defs = [...columns, ...LINEAGE_COLUMNS].map((c) => `${quoteIdent(c.name)} ${c.type}`);
-    await conn.run(`DROP TABLE IF EXISTS ${target}`);
-    await conn.run(`CREATE TABLE ${target} (${defs.join(', ')})`);
+    if (columns.length > 0) {
+      const defs = [...columns, ...LINEAGE_COLUMNS].map((c) => `${quoteIdent(c.name)} ${c.type}`);
+      await conn.run(`DROP TABLE IF EXISTS ${target}`);
+      await conn.run(`CREATE TABLE ${target} (${defs.join(', ')})`);
+    } else if (existing.length > 0) {
+      // No file has columns: keep the table's shape, empty it (the empty-replace guard decides if that may commit).
+      await conn.run(`DELETE FROM ${target}`);
+    }
     await forgetFiles(conn, name, null);
   } else {
     const gone = [...removed.filter((t) => t.loaded_at !== null), ...changed.filter((p) => p.prev?.loaded_at).map((p) => p.prev!)];
