@@ -6,12 +6,14 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { DangoPlatform, initProject } from '@dango/core';
 import { ensureCsv, sqlString } from './lib/csv-data';
 
-const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 3));
+const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 5));
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const PARTS = 20;
 const DATA = path.join(path.dirname(fileURLToPath(import.meta.url)), '.data');
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** On a shared machine the fastest round is the one least disturbed by other work: print both. */
+const ratios = (a: number[], b: number[]): string => `median ratio ${(median(a) / median(b)).toFixed(3)}, best-round ratio ${(Math.min(...a) / Math.min(...b)).toFixed(3)}`;
 const fmt = (ms: number): string => `${(ms / 1000).toFixed(3)} s`;
 
 /** A fresh file-backed project whose one CSV source reads `directory`; auto_dbt off so only the sync is timed. */
@@ -78,8 +80,8 @@ async function fullVsBare(): Promise<void> {
     c.push(await timeBare(file, true));
     console.log(`  round ${i + 1}: platform.sync ${fmt(a.at(-1)!)}  bare CTAS ${fmt(b.at(-1)!)}  bare CTAS + lineage columns ${fmt(c.at(-1)!)}`);
   }
-  console.log(`  median: platform.sync ${fmt(median(a))}, bare ${fmt(median(b))}, ratio ${(median(a) / median(b)).toFixed(3)} (target <= 1.15)`);
-  console.log(`  reference: bare + lineage columns ${fmt(median(c))}; platform.sync / that = ${(median(a) / median(c)).toFixed(3)}`);
+  console.log(`  platform.sync / bare CTAS: ${ratios(a, b)} (target <= 1.15)`);
+  console.log(`  platform.sync / bare CTAS + lineage columns: ${ratios(a, c)}`);
 }
 
 async function incrementalVsFull(): Promise<void> {
@@ -114,7 +116,7 @@ async function incrementalVsFull(): Promise<void> {
     fs.copyFileSync(original, changed);
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  console.log(`  median: incremental ${fmt(median(inc))}, full ${fmt(median(full))}, ratio ${(median(inc) / median(full)).toFixed(3)} (changed data = ${(1 / PARTS).toFixed(3)} of the total)`);
+  console.log(`  incremental / full refresh: ${ratios(inc, full)} (changed data = ${(1 / PARTS).toFixed(3)} of the total)`);
 }
 
 await fullVsBare();

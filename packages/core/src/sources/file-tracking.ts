@@ -62,20 +62,27 @@ export async function forgetFiles(conn: WarehouseConnection, source: string, pat
     await conn.run(`DELETE FROM ${TABLE} WHERE source = $1`, [source]);
     return;
   }
-  for (const p of paths) await conn.run(`DELETE FROM ${TABLE} WHERE source = $1 AND path = $2`, [source, p]);
+  for (let i = 0; i < paths.length; i += BATCH) {
+    const chunk = paths.slice(i, i + BATCH);
+    await conn.run(`DELETE FROM ${TABLE} WHERE source = $1 AND path IN (${chunk.map((_, j) => `$${j + 2}`).join(', ')})`, [source, ...chunk]);
+  }
 }
 
-/** Writes (replaces) tracking rows. */
+const COLUMNS = ['source', 'path', 'table_name', 'size', 'mtime_ms', 'hash', 'rows', 'columns', 'read_options', 'loaded_at', 'error'];
+/** Rows per statement, far below DuckDB's parameter limits. */
+const BATCH = 200;
+
+/** Writes (replaces) tracking rows, a batch of rows per statement. */
 export async function saveTracked(conn: WarehouseConnection, source: string, files: TrackedFile[]): Promise<void> {
   await forgetFiles(conn, source, files.map((f) => f.path));
-  for (const f of files) {
-    await conn.run(
-      `INSERT INTO ${TABLE} (source, path, table_name, size, mtime_ms, hash, rows, columns, read_options, loaded_at, error)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [
-      source, f.path, f.table_name, f.size, f.mtime_ms, f.hash, f.rows, f.columns ? JSON.stringify(f.columns) : null, f.read_options ? JSON.stringify(f.read_options) : null, f.loaded_at, f.error,
-      ],
-    );
+  for (let i = 0; i < files.length; i += BATCH) {
+    const chunk = files.slice(i, i + BATCH);
+    const params = chunk.flatMap((f) => [
+      source, f.path, f.table_name, f.size, f.mtime_ms, f.hash, f.rows,
+      f.columns ? JSON.stringify(f.columns) : null, f.read_options ? JSON.stringify(f.read_options) : null, f.loaded_at, f.error,
+    ]);
+    const tuples = chunk.map((_, r) => `(${COLUMNS.map((_, c) => `$${r * COLUMNS.length + c + 1}`).join(', ')})`);
+    await conn.run(`INSERT INTO ${TABLE} (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`, params);
   }
 }
 

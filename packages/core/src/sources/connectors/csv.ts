@@ -56,10 +56,14 @@ export const csvConnector: Connector = {
     const onDisk = new Set(disk.map((f) => f.rel));
     const removed = [...tracked.values()].filter((t) => !onDisk.has(t.path));
 
-    for (const plan of plans) {
-      const cached = plan.prev?.columns && plan.prev.read_options !== null && plan.action !== 'load';
-      if (cached) continue;
-      plan.described = await describeCsv(read, plan.file.rel, plan.file.abs, plan.file.size, readOptions);
+    // Sniffing runs on the warehouse's concurrent readers, a few files at a time.
+    const toDescribe = plans.filter((p) => !(p.prev?.columns && p.prev.read_options !== null && p.action !== 'load'));
+    for (let i = 0; i < toDescribe.length; i += 4) {
+      await Promise.all(
+        toDescribe.slice(i, i + 4).map(async (plan) => {
+          plan.described = await describeCsv(read, plan.file.rel, plan.file.abs, plan.file.size, readOptions);
+        }),
+      );
     }
 
     return { load: (conn) => loadCsvFiles(conn, { ctx, table, plans, removed }) };
