@@ -11,19 +11,23 @@ export interface MaterializeResult {
   message: string;
 }
 
-/** The kind of object a relation is right now, or null when it does not exist. */
-export async function relationType(conn: WarehouseConnection, schema: string, name: string): Promise<'table' | 'view' | null> {
-  const rows = await conn.all<{ t: string }>(
-    'SELECT table_type AS t FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = $1 AND table_name = $2',
-    [schema, name],
+/** What each relation of the warehouse is, keyed `schema\0name`; read once per run and kept current by it. */
+export type RelationKinds = Map<string, 'table' | 'view'>;
+
+/** The key of a relation in `RelationKinds`. */
+export const relationKey = (schema: string, name: string): string => `${schema}\0${name}`;
+
+/** Reads the kind of every relation in the warehouse's own catalog. */
+export async function readRelationKinds(all: <T>(sql: string) => Promise<T[]>): Promise<RelationKinds> {
+  const rows = await all<{ s: string; n: string; t: string }>(
+    'SELECT table_schema AS s, table_name AS n, table_type AS t FROM information_schema.tables WHERE table_catalog = current_database()',
   );
-  if (!rows[0]) return null;
-  return rows[0].t === 'VIEW' ? 'view' : 'table';
+  return new Map(rows.map((r) => [relationKey(r.s, r.n), r.t === 'VIEW' ? 'view' : 'table']));
 }
 
-async function dropIfExists(conn: WarehouseConnection, schema: string, name: string): Promise<void> {
-  const type = await relationType(conn, schema, name);
-  if (type) await conn.run(`DROP ${type === 'view' ? 'VIEW' : 'TABLE'} ${relationSql(schema, name)}`);
+async function dropIfExists(conn: WarehouseConnection, kinds: RelationKinds, schema: string, name: string): Promise<void> {
+  const type = kinds.get(relationKey(schema, name));
+  if (type) await conn.run(`DROP ${type === 'view' ? 'VIEW' : 'TABLE'} IF EXISTS ${relationSql(schema, name)}`);
 }
 
 // DuckDB answers CREATE TABLE AS / INSERT / MERGE with one `Count` row.
@@ -33,12 +37,13 @@ async function runCount(conn: WarehouseConnection, sql: string): Promise<number>
 }
 
 /** Builds `selectSql` into a temp table and swaps it in (the caller holds one transaction). */
-async function buildAndSwap(conn: WarehouseConnection, schema: string, name: string, selectSql: string): Promise<number> {
+async function buildAndSwap(conn: WarehouseConnection, kinds: RelationKinds, schema: string, name: string, selectSql: string): Promise<number> {
   const tmp = `${name}__dbt_tmp`;
   await conn.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
-  await dropIfExists(conn, schema, tmp);
+  // A temp table left by a crash is dropped; nothing else is ever called <name>__dbt_tmp.
+  await conn.run(`DROP TABLE IF EXISTS ${relationSql(schema, tmp)}`);
   const rows = await runCount(conn, `CREATE TABLE ${relationSql(schema, tmp)} AS\n${selectSql}`);
-  await dropIfExists(conn, schema, name);
+  await dropIfExists(conn, kinds, schema, name);
   await conn.run(`ALTER TABLE ${relationSql(schema, tmp)} RENAME TO ${quoteIdent(name)}`);
   return rows;
 }
@@ -111,17 +116,17 @@ async function incremental(conn: WarehouseConnection, node: ModelNode, sql: stri
  * Materialises one model inside the caller's write transaction: a view is replaced, a table is
  * built under a temp name and swapped in, an incremental model inserts/merges its new rows.
  */
-export async function materializeModel(conn: WarehouseConnection, node: ModelNode, sql: string, incrementalRun: boolean): Promise<MaterializeResult> {
+export async function materializeModel(conn: WarehouseConnection, kinds: RelationKinds, node: ModelNode, sql: string, incrementalRun: boolean): Promise<MaterializeResult> {
   const kind = node.config.materialized;
   try {
     if (kind === 'view') {
       await conn.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(node.schema)}`);
-      if ((await relationType(conn, node.schema, node.alias)) === 'table') await conn.run(`DROP TABLE ${node.relation}`);
+      if (kinds.get(relationKey(node.schema, node.alias)) === 'table') await conn.run(`DROP TABLE IF EXISTS ${node.relation}`);
       await conn.run(`CREATE OR REPLACE VIEW ${node.relation} AS\n${sql}`);
       return { rows_affected: null, message: 'CREATE VIEW' };
     }
     if (kind === 'table' || (kind === 'incremental' && !incrementalRun)) {
-      const rows = await buildAndSwap(conn, node.schema, node.alias, sql);
+      const rows = await buildAndSwap(conn, kinds, node.schema, node.alias, sql);
       return { rows_affected: rows, message: `SELECT ${rows}` };
     }
     if (kind === 'incremental') return await incremental(conn, node, sql);
@@ -133,7 +138,7 @@ export async function materializeModel(conn: WarehouseConnection, node: ModelNod
 }
 
 /** Loads a seed CSV through DuckDB's reader into its table (temp name, then swapped in). */
-export async function loadSeed(conn: WarehouseConnection, node: SeedNode): Promise<MaterializeResult> {
+export async function loadSeed(conn: WarehouseConnection, kinds: RelationKinds, node: SeedNode): Promise<MaterializeResult> {
   const opts: string[] = ['header = true', 'auto_detect = true'];
   const types = node.config.column_types;
   if (types && typeof types === 'object') {
@@ -142,7 +147,7 @@ export async function loadSeed(conn: WarehouseConnection, node: SeedNode): Promi
   }
   if (typeof node.config.delimiter === 'string') opts.push(`delim = ${quoteLiteral(node.config.delimiter)}`);
   try {
-    const rows = await buildAndSwap(conn, node.schema, node.alias, `SELECT * FROM read_csv(${quoteLiteral(node.csvPath)}, ${opts.join(', ')})`);
+    const rows = await buildAndSwap(conn, kinds, node.schema, node.alias, `SELECT * FROM read_csv(${quoteLiteral(node.csvPath)}, ${opts.join(', ')})`);
     return { rows_affected: rows, message: `INSERT ${rows}` };
   } catch (err) {
     throw new DangoError('BAD_REQUEST', `Database error in seed ${node.name} (${node.original_file_path}): ${errorMessage(err)}`, { cause: err });

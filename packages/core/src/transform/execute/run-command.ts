@@ -6,7 +6,7 @@ import type { ExecNode, ModelNode, SeedNode, TestNode } from '../graph/nodes';
 import type { ProjectGraph } from '../graph/project-graph';
 import { selectNodes } from '../graph/selection';
 import type { NodeResult } from '../types';
-import { loadSeed, materializeModel } from './materialize';
+import { loadSeed, materializeModel, readRelationKinds, relationKey, type RelationKinds } from './materialize';
 import { schedule, selectedParents, type Outcome } from './scheduler';
 
 /** The dbt commands the embedded engine runs. */
@@ -51,12 +51,6 @@ export function nodesFor(graph: ProjectGraph, command: Command, options: { selec
   return out;
 }
 
-async function existingRelations(warehouse: Warehouse): Promise<Set<string>> {
-  const rows = await warehouse.query<{ s: string; n: string }>(
-    'SELECT table_schema AS s, table_name AS n FROM information_schema.tables WHERE table_catalog = current_database()',
-  );
-  return new Set(rows.map((r) => `${r.s}\0${r.n}`));
-}
 
 /** For `build`: a model's tests become parents of its children, so a failing test skips them (as dbt build does). */
 function buildEdges(graph: ProjectGraph, nodes: ExecNode[]): Map<string, string[]> {
@@ -79,12 +73,12 @@ function buildEdges(graph: ProjectGraph, nodes: ExecNode[]): Map<string, string[
 export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, command: Command, options: CommandOptions): Promise<CommandOutcome> {
   const nodes = nodesFor(graph, command, options);
   const compiler = createCompiler(graph);
-  const existing = command === 'compile' ? new Set<string>() : await existingRelations(warehouse);
+  const kinds: RelationKinds = command === 'compile' ? new Map() : await readRelationKinds((sql) => warehouse.query(sql));
   const compiled = new Map<string, string>();
   const incremental = new Set<string>();
   for (const node of nodes) {
     if (node.resource_type === 'model') {
-      const isInc = node.config.materialized === 'incremental' && !options.fullRefresh && node.config.full_refresh !== true && existing.has(`${node.schema}\0${node.alias}`);
+      const isInc = node.config.materialized === 'incremental' && !options.fullRefresh && node.config.full_refresh !== true && kinds.get(relationKey(node.schema, node.alias)) === 'table';
       if (isInc) incremental.add(node.unique_id);
       compiled.set(node.unique_id, compiler.model(node, isInc));
     } else if (node.resource_type === 'test') compiled.set(node.unique_id, compiler.test(node));
@@ -120,8 +114,10 @@ export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, comm
           return r.status === 'pass' || r.status === 'warn' ? 'ok' : 'blocked';
         }
         const m = node.resource_type === 'seed'
-          ? await warehouse.write((conn) => loadSeed(conn, node as SeedNode), { transaction: true })
-          : await warehouse.write((conn) => materializeModel(conn, node as ModelNode, compiled.get(id)!, incremental.has(id)), { transaction: true });
+          ? await warehouse.write((conn) => loadSeed(conn, kinds, node as SeedNode), { transaction: true })
+          : await warehouse.write((conn) => materializeModel(conn, kinds, node as ModelNode, compiled.get(id)!, incremental.has(id)), { transaction: true });
+        // Only this run writes this relation (one run per model), so the map stays exact.
+        kinds.set(relationKey(node.schema, node.alias), node.config.materialized === 'view' ? 'view' : 'table');
         report({ ...base, status: 'success', execution_time: secs(t0), message: m.message, rows_affected: m.rows_affected }, node);
         return 'ok' as Outcome;
       } catch (err) {
