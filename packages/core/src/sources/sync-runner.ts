@@ -1,8 +1,8 @@
 import type { SourceConfig } from '../config';
 import type { PlatformContext } from '../context';
-import { DangoError, errorMessage } from '../errors';
+import { DangoError, errorMessage, isDangoError } from '../errors';
 import { quoteIdent, type WarehouseConnection } from '../warehouse';
-import type { LoadOutcome, ResolvedSyncOptions } from './connectors/connector';
+import { SourceFileError, type LoadOutcome, type ResolvedSyncOptions } from './connectors/connector';
 import { getConnector } from './connectors/registry';
 import type { SyncHistory } from './history';
 import type { SyncResult } from './types';
@@ -41,6 +41,14 @@ function assertNothingEmptied(schema: string, before: Map<string, number>, after
 }
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
+
+/** The reason shown in history, events and logs: our own messages whole, a foreign error's first line. */
+function failureReason(err: unknown): string {
+  const message = errorMessage(err);
+  if (isDangoError(err) || err instanceof SourceFileError) return message;
+  const first = message.split('\n').map((l) => l.trim()).find(Boolean) ?? 'unknown error';
+  return first.length > 500 ? `${first.slice(0, 497)}...` : first;
+}
 
 /** A finished sync and the connector's deferred bookkeeping, if any. */
 export interface ExecutedSync {
@@ -100,7 +108,7 @@ export async function executeSync(
     full_refresh: options.fullRefresh,
     started_at: startedAt.toISOString(),
     finished_at: finishedAt.toISOString(),
-    error_message: error === null ? null : errorMessage(error),
+    error_message: error === null ? null : failureReason(error),
   };
   if (outcome?.files) result.files = outcome.files;
   await history

@@ -1,5 +1,5 @@
-import { qualified, quoteIdent, type WarehouseConnection } from '../../warehouse';
 import { stat } from 'node:fs/promises';
+import { qualified, quoteIdent, type WarehouseConnection } from '../../warehouse';
 import { hashFile, type DiskFile } from '../file-source';
 import { ensureTrackingTable, forgetFiles, recordHash, saveTracked, type FileColumn, type TrackedFile } from '../file-tracking';
 import type { ConnectorContext, LoadOutcome } from './connector';

@@ -9,7 +9,7 @@ import { csvReadOptions, describeCsv } from './csv-read';
 
 /** The table a CSV source loads into (`csv.table`, else the source name). */
 export function csvTableName(source: SourceConfig): string {
-  return ((source.csv as { table?: string } | undefined)?.table ?? source.name);
+  return (source.csv as { table?: string } | undefined)?.table ?? source.name;
 }
 
 /**
