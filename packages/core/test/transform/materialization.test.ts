@@ -114,6 +114,19 @@ select id, kind, amount from {{ source('app', 'events') }}
     expect(broken.results[0]!.message).toMatch(/uses_kind.*kind/);
   });
 
+  it('runs pre- and post-hooks in the model’s transaction, with Jinja rendered', async () => {
+    const p = await setup({
+      'dbt_project.yml': "name: hooks\nmodels:\n  hooks:\n    +materialized: table\n    +pre-hook: \"create table if not exists main.audit (what varchar)\"\n",
+      'models/h.sql': "{{ config(post_hook=[\"insert into main.audit values ('built {{ this }}')\"]) }}select 1 as id",
+      'models/bad_hook.sql': "{{ config(post_hook='insert into main.no_such_table values (1)') }}select 1 as id",
+    });
+    const r = await p.transform();
+    expect(Object.fromEntries(r.results.map((x) => [x.name, x.status]))).toEqual({ bad_hook: 'error', h: 'success' });
+    expect(await rows('SELECT what FROM main.audit')).toEqual([{ what: 'built "main"."h"' }]);
+    // the failing post-hook rolled back its model too
+    expect(await relationType('main', 'bad_hook')).toBeNull();
+  });
+
   it('inlines ephemeral models as CTEs and creates no relation for them', async () => {
     const p = await setup({
       'models/marts/eph_base.sql': "{{ config(materialized='ephemeral') }}select id, amount from {{ source('app', 'events') }}",

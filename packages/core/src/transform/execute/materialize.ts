@@ -116,24 +116,34 @@ async function incremental(conn: WarehouseConnection, node: ModelNode, sql: stri
  * Materialises one model inside the caller's write transaction: a view is replaced, a table is
  * built under a temp name and swapped in, an incremental model inserts/merges its new rows.
  */
-export async function materializeModel(conn: WarehouseConnection, kinds: RelationKinds, node: ModelNode, sql: string, incrementalRun: boolean): Promise<MaterializeResult> {
-  const kind = node.config.materialized;
+export async function materializeModel(
+  conn: WarehouseConnection, kinds: RelationKinds, node: ModelNode, sql: string, incrementalRun: boolean,
+  hooks: { pre: string[]; post: string[] } = { pre: [], post: [] },
+): Promise<MaterializeResult> {
   try {
-    if (kind === 'view') {
-      await conn.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(node.schema)}`);
-      if (kinds.get(relationKey(node.schema, node.alias)) === 'table') await conn.run(`DROP TABLE IF EXISTS ${node.relation}`);
-      await conn.run(`CREATE OR REPLACE VIEW ${node.relation} AS\n${sql}`);
-      return { rows_affected: null, message: 'CREATE VIEW' };
-    }
-    if (kind === 'table' || (kind === 'incremental' && !incrementalRun)) {
-      const rows = await buildAndSwap(conn, kinds, node.schema, node.alias, sql);
-      return { rows_affected: rows, message: `SELECT ${rows}` };
-    }
-    if (kind === 'incremental') return await incremental(conn, node, sql);
+    for (const h of hooks.pre) await conn.run(h);
+    const result = await materialize(conn, kinds, node, sql, incrementalRun);
+    for (const h of hooks.post) await conn.run(h);
+    return result;
   } catch (err) {
     if (err instanceof DangoError) throw err;
     throw new DangoError('BAD_REQUEST', `Database error in model ${node.name} (${node.original_file_path}): ${errorMessage(err)}`, { cause: err });
   }
+}
+
+async function materialize(conn: WarehouseConnection, kinds: RelationKinds, node: ModelNode, sql: string, incrementalRun: boolean): Promise<MaterializeResult> {
+  const kind = node.config.materialized;
+  if (kind === 'view') {
+    await conn.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(node.schema)}`);
+    if (kinds.get(relationKey(node.schema, node.alias)) === 'table') await conn.run(`DROP TABLE IF EXISTS ${node.relation}`);
+    await conn.run(`CREATE OR REPLACE VIEW ${node.relation} AS\n${sql}`);
+    return { rows_affected: null, message: 'CREATE VIEW' };
+  }
+  if (kind === 'table' || (kind === 'incremental' && !incrementalRun)) {
+    const rows = await buildAndSwap(conn, kinds, node.schema, node.alias, sql);
+    return { rows_affected: rows, message: `SELECT ${rows}` };
+  }
+  if (kind === 'incremental') return incremental(conn, node, sql);
   throw new DangoError('BAD_REQUEST', `Unknown materialization '${kind}' on model ${node.name} (use view, table, incremental or ephemeral)`);
 }
 

@@ -76,11 +76,15 @@ export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, comm
   const kinds: RelationKinds = command === 'compile' ? new Map() : await readRelationKinds((sql) => warehouse.query(sql));
   const compiled = new Map<string, string>();
   const incremental = new Set<string>();
+  const hooks = new Map<string, { pre: string[]; post: string[] }>();
   for (const node of nodes) {
     if (node.resource_type === 'model') {
       const isInc = node.config.materialized === 'incremental' && !options.fullRefresh && node.config.full_refresh !== true && kinds.get(relationKey(node.schema, node.alias)) === 'table';
       if (isInc) incremental.add(node.unique_id);
       compiled.set(node.unique_id, compiler.model(node, isInc));
+      if (node.config['pre-hook'].length || node.config['post-hook'].length) {
+        hooks.set(node.unique_id, { pre: compiler.hooks(node, 'pre-hook'), post: compiler.hooks(node, 'post-hook') });
+      }
     } else if (node.resource_type === 'test') compiled.set(node.unique_id, compiler.test(node));
   }
   const results: NodeResult[] = [];
@@ -115,7 +119,7 @@ export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, comm
         }
         const m = node.resource_type === 'seed'
           ? await warehouse.write((conn) => loadSeed(conn, kinds, node as SeedNode), { transaction: true })
-          : await warehouse.write((conn) => materializeModel(conn, kinds, node as ModelNode, compiled.get(id)!, incremental.has(id)), { transaction: true });
+          : await warehouse.write((conn) => materializeModel(conn, kinds, node as ModelNode, compiled.get(id)!, incremental.has(id), hooks.get(id)), { transaction: true });
         // Only this run writes this relation (one run per model), so the map stays exact.
         kinds.set(relationKey(node.schema, node.alias), node.config.materialized === 'view' ? 'view' : 'table');
         report({ ...base, status: 'success', execution_time: secs(t0), message: m.message, rows_affected: m.rows_affected }, node);

@@ -14,6 +14,8 @@ export interface Compiler {
   model(node: ModelNode, isIncremental: boolean): string;
   /** A test's query (rows returned are failures). */
   test(node: TestNode): string;
+  /** The model's `pre-hook` or `post-hook` statements, rendered. */
+  hooks(node: ModelNode, which: 'pre-hook' | 'post-hook'): string[];
 }
 
 const cteName = (name: string) => `__dbt__cte__${name}`;
@@ -85,6 +87,9 @@ export function createCompiler(graph: ProjectGraph): Compiler {
     model(node, isIncremental) {
       const { sql, uses } = render(node, node.template, isIncremental);
       return injectCtes(sql, ctesFor(uses));
+    },
+    hooks(node, which) {
+      return node.config[which].map((hook, i) => render({ ...node, raw_code: hook }, compileTemplate(hook, `${node.original_file_path} (${which} ${i + 1})`), false).sql);
     },
     test(node) {
       if (node.kind === 'singular') {
