@@ -18,10 +18,11 @@ export function csvTableName(source: SourceConfig): string {
  */
 async function classify(file: DiskFile, prev: TrackedFile | undefined, table: string, fullRefresh: boolean): Promise<CsvFilePlan> {
   const loaded = prev !== undefined && prev.loaded_at !== null && prev.table_name === table;
-  if (loaded && !fullRefresh && prev.error === null && prev.size === file.size && prev.mtime_ms === file.mtimeMs) {
-    return { file, prev, action: 'keep', hash: prev.hash };
-  }
-  if (loaded && !fullRefresh) {
+  const sameStat = loaded && prev.error === null && prev.size === file.size && prev.mtime_ms === file.mtimeMs;
+  // A full refresh re-reads every file but keeps the known hash of an unchanged one (no second hashing).
+  if (fullRefresh) return { file, prev, action: 'load', hash: sameStat ? prev.hash : null };
+  if (sameStat) return { file, prev, action: 'keep', hash: prev.hash };
+  if (loaded) {
     const hash = await hashFile(file.abs);
     if (hash === prev.hash && prev.error === null) return { file, prev, action: 'touch', hash };
     return { file, prev, action: 'load', hash };
