@@ -18,12 +18,13 @@ export async function writeArtifact(graph: ProjectGraph, name: string, value: un
 /** Writes each node's compiled SQL to `target/compiled/<project>/<original path>`, as dbt does. */
 export async function writeCompiledFiles(graph: ProjectGraph, compiled: Map<string, string>): Promise<void> {
   const root = path.join(targetDir(graph), 'compiled', graph.projectName);
+  const files = new Map<string, string>();
   for (const [id, sql] of compiled) {
     const node = graph.nodes.get(id);
     if (!node) continue;
     const rel = node.resource_type === 'test' && node.kind === 'generic' ? path.posix.join(node.original_file_path, `${node.alias}.sql`) : node.original_file_path;
-    const file = path.join(root, ...rel.split('/'));
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, `${sql}\n`);
+    files.set(path.join(root, ...rel.split('/')), sql);
   }
+  for (const dir of new Set([...files.keys()].map((f) => path.dirname(f)))) await mkdir(dir, { recursive: true });
+  await Promise.all([...files].map(([file, sql]) => writeFile(file, `${sql}\n`)));
 }

@@ -11,24 +11,34 @@ export interface MaterializeResult {
   message: string;
 }
 
-/** What each relation of the warehouse is, keyed `schema\0name`; read once per run and kept current by it. */
-export type RelationKinds = Map<string, 'table' | 'view'>;
+/** What the warehouse holds, read once per run and kept current by it (so no catalog query per model). */
+export interface RelationKinds {
+  /** Table or view, keyed by `relationKey(schema, name)`. */
+  relations: Map<string, 'table' | 'view'>;
+  schemas: Set<string>;
+}
 
 /** The key of a relation in `RelationKinds`. */
 export const relationKey = (schema: string, name: string): string => `${schema}\0${name}`;
 
-/** Reads the kind of every relation in the warehouse's own catalog. */
+/** Reads every relation and schema of the warehouse's own catalog. */
 export async function readRelationKinds(all: <T>(sql: string) => Promise<T[]>): Promise<RelationKinds> {
   const rows = await all<{ s: string; n: string; t: string }>(
     'SELECT table_schema AS s, table_name AS n, table_type AS t FROM information_schema.tables WHERE table_catalog = current_database()',
   );
-  return new Map(rows.map((r) => [relationKey(r.s, r.n), r.t === 'VIEW' ? 'view' : 'table']));
+  const schemas = await all<{ s: string }>('SELECT schema_name AS s FROM information_schema.schemata WHERE catalog_name = current_database()');
+  return {
+    relations: new Map(rows.map((r) => [relationKey(r.s, r.n), r.t === 'VIEW' ? 'view' : 'table'])),
+    schemas: new Set(schemas.map((r) => r.s)),
+  };
 }
 
-async function dropIfExists(conn: WarehouseConnection, kinds: RelationKinds, schema: string, name: string): Promise<void> {
-  const type = kinds.get(relationKey(schema, name));
-  if (type) await conn.run(`DROP ${type === 'view' ? 'VIEW' : 'TABLE'} IF EXISTS ${relationSql(schema, name)}`);
+/** Records a relation a committed write created. */
+export function rememberRelation(kinds: RelationKinds, schema: string, name: string, kind: 'table' | 'view'): void {
+  kinds.relations.set(relationKey(schema, name), kind);
+  kinds.schemas.add(schema);
 }
+
 
 // DuckDB answers CREATE TABLE AS / INSERT / MERGE with one `Count` row.
 async function runCount(conn: WarehouseConnection, sql: string): Promise<number> {
@@ -38,14 +48,18 @@ async function runCount(conn: WarehouseConnection, sql: string): Promise<number>
 
 /** Builds `selectSql` into a temp table and swaps it in (the caller holds one transaction). */
 async function buildAndSwap(conn: WarehouseConnection, kinds: RelationKinds, schema: string, name: string, selectSql: string): Promise<number> {
-  const tmp = `${name}__dbt_tmp`;
-  await conn.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
-  // A temp table left by a crash is dropped; nothing else is ever called <name>__dbt_tmp.
-  await conn.run(`DROP TABLE IF EXISTS ${relationSql(schema, tmp)}`);
-  const rows = await runCount(conn, `CREATE TABLE ${relationSql(schema, tmp)} AS\n${selectSql}`);
-  await dropIfExists(conn, kinds, schema, name);
-  await conn.run(`ALTER TABLE ${relationSql(schema, tmp)} RENAME TO ${quoteIdent(name)}`);
+  const tmp = relationSql(schema, `${name}__dbt_tmp`);
+  await ensureSchema(conn, kinds, schema);
+  // OR REPLACE clears a temp table left by a crash; nothing else is ever called <name>__dbt_tmp.
+  const rows = await runCount(conn, `CREATE OR REPLACE TABLE ${tmp} AS\n${selectSql}`);
+  const old = kinds.relations.get(relationKey(schema, name));
+  // One round trip for the swap: the statements are fixed text around quoted identifiers.
+  await conn.run(`${old ? `DROP ${old === 'view' ? 'VIEW' : 'TABLE'} IF EXISTS ${relationSql(schema, name)}; ` : ''}ALTER TABLE ${tmp} RENAME TO ${quoteIdent(name)}`);
   return rows;
+}
+
+async function ensureSchema(conn: WarehouseConnection, kinds: RelationKinds, schema: string): Promise<void> {
+  if (!kinds.schemas.has(schema)) await conn.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
 }
 
 async function columnsOf(conn: WarehouseConnection, schema: string, name: string, temp = false): Promise<{ name: string; type: string }[]> {
@@ -134,9 +148,9 @@ export async function materializeModel(
 async function materialize(conn: WarehouseConnection, kinds: RelationKinds, node: ModelNode, sql: string, incrementalRun: boolean): Promise<MaterializeResult> {
   const kind = node.config.materialized;
   if (kind === 'view') {
-    await conn.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(node.schema)}`);
-    if (kinds.get(relationKey(node.schema, node.alias)) === 'table') await conn.run(`DROP TABLE IF EXISTS ${node.relation}`);
-    await conn.run(`CREATE OR REPLACE VIEW ${node.relation} AS\n${sql}`);
+    await ensureSchema(conn, kinds, node.schema);
+    const drop = kinds.relations.get(relationKey(node.schema, node.alias)) === 'table' ? `DROP TABLE IF EXISTS ${node.relation}; ` : '';
+    await conn.run(`${drop}CREATE OR REPLACE VIEW ${node.relation} AS\n${sql}`);
     return { rows_affected: null, message: 'CREATE VIEW' };
   }
   if (kind === 'table' || (kind === 'incremental' && !incrementalRun)) {

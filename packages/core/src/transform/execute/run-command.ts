@@ -6,7 +6,7 @@ import type { ExecNode, ModelNode, SeedNode, TestNode } from '../graph/nodes';
 import type { ProjectGraph } from '../graph/project-graph';
 import { selectNodes } from '../graph/selection';
 import type { NodeResult } from '../types';
-import { loadSeed, materializeModel, readRelationKinds, relationKey, type RelationKinds } from './materialize';
+import { loadSeed, materializeModel, readRelationKinds, relationKey, rememberRelation, type RelationKinds } from './materialize';
 import { schedule, selectedParents, type Outcome } from './scheduler';
 
 /** The dbt commands the embedded engine runs. */
@@ -73,13 +73,13 @@ function buildEdges(graph: ProjectGraph, nodes: ExecNode[]): Map<string, string[
 export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, command: Command, options: CommandOptions): Promise<CommandOutcome> {
   const nodes = nodesFor(graph, command, options);
   const compiler = createCompiler(graph);
-  const kinds: RelationKinds = command === 'compile' ? new Map() : await readRelationKinds((sql) => warehouse.query(sql));
+  const kinds: RelationKinds = command === 'compile' ? { relations: new Map(), schemas: new Set() } : await readRelationKinds((sql) => warehouse.query(sql));
   const compiled = new Map<string, string>();
   const incremental = new Set<string>();
   const hooks = new Map<string, { pre: string[]; post: string[] }>();
   for (const node of nodes) {
     if (node.resource_type === 'model') {
-      const isInc = node.config.materialized === 'incremental' && !options.fullRefresh && node.config.full_refresh !== true && kinds.get(relationKey(node.schema, node.alias)) === 'table';
+      const isInc = node.config.materialized === 'incremental' && !options.fullRefresh && node.config.full_refresh !== true && kinds.relations.get(relationKey(node.schema, node.alias)) === 'table';
       if (isInc) incremental.add(node.unique_id);
       compiled.set(node.unique_id, compiler.model(node, isInc));
       if (node.config['pre-hook'].length || node.config['post-hook'].length) {
@@ -121,7 +121,7 @@ export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, comm
           ? await warehouse.write((conn) => loadSeed(conn, kinds, node as SeedNode), { transaction: true })
           : await warehouse.write((conn) => materializeModel(conn, kinds, node as ModelNode, compiled.get(id)!, incremental.has(id), hooks.get(id)), { transaction: true });
         // Only this run writes this relation (one run per model), so the map stays exact.
-        kinds.set(relationKey(node.schema, node.alias), node.config.materialized === 'view' ? 'view' : 'table');
+        rememberRelation(kinds, node.schema, node.alias, node.config.materialized === 'view' ? 'view' : 'table');
         report({ ...base, status: 'success', execution_time: secs(t0), message: m.message, rows_affected: m.rows_affected }, node);
         return 'ok' as Outcome;
       } catch (err) {
