@@ -150,6 +150,35 @@ describe('deleteFile', () => {
     expect((await platform.listSources())[0]!.status).toBe('empty');
   });
 
+  it('runs one follow-up sync when a delete or upload arrives during a running sync', async () => {
+    project = await createProject();
+    const lines = ['id,name', ...Array.from({ length: 100_000 }, (_, i) => `${i + 10},n${i}`)];
+    project.write('sales', 'big.csv', lines.join('\n') + '\n');
+    project.write('sales', 'small.csv', csv(['id', 'name'], [[1, 'x']]));
+    const platform = await project.open();
+    // The first sync may see the deleted file vanish mid-way (and fail); the follow-up settles the state.
+    const ended: string[] = [];
+    const twoDone = new Promise<void>((resolve) =>
+      platform.on('event', (e) => {
+        if (e.type !== 'sync_completed' && e.type !== 'sync_failed') return;
+        ended.push(e.type);
+        if (ended.length === 2) resolve();
+      }),
+    );
+    const first = platform.startSync('sales');
+    const del = await platform.deleteFile('sales', 'small.csv');
+    const up = await platform.uploadFile('sales', { filename: 'late.csv', data: Buffer.from('id,name\n2,y\n') }, { triggerSync: true });
+    expect([del.background_sync, up.auto_sync]).toEqual([true, true]);
+    await first.done;
+    await twoDone;
+    expect(await rows(platform, `SELECT _dango_file AS f, count(*)::INT AS n FROM raw_sales.sales GROUP BY 1 ORDER BY 1`)).toEqual([
+      { f: 'big.csv', n: 100_000 },
+      { f: 'late.csv', n: 1 },
+    ]);
+    expect(ended[1]).toBe('sync_completed');
+    expect((await platform.getSource('sales')).history).toHaveLength(2);
+  });
+
   it('refuses paths outside the directory (../, absolute elsewhere, symlink out) and unknown files', async () => {
     project = await createProject();
     const platform = await project.open();
