@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { SourceConfig } from '../../config';
 import { DangoError } from '../../errors';
 import { fileSourceBlock, fileSourceSpec, hashFile, scanFiles, type DiskFile } from '../file-source';
@@ -54,20 +55,27 @@ export const csvConnector: Connector = {
       const batch = disk.slice(i, i + 8);
       plans.push(...(await Promise.all(batch.map((f) => classify(f, tracked.get(f.rel), table, options.fullRefresh)))));
     }
-    const onDisk = new Set(disk.map((f) => f.rel));
-    const removed = [...tracked.values()].filter((t) => !onDisk.has(t.path));
-
     // Sniffing runs on the warehouse's concurrent readers, a few files at a time.
     const toDescribe = plans.filter((p) => !(p.prev?.columns && p.prev.read_options !== null && p.action !== 'load'));
+    const vanished = new Set<CsvFilePlan>();
     for (let i = 0; i < toDescribe.length; i += 4) {
       await Promise.all(
         toDescribe.slice(i, i + 4).map(async (plan) => {
-          plan.described = await describeCsv(read, plan.file.rel, plan.file.abs, plan.file.size, readOptions);
+          try {
+            plan.described = await describeCsv(read, plan.file.rel, plan.file.abs, plan.file.size, readOptions);
+          } catch (err) {
+            // Deleted since the scan (e.g. through the API while this sync ran): it counts as removed.
+            if (existsSync(plan.file.abs)) throw err;
+            vanished.add(plan);
+          }
         }),
       );
     }
+    const present = plans.filter((p) => !vanished.has(p));
+    const onDisk = new Set(present.map((p) => p.file.rel));
+    const removed = [...tracked.values()].filter((t) => !onDisk.has(t.path));
 
-    return { load: (conn) => loadCsvFiles(conn, { ctx, table, plans, removed }) };
+    return { load: (conn) => loadCsvFiles(conn, { ctx, table, plans: present, removed }) };
   },
 
   async recordFailure(conn, source, error) {
