@@ -6,6 +6,9 @@ import { DangoPlatform, initProject } from '@dango/core';
 /** The CSV source every contract project declares. */
 export const SOURCE = 'sales';
 
+/** The one dbt model of contract projects; it depends on nothing, so syncs never run it. */
+export const MODEL = 'region_list';
+
 /** Upload limit of contract platforms, small so a 413 needs little data. */
 export const MAX_UPLOAD_BYTES = 64 * 1024;
 
@@ -27,8 +30,8 @@ export function salesCsv(rows: number, firstId = 1): string {
 }
 
 /**
- * Creates a project with a CSV source `sales` holding one file (`seed.csv`, `seedRows` rows) and
- * opens a platform on a real DuckDB file inside it.
+ * Creates a project with a CSV source `sales` holding one file (`seed.csv`, `seedRows` rows) and one
+ * dbt model, and opens a platform on a real DuckDB file inside it.
  */
 export async function createFixtureProject(seedRows = 10): Promise<FixtureProject> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dango-'));
@@ -40,6 +43,7 @@ export async function createFixtureProject(seedRows = 10): Promise<FixtureProjec
   const salesDir = path.join(dir, 'data', 'uploads', SOURCE);
   fs.mkdirSync(salesDir, { recursive: true });
   fs.writeFileSync(path.join(salesDir, 'seed.csv'), salesCsv(seedRows));
+  fs.writeFileSync(path.join(dir, 'dbt', 'models', 'marts', `${MODEL}.sql`), "select * from (values ('north'), ('south'), ('east')) as t(region)\n");
   const platform = await DangoPlatform.open({ projectDir: dir, duckdbPath: path.join(dir, 'warehouse.duckdb'), maxUploadBytes: MAX_UPLOAD_BYTES });
   return {
     dir,

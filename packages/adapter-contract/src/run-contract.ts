@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { MountOptions } from '@dango/core';
 import { hostRouteCases } from './cases/host-routes';
+import { modelRunCases } from './cases/model-runs';
 import { proxyCases } from './cases/proxies';
 import { readRouteCases } from './cases/read-routes';
 import { securityCases } from './cases/security';
@@ -62,6 +63,7 @@ export function runContract(name: string, makeHost: MakeHost, options: { variant
 
       readRouteCases(env);
       uploadSyncCases(env);
+      modelRunCases(env);
       securityCases(env);
       proxyCases(env);
       hostRouteCases(env);

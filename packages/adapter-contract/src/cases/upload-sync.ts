@@ -4,25 +4,11 @@ import type { ContractEnv } from '../contract-env';
 import { MAX_UPLOAD_BYTES, SOURCE, salesCsv } from '../fixture-project';
 import { csvForm } from '../http-client';
 import { recordWs } from '../ws-client';
+import { holdWriteQueue } from './hold-write-queue';
 import { expectDetail } from './read-routes';
 
 const SEED_ROWS = 10;
 const UPLOAD_ROWS = 20;
-
-/** Holds the warehouse write queue until released, so a sync provably stays running. */
-function holdWriteQueue(env: ContractEnv): { release(): Promise<void> } {
-  let open: () => void = () => undefined;
-  const gate = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  const held = env.fixture.platform.warehouse.write(() => gate);
-  return {
-    release: async () => {
-      open();
-      await held;
-    },
-  };
-}
 
 /** Multipart upload, sync with its events on `/ws`, the file listing and deletion, and their errors. */
 export function uploadSyncCases(env: ContractEnv): void {

@@ -1,0 +1,39 @@
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const require = createRequire(import.meta.url);
+
+/** Load settings of one autocannon run. */
+export interface LoadOptions {
+  connections: number;
+  seconds: number;
+}
+
+/** autocannon's CLI script, resolved from its package so no shell or PATH is involved. */
+function autocannonBin(): string {
+  return path.join(path.dirname(require.resolve('autocannon/package.json')), 'autocannon.js');
+}
+
+/**
+ * Fires GET requests at `url` from a separate process (autocannon's CLI) and returns the average
+ * requests per second; non-2xx answers or errors fail the run, so a broken route cannot look fast.
+ */
+export async function measureRps(url: string, options: LoadOptions): Promise<number> {
+  const args = [autocannonBin(), '--json', '-c', String(options.connections), '-d', String(options.seconds), url];
+  const { stdout } = await run(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 });
+  const result = JSON.parse(stdout) as { requests: { average: number }; non2xx: number; errors: number; timeouts: number };
+  if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
+    throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts`);
+  }
+  return result.requests.average;
+}
+
+/** The median of a non-empty list. */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
