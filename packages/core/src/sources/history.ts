@@ -34,18 +34,6 @@ export class SyncHistory {
     return out.slice(-HISTORY_LIMIT);
   }
 
-  /** The newest entry, or null when the source never synced. */
-  async last(source: string): Promise<HistoryEntry | null> {
-    const all = await this.read(source);
-    return all.at(-1) ?? null;
-  }
-
-  /** The newest successful entry, or null. */
-  async lastSuccess(source: string): Promise<HistoryEntry | null> {
-    const all = await this.read(source);
-    return all.findLast((e) => e.status === 'success') ?? null;
-  }
-
   /** Appends one entry; rewrites the file (atomically, via rename) once it holds more than the limit. */
   async append(source: string, entry: HistoryEntry): Promise<void> {
     await mkdir(this.dir, { recursive: true });
