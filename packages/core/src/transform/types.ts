@@ -15,14 +15,20 @@ export interface ModelInfo {
 
 /** Selection options shared by run, test, build and compile. */
 export interface SelectionOptions {
-  /** dbt selectors: `name`, `name+`, `+name`, `source:x+`, `tag:x`, `path:models/marts`. */
+  /** dbt selectors, unioned (an entry may hold several separated by spaces): `name`, `name+`, `+name`, `+name+`, `source:x+`, `tag:x`, `path:models/marts`, globs (`stg_*`), `a,b` intersections. */
   select?: string[];
+  /** Selectors removed from the selection (same syntax). */
   exclude?: string[];
+  /** Rebuild incremental models (and tables) from scratch. */
   fullRefresh?: boolean;
+  /** Concurrency; defaults to `platform.threads`. Writes still go one at a time through the write queue. */
   threads?: number;
 }
 
-/** The result of one node in a run (dbt's run_results entry, simplified). */
+/**
+ * The result of one node in a run (dbt's run_results entry, simplified). Models and seeds end as
+ * `success`, `error` or `skipped`; tests as `pass`, `fail`, `warn` (severity warn), `error` or `skipped`.
+ */
 export interface NodeResult {
   unique_id: string;
   name: string;
@@ -34,7 +40,11 @@ export interface NodeResult {
   rows_affected?: number | null;
 }
 
-/** The result of a transform/test/seed/build run. */
+/**
+ * The result of a transform/test/seed/build/compile run: `results` in completion order; `counts` as
+ * dbt's summary line (`PASS` = success + pass, `ERROR` = error + fail). `success` is false when
+ * anything errored or failed (warnings do not count).
+ */
 export interface TransformResult {
   success: boolean;
   started_at: string;

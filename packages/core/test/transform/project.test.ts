@@ -41,7 +41,7 @@ models:
     expect(model(g, 'top').relation).toBe('"main"."top"');
   });
 
-  it('uses dbt’s default <target>_<schema> rule only when the project has no generate_schema_name macro, and honours a custom one', () => {
+  it('uses Dango’s literal schema rule when the project has no generate_schema_name macro, and honours a custom one', () => {
     const base = { 'dbt_project.yml': 'name: proj\nmodels:\n  proj:\n    +schema: analytics\n', 'models/a.sql': 'select 1' };
     expect(model(parseFiles(base), 'a').schema).toBe('analytics');
     const custom = parseFiles({ ...base, 'macros/s.sql': "{% macro generate_schema_name(custom_schema_name, node) %}x_{{ custom_schema_name }}_{{ node.name }}{% endmacro %}" });
