@@ -19,6 +19,22 @@ describe('CSV source options and dialects', () => {
     ]);
   });
 
+  it('keeps odd header names (spaces, quotes, duplicates) and fails ragged rows clearly', async () => {
+    project = await createProject({ sales: {}, ragged: {} });
+    project.write('sales', 'odd.csv', 'first name,"we""ird",x,x\nAnn,1,2,3\n');
+    project.write('ragged', 'r.csv', 'a,b,c\n1,2,3\n4,5\n6,7,8\n');
+    const platform = await project.open();
+    expect((await platform.sync('sales')).status).toBe('success');
+    const cols = (await rows<{ column_name: string }>(platform, 'DESCRIBE raw_sales.sales')).map((c) => c.column_name);
+    expect(cols.slice(0, 2)).toEqual(['first name', 'we"ird']);
+    expect(cols).toHaveLength(6);
+    expect(await rows(platform, 'SELECT "first name" AS n, "we""ird" AS w FROM raw_sales.sales')).toEqual([{ n: 'Ann', w: 1 }]);
+    const r = await platform.sync('ragged');
+    expect(r.status).toBe('failed');
+    expect(r.error_message).toMatch(/^r\.csv is not valid CSV.*different numbers of columns/);
+    expect(await rows(platform, `SELECT count(*)::INT AS n FROM information_schema.tables WHERE table_schema = 'raw_ragged'`)).toEqual([{ n: 0 }]);
+  });
+
   it('honours csv.table and csv.header: false', async () => {
     project = await createProject({ sales: { table: 'orders', header: false } });
     project.write('sales', 'a.csv', '1,apple\n2,pear\n');

@@ -1,3 +1,4 @@
+import { open } from 'node:fs/promises';
 import { DangoError, errorMessage } from '../../errors';
 import type { SourceConfig } from '../../config';
 import { quoteLiteral } from '../../warehouse';
@@ -123,11 +124,19 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
     if (options.encoding !== 'utf-8') args.push(`encoding = ${quoteLiteral(options.encoding)}`);
     if (options.header !== undefined) args.push(`header = ${options.header}`);
     if (options.sampleSize !== undefined) args.push(`sample_size = ${options.sampleSize}`);
-    const [s] = await read<SniffRow>(
-      `SELECT Delimiter, Quote, Escape, Comment, SkipRows, HasHeader, Columns, DateFormat, TimestampFormat FROM sniff_csv(${args.join(', ')})`,
-      [abs],
-    );
+    const sniff = async (extra: string[] = []): Promise<SniffRow | undefined> =>
+      (
+        await read<SniffRow>(
+          `SELECT Delimiter, Quote, Escape, Comment, SkipRows, HasHeader, Columns, DateFormat, TimestampFormat FROM sniff_csv(${[...args, ...extra].join(', ')})`,
+          [abs],
+        )
+      )[0];
+    let s = await sniff();
     if (!s) return { dialect: fallback, columns: [], noRows: true };
+    const suspect = options.delimiter === undefined && s.Columns.length === 1 ? await likelyDelimiter(abs, s.Delimiter) : null;
+    // One column although the header holds a delimiter: the sniffer gave up on a broken file (ragged rows, an
+    // unclosed quote) and fell back to "one column per line". Sniffing with that delimiter names the problem.
+    if (suspect) s = (await sniff([`delim = ${quoteLiteral(suspect)}`])) ?? s;
     const sniffedQuote = s.Quote && s.Quote !== EMPTY ? s.Quote : null;
     const dialect: CsvDialect = {
       ...fallback,
@@ -151,6 +160,18 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
   }
 }
 
+/** A common delimiter found in the file's first line other than the sniffed one, or null. */
+async function likelyDelimiter(abs: string, sniffed: string): Promise<string | null> {
+  const handle = await open(abs, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(64 * 1024), 0, 64 * 1024, 0);
+    const firstLine = buffer.subarray(0, bytesRead).toString('utf8').split(/\r?\n/, 1)[0] ?? '';
+    return [',', ';', '\t', '|'].find((d) => d !== sniffed && firstLine.includes(d)) ?? null;
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Turns a DuckDB reader error into a short message that names the file and, when known, the line. */
 export function csvFileError(rel: string, err: unknown): SourceFileError {
   if (err instanceof SourceFileError) return err;
@@ -160,10 +181,12 @@ export function csvFileError(rel: string, err: unknown): SourceFileError {
   let reason: string;
   if (/Invalid unicode|not utf-8 encoded/i.test(raw)) {
     reason = `is not UTF-8 encoded${at}; set csv.encoding to latin-1 or utf-16 in .dango/sources.yml if that is its encoding`;
-  } else if (/unterminated quote|not possible to automatically detect the CSV parsing dialect/i.test(raw)) {
+  } else if (/unterminated quote/i.test(raw)) {
     reason = `is not valid CSV${at}: a quoted value is never closed`;
   } else if (/Expected Number of Columns|too many columns|fewer columns/i.test(raw)) {
-    reason = `is not valid CSV${at}: rows have inconsistent numbers of columns`;
+    reason = `is not valid CSV${at}: rows have different numbers of columns`;
+  } else if (/not possible to automatically detect the CSV parsing dialect/i.test(raw)) {
+    reason = 'is not valid CSV: its rows cannot be split consistently (a quoted value is never closed, or rows have different numbers of columns)';
   } else if (/Could not convert|Conversion Error|Error when converting/i.test(raw)) {
     const lines = raw.split('\n');
     const detail = lines.find((l) => /Could not convert/i.test(l)) ?? lines[0] ?? '';
