@@ -118,7 +118,7 @@ describe('project errors', () => {
   });
 
   it('names an unknown ref, the referencing file and the line', () => {
-    const err = thrown(() => parseFiles({ 'models/x/m.sql': "select 1\nfrom {{ ref('ghost') }}" }));
+    const err = thrown(() => parseFiles({ 'models/x/m.sql': "select ghost\nfrom {{ ref('ghost') }}" }));
     expect(err.message).toBe("Compilation error in models/x/m.sql line 2: ref('ghost') refers to 'ghost', which is not a model or seed of this project");
   });
 

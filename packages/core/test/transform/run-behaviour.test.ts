@@ -191,3 +191,41 @@ models:
     expect(ok.success).toBe(true);
   });
 });
+
+describe('custom generic tests', () => {
+  it('runs {% test %} macros from macros/ and tests/generic/ with arguments, where and source tests', async () => {
+    const { p } = await setup({
+      'macros/is_even.sql': '{% test is_even(model, column_name) %}\nselect * from {{ model }} where {{ column_name }} % 2 <> 0\n{% endtest %}',
+      'tests/generic/at_least.sql': '{% test at_least(model, column_name, minimum=0) %}select * from {{ model }} where {{ column_name }} < {{ minimum }}{% endtest %}',
+      'models/n.sql': 'select * from (values (2), (4), (7)) t(v)',
+      'models/props.yml': `version: 2
+sources:
+  - name: lookup
+    schema: main
+    tables:
+      - name: n
+        columns:
+          - name: v
+            tests: [not_null]
+models:
+  - name: n
+    columns:
+      - name: v
+        tests:
+          - is_even
+          - is_even:
+              name: even_below_five
+              config:
+                where: "v < 5"
+          - at_least:
+              minimum: 3
+`,
+    });
+    const r = await p.build();
+    const byName = Object.fromEntries(r.results.map((x) => [x.name, x]));
+    expect(byName.is_even_n_v).toMatchObject({ status: 'fail', failures: 1 });
+    expect(byName.even_below_five).toMatchObject({ status: 'pass' });
+    expect(byName.at_least_n_v__3).toMatchObject({ status: 'fail', failures: 1 });
+    expect(byName.source_not_null_lookup_n_v).toMatchObject({ status: 'pass' });
+  });
+});

@@ -5,7 +5,7 @@ import { createNodeEnv, type GlobalContext } from '../jinja/dbt-context';
 import { renderableObject, type RuntimeValue } from '../jinja/jinja-values';
 import { callMacro, createProjectEnv, hasMacro } from '../jinja/project-env';
 import { compileTemplate, renderTemplate } from '../jinja/template';
-import { lineOf, TemplateError } from '../jinja/template-error';
+import { lineMatching, lineOf, TemplateError } from '../jinja/template-error';
 import { applyConfigTree, defaultConfig, mergeConfig, type NodeConfig } from '../project/config-tree';
 import type { ProjectFiles, SqlFile } from '../project/load-project';
 import type { ColumnProps, NodeProps } from '../project/properties-yml';
@@ -142,17 +142,22 @@ export function parseProject(files: ProjectFiles, ctx: GlobalContext): ProjectGr
   return graph;
 }
 
+// A call such as ref('x') or source('s', 'x') whose last quoted argument is `name`.
+function callRe(fn: string, name: string): RegExp {
+  return new RegExp(`\\b${fn}\\s*\\([^)]*['"]${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]\\s*\\)`);
+}
+
 /** The model or seed a `ref` names; an unknown or disabled one names the referencing file and line. */
 export function resolveRef(byName: Map<string, ModelNode | SeedNode>, disabled: Set<string>, name: string, file: string, source: string): ModelNode | SeedNode {
   const target = byName.get(name);
   if (target) return target;
   const why = disabled.has(name) ? `refers to the disabled model '${name}'` : `refers to '${name}', which is not a model or seed of this project`;
-  throw new TemplateError(file, lineOf(source, name), `ref('${name}') ${why}`);
+  throw new TemplateError(file, lineMatching(source, callRe('ref', name)) ?? lineOf(source, name), `ref('${name}') ${why}`);
 }
 
 /** The source table a `source()` call names; an unknown one names the referencing file and line. */
 export function resolveSource(sources: Map<string, SourceNode>, s: string, t: string, file: string, source: string): SourceNode {
   const node = sources.get(`${s}.${t}`);
   if (node) return node;
-  throw new TemplateError(file, lineOf(source, t), `source('${s}', '${t}') is not declared in any sources: block of a properties file`);
+  throw new TemplateError(file, lineMatching(source, callRe('source', t)) ?? lineOf(source, t), `source('${s}', '${t}') is not declared in any sources: block of a properties file`);
 }

@@ -26,3 +26,9 @@ export function lineOf(source: string, needle: string): number | null {
   const m = new RegExp(`(^|[^A-Za-z0-9_])${escaped}([^A-Za-z0-9_]|$)`).exec(source);
   return m ? lineAt(source, m.index + m[1]!.length) : null;
 }
+
+/** The first line matching `re`, or null. */
+export function lineMatching(source: string, re: RegExp): number | null {
+  const m = re.exec(source);
+  return m ? lineAt(source, m.index) : null;
+}

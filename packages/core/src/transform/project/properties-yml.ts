@@ -80,7 +80,10 @@ function testSpecs(list: unknown, file: string, where: string): TestSpec[] {
         delete body[k];
       }
     }
-    return { test, kwargs: { ...body, ...args }, config, customName: entry.test_name ? str(entry.name) || undefined : undefined };
+    // A custom test name sits beside the arguments (`- unique: {name: x}`) or beside test_name.
+    const customName = (typeof body.name === 'string' ? body.name : undefined) ?? (entry.test_name ? str(entry.name) || undefined : undefined);
+    delete body.name;
+    return { test, kwargs: { ...body, ...args }, config, customName };
   });
 }
 
