@@ -201,9 +201,9 @@ describe('custom generic tests', () => {
       'models/props.yml': `version: 2
 sources:
   - name: lookup
-    schema: main
+    schema: raw_lookup
     tables:
-      - name: n
+      - name: codes
         columns:
           - name: v
             tests: [not_null]
@@ -221,11 +221,12 @@ models:
               minimum: 3
 `,
     });
+    await p.warehouse.write((c) => c.run('CREATE SCHEMA raw_lookup; CREATE TABLE raw_lookup.codes AS SELECT 1 AS v'));
     const r = await p.build();
     const byName = Object.fromEntries(r.results.map((x) => [x.name, x]));
     expect(byName.is_even_n_v).toMatchObject({ status: 'fail', failures: 1 });
     expect(byName.even_below_five).toMatchObject({ status: 'pass' });
     expect(byName.at_least_n_v__3).toMatchObject({ status: 'fail', failures: 1 });
-    expect(byName.source_not_null_lookup_n_v).toMatchObject({ status: 'pass' });
+    expect(byName.source_not_null_lookup_codes_v).toMatchObject({ status: 'pass' });
   });
 });
