@@ -26,7 +26,8 @@ export interface DangoExpressMiddleware {
 
 /**
  * Express middleware for `app.use(dango(platform, { prefix: '/dango' }))`. Requests outside Dango's
- * paths go to `next()`; everything else is answered by core, which also maps every error.
+ * paths go to `next()`; everything else is answered by core, which also maps every error. The prefix
+ * belongs in the options even under `app.use('/dango', ...)`: upgrades and docs links need it too.
  */
 export function dango(platform: DangoPlatform, options: DangoExpressOptions = {}): DangoExpressMiddleware {
   const mount = createMount(platform, options);

@@ -29,7 +29,8 @@ export interface DangoKoaMiddleware {
 
 /**
  * Koa middleware for `app.use(dango(platform, { prefix: '/dango' }))`. Requests outside Dango's paths
- * go to `next()`; everything else is written by core straight to the Node response.
+ * go to `next()`; everything else is written by core straight to the Node response. The prefix belongs
+ * in the options even under koa-mount: upgrades and docs links need it too.
  */
 export function dango(platform: DangoPlatform, options: DangoKoaOptions = {}): DangoKoaMiddleware {
   const mount = createMount(platform, options);

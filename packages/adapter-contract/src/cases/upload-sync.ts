@@ -104,4 +104,20 @@ export function uploadSyncCases(env: ContractEnv): void {
     const sources = await env.api('/api/sources');
     expect(sources.json[0].row_count).toBe(SEED_ROWS);
   });
+
+  it('starts a sync from the upload itself with trigger_sync=true, and refuses a bad flag', async () => {
+    expectDetail(await upload('upload_b.csv', salesCsv(5, 2000), '?trigger_sync=perhaps'), 400);
+    expect(fs.existsSync(`${env.fixture.salesDir}/upload_b.csv`)).toBe(false);
+    const ws = await recordWs(env.wsUrl('/ws'));
+    try {
+      const up = await upload('upload_b.csv', salesCsv(5, 2000), '?trigger_sync=true');
+      expect(up.status).toBe(200);
+      expect(up.json).toMatchObject({ file_name: 'upload_b.csv', auto_sync: true });
+      await ws.next((m) => m.type === 'sync_completed' && m.source === SOURCE);
+    } finally {
+      await ws.close();
+    }
+    const sources = await env.api('/api/sources');
+    expect(sources.json[0].row_count).toBe(SEED_ROWS + 5);
+  });
 }
