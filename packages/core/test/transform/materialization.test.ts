@@ -73,6 +73,16 @@ select id, kind, amount from {{ source('app', 'events') }}
     expect(await count('marts.inc')).toBe(4);
   });
 
+  it('keeps an incremental model with full_refresh=false incremental even under --full-refresh', async () => {
+    const model = `{{ config(materialized='incremental', full_refresh=false) }}
+select id from {{ source('app', 'events') }}{% if is_incremental() %} where id > (select max(id) from {{ this }}){% endif %}`;
+    const p = await setup({ 'models/marts/keep.sql': model }, RAW);
+    await p.transform();
+    await p.warehouse.write((c) => c.run('DELETE FROM raw_app.events WHERE id = 1'));
+    expect((await p.transform({ fullRefresh: true })).results[0]).toMatchObject({ status: 'success', message: 'INSERT 0' });
+    expect(await count('marts.keep')).toBe(3);
+  });
+
   for (const strategy of ['merge', 'delete+insert']) {
     it(`updates rows by unique_key with the ${strategy} strategy`, async () => {
       const model = `{{ config(materialized='incremental', unique_key='id', incremental_strategy='${strategy}') }}

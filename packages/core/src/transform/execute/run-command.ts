@@ -79,7 +79,9 @@ export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, comm
   const hooks = new Map<string, { pre: string[]; post: string[] }>();
   for (const node of nodes) {
     if (node.resource_type === 'model') {
-      const isInc = node.config.materialized === 'incremental' && !options.fullRefresh && node.config.full_refresh !== true && kinds.relations.get(relationKey(node.schema, node.alias)) === 'table';
+      // A model's own full_refresh config wins over the flag, as in dbt.
+      const fullRefresh = typeof node.config.full_refresh === 'boolean' ? node.config.full_refresh : !!options.fullRefresh;
+      const isInc = node.config.materialized === 'incremental' && !fullRefresh && kinds.relations.get(relationKey(node.schema, node.alias)) === 'table';
       if (isInc) incremental.add(node.unique_id);
       compiled.set(node.unique_id, compiler.model(node, isInc));
       if (node.config['pre-hook'].length || node.config['post-hook'].length) {
