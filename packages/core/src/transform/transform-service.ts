@@ -8,6 +8,7 @@ import { generateDocsEmbedded, loadGraph, runEmbedded, type EngineSettings } fro
 import { nodesFor, type Command } from './execute/run-command';
 import type { ProjectGraph } from './graph/project-graph';
 import { hasDbtProject } from './project/load-project';
+import { projectFingerprint } from './project/project-fingerprint';
 import { generateStagingModels } from './staging-generator';
 import { ModelStateStore } from './state/model-state';
 import { emitNodeResult, emitRunFinished, emitRunStarted, resultOf } from './run-events';
@@ -19,6 +20,8 @@ export class TransformService {
   /** Models that are part of a running run, with the promise of that run. */
   private readonly running = new Map<string, Promise<unknown>>();
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** The graph `listModels` parsed last, reused while no project file changes (the UI polls it). */
+  private listed: { key: string; graph: ProjectGraph } | null = null;
 
   constructor(readonly ctx: PlatformContext) {
     this.state = new ModelStateStore(ctx.paths.stateDir);
@@ -50,7 +53,9 @@ export class TransformService {
   /** Every model with its last run status (`GET /api/dbt/models`); `[]` when there is no dbt project. */
   async listModels(): Promise<ModelInfo[]> {
     if (!hasDbtProject(this.dbtDir)) return [];
-    const graph = this.graph();
+    const key = projectFingerprint(this.dbtDir);
+    const graph = this.listed?.key === key ? this.listed.graph : this.graph();
+    this.listed = { key, graph };
     const states = this.state.all();
     const out: ModelInfo[] = [];
     for (const node of graph.byName.values()) {

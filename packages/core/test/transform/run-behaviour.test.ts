@@ -135,6 +135,15 @@ describe('runs', () => {
     expect(() => p.startModelRun('a')).toThrow(/models\/c\.sql line 2/);
   });
 
+  it('lists models again after project files change', async () => {
+    const { p } = await setup({ 'models/a.sql': 'select 1 as id' });
+    expect((await p.listModels()).map((m) => m.name)).toEqual(['a']);
+    project!.write('models/b.sql', "select * from {{ ref('a') }}");
+    project!.write('models/props.yml', 'models:\n  - name: a\n    description: Now described\n');
+    const models = await p.listModels();
+    expect(models.map((m) => [m.name, m.description, m.depends_on])).toEqual([['a', 'Now described', []], ['b', '', ['a']]]);
+  });
+
   it('lists no models (and does not fail) without a dbt project or without models', async () => {
     const { p } = await setup({});
     expect(await p.listModels()).toEqual([]);
