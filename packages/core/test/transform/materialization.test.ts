@@ -29,7 +29,7 @@ const RAW = `CREATE SCHEMA raw_app; CREATE TABLE raw_app.events AS SELECT * FROM
 
 describe('materialisations', () => {
   it('replaces views and switches a relation between view and table', async () => {
-    const p = await setup({ 'models/marts/m.sql': "select * from {{ source('app', 'events') }}" }, RAW);
+    const p = await setup({ 'models/marts/m.sql': "select * from {{ source('app', 'events') }};\n" }, RAW);
     expect((await p.transform()).success).toBe(true);
     expect(await relationType('marts', 'm')).toBe('BASE TABLE');
     project!.write('models/marts/m.sql', "{{ config(materialized='view') }}select id from {{ source('app', 'events') }} where id > 1");

@@ -59,7 +59,8 @@ export function createCompiler(graph: ProjectGraph): Compiler {
       thisRelation: relationValue(node),
       node: { name: node.name, unique_id: node.unique_id, resource_type: node.unique_id.split('.')[0], fqn: node.fqn, config: node.config },
     });
-    return { sql: renderTemplate(template, env).trim(), uses };
+    // A trailing semicolon is harmless on its own but breaks every statement the SQL is wrapped in.
+    return { sql: renderTemplate(template, env).trim().replace(/;+$/, '').trimEnd(), uses };
   };
 
   const ephemeral = (name: string): { sql: string; uses: string[] } => {
