@@ -146,6 +146,12 @@ describe('template errors name the file, the line and the problem', () => {
     expect(err.message).toMatch(/called from models\/x\.sql/);
   });
 
+  it('finds the line of a runtime error that names no identifier', () => {
+    const err = renderError("{% set n = none %}\nselect 1\n{% for i in [1, 2] %}\n  , {{ i }}\n  , {{ n + 1 }}\n{% endfor %}");
+    expect(err.line).toBe(5);
+    expect(err.message).toMatch(/models\/x\.sql line 5: /);
+  });
+
   it('passes errors raised on purpose through exceptions.raise_compiler_error', () => {
     expect(renderError("{{ exceptions.raise_compiler_error('custom stop') }}").message).toMatch(/custom stop/);
   });

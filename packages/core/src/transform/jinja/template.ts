@@ -1,6 +1,7 @@
 import { Environment, Interpreter, parse, tokenize } from '@huggingface/jinja';
 import { errorMessage } from '../../errors';
 import { define, jinjaFunction, rawFunction, type RuntimeValue } from './jinja-values';
+import { locateRuntimeError } from './locate-runtime-error';
 import { locateSyntaxError } from './locate-syntax-error';
 import { preprocess, RAW_FUNCTION } from './preprocess';
 import { lineOf, TemplateError } from './template-error';
@@ -113,6 +114,10 @@ export function renderTemplate(template: CompiledTemplate, env: Environment, cal
       throw new TemplateError(inner.file, inner.line, inner.problem, calledFrom ?? template.file);
     }
     const problem = errorMessage(err);
-    throw new TemplateError(template.file, lineOf(template.source, problemNeedle(problem) ?? ''), problem);
+    const line = lineOf(template.source, problemNeedle(problem) ?? '') ?? locateRuntimeError(template.source, problem, (prefix) => {
+      const pre = preprocess(prefix);
+      new DbtInterpreter(new Environment(env), { ...template, raws: pre.raws }).run(parse(tokenize(pre.source)));
+    });
+    throw new TemplateError(template.file, line, problem);
   }
 }
