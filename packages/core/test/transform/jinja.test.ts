@@ -106,6 +106,10 @@ select {{ cents('amount') }}, {{ cents('fee', scale=4) }},
     expect(render('a {#- note -#} b {# another #}c\n')).toBe('ab c');
   });
 
+  it('knows dbt’s as_text, as_number and as_bool filters next to the library’s own', () => {
+    expect(render("{{ 5 | as_text }}|{{ '7' | as_number + 1 }}|{{ 'True' | as_bool }}|{{ 'A,B' | lower }}|{{ ['x', 'y'] | join('-') }}")).toBe('5|8|true|a,b|x-y');
+  });
+
   it('calls generate_schema_name macros with none and with a custom schema', () => {
     const macros = `{% macro generate_schema_name(custom_schema_name, node) -%}
     {%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ custom_schema_name | trim }}{%- endif -%}

@@ -41,6 +41,14 @@ models:
     expect(model(g, 'top').relation).toBe('"main"."top"');
   });
 
+  it('treats mapping-valued configs such as column_types as configs, not folders', () => {
+    const g = parseFiles({
+      'dbt_project.yml': 'name: proj\nseeds:\n  proj:\n    column_types:\n      code: varchar\n    lookups:\n      +schema: ref_data\n',
+      'seeds/lookups/codes.csv': 'code\n001\n',
+    });
+    expect(g.byName.get('codes')!.config).toMatchObject({ column_types: { code: 'varchar' }, schema: 'ref_data' });
+  });
+
   it('uses Dango’s literal schema rule when the project has no generate_schema_name macro, and honours a custom one', () => {
     const base = { 'dbt_project.yml': 'name: proj\nmodels:\n  proj:\n    +schema: analytics\n', 'models/a.sql': 'select 1' };
     expect(model(parseFiles(base), 'a').schema).toBe('analytics');

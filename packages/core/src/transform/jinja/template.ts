@@ -1,6 +1,6 @@
 import { Environment, Interpreter, parse, tokenize } from '@huggingface/jinja';
 import { errorMessage } from '../../errors';
-import { define, jinjaFunction, rawFunction, type RuntimeValue } from './jinja-values';
+import { define, jinjaFunction, rawFunction, toRuntime, type RuntimeValue } from './jinja-values';
 import { locateRuntimeError } from './locate-runtime-error';
 import { locateSyntaxError } from './locate-syntax-error';
 import { preprocess, RAW_FUNCTION } from './preprocess';
@@ -83,6 +83,23 @@ dbtProto.evaluateCallExpression = function (this: DbtInterpreter, expr: Paramete
     }
     throw err;
   }
+};
+
+// dbt's own filters, which the library does not know; everything else goes to the library.
+const DBT_FILTERS: Record<string, (v: RuntimeValue) => unknown> = {
+  as_text: (v) => (v.type === 'NullValue' || v.type === 'UndefinedValue' ? '' : v.toString()),
+  as_number: (v) => Number(v.value),
+  as_bool: (v) => (typeof v.value === 'string' ? v.value.trim().toLowerCase() === 'true' : Boolean(v.value)),
+  as_native: (v) => v,
+};
+
+dbtProto.applyFilter = function (this: DbtInterpreter, operand: RuntimeValue, filterNode: { type: string; value?: string }, env: Environment) {
+  const own = filterNode.type === 'Identifier' ? DBT_FILTERS[filterNode.value ?? ''] : undefined;
+  if (own) {
+    const out = own(operand);
+    return out === operand ? operand : toRuntime(out);
+  }
+  return proto.applyFilter!.call(this, operand, filterNode, env);
 };
 
 /** The word of an error message most likely to appear on the failing line. */

@@ -23,6 +23,9 @@ const CONFIG_KEYS = new Set([
   'warn_if', 'group', 'access', 'packages', 'sql_header', 'fail_calc',
 ]);
 
+// Configs whose value is itself a mapping (so a mapping under these keys is not a sub-folder).
+const MAPPING_CONFIGS = new Set(['meta', 'docs', 'persist_docs', 'grants', 'contract', 'column_types']);
+
 /** dbt's defaults for a model. */
 export function defaultConfig(materialized: string): NodeConfig {
   return {
@@ -51,7 +54,8 @@ export function mergeConfig(config: NodeConfig, values: Record<string, unknown>)
 function configsAt(level: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(level)) {
-    if (k.startsWith('+') || (CONFIG_KEYS.has(k) && !(v && typeof v === 'object' && !Array.isArray(v) && k !== 'meta' && k !== 'docs' && k !== 'persist_docs' && k !== 'grants' && k !== 'contract'))) {
+    const isMapping = !!v && typeof v === 'object' && !Array.isArray(v);
+    if (k.startsWith('+') || (CONFIG_KEYS.has(k) && (!isMapping || MAPPING_CONFIGS.has(k)))) {
       out[k] = v;
     }
   }
