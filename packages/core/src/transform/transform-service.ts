@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { resolveInProject } from '../config';
 import type { PlatformContext } from '../context';
 import { DangoError, errorMessage } from '../errors';
@@ -128,7 +129,9 @@ export class TransformService {
       await runWithDbt({ executable: this.ctx.config.platform.dbt_executable, dbtDir: this.dbtDir, command: 'docs generate', selection: {}, onLine: this.onDbtLine });
       return dbtDocsPaths(this.dbtDir);
     }
-    return generateDocsEmbedded(this.settings(), this.graph());
+    const paths = await generateDocsEmbedded(this.settings(), this.graph());
+    this.ctx.emit('log', { level: 'INFO', message: `dbt docs generated (${path.relative(this.ctx.root, paths.manifest)}, ${path.relative(this.ctx.root, paths.catalog)})` });
+    return paths;
   }
 
   /** Called after a successful sync: generate staging models, then run downstream models when auto_dbt is on. Never throws. */
@@ -211,6 +214,8 @@ export class TransformService {
         for (const r of results) if (emits) emitNodeResult(this.ctx, r);
       } else {
         const graph = prepared ?? this.graph({ fullRefresh: options.fullRefresh });
+        // Nothing selected (e.g. no model downstream of a synced source): no run to announce.
+        if (nodesFor(graph, command, options).length === 0) return resultOf([], startedAt, t0);
         if (emits) emitRunStarted(this.ctx, command, options, model);
         const out = await runEmbedded(this.settings(options.threads), graph, command, {
           ...options,

@@ -66,4 +66,12 @@ describe('after a sync', () => {
     expect(events.some((e) => e.type === 'dbt_run_started')).toBe(false);
     expect((await p.listModels()).map((m) => [m.name, m.status])).toEqual([['stg_shop_orders', null]]);
   });
+
+  it('announces no run when nothing is downstream of the source', async () => {
+    const p = await csvProject({});
+    project!.write('models/staging/stg_shop_orders.sql', '-- owned by the user now, disabled\n{{ config(enabled=false) }}select 1');
+    const events = recordEvents(p);
+    expect((await p.sync('shop')).status).toBe('success');
+    expect(events.some((e) => e.type.startsWith('dbt_'))).toBe(false);
+  });
 });

@@ -118,13 +118,15 @@ describe('a typical dbt-duckdb project (seeds, staging views, mart tables with J
   });
 
   it('emits started, per-model and completed events with human messages', () => {
-    const types = events.map((e) => e.type);
+    const dbt = events.filter((e) => e.type.startsWith('dbt_'));
+    const types = dbt.map((e) => e.type);
     expect(types[0]).toBe('dbt_run_started');
     expect(types.filter((t) => t === 'dbt_model_completed')).toHaveLength(8);
     expect(types.at(-1)).toBe('dbt_run_completed');
-    const done = events.find((e) => e.type === 'dbt_model_completed' && e.model === 'customers')!;
+    const done = dbt.find((e) => e.type === 'dbt_model_completed' && e.model === 'customers')!;
     expect(done.message).toMatch(/^Model customers completed in \d+\.\d\ds$/);
-    expect(events.at(-1)!.message).toBe('dbt build completed (PASS=25 WARN=0 ERROR=0 SKIP=0)');
+    expect(dbt.at(-1)!.message).toBe('dbt build completed (PASS=25 WARN=0 ERROR=0 SKIP=0)');
+    expect(events.some((e) => e.type === 'log' && /^dbt docs generated \(dbt\/target\/manifest\.json, dbt\/target\/catalog\.json\)$/.test(e.message))).toBe(true);
   });
 
   it('keeps model status across a restart', async () => {
