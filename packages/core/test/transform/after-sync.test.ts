@@ -67,6 +67,18 @@ describe('after a sync', () => {
     expect((await p.listModels()).map((m) => [m.name, m.status])).toEqual([['stg_shop_orders', null]]);
   });
 
+  it('runs models and a sync at the same time without either corrupting the other', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 12; i++) files[`models/marts/t${i}.sql`] = `select range as id, range * ${i} as v from range(20000)`;
+    const p = await csvProject(files, false);
+    const [run, sync] = await Promise.all([p.transform(), p.sync('shop')]);
+    expect(run.success).toBe(true);
+    expect(run.results).toHaveLength(12);
+    expect(sync.status).toBe('success');
+    expect(await p.warehouse.query('SELECT count(*)::INTEGER AS n, sum(amount)::INTEGER AS s FROM raw_shop.orders')).toEqual([{ n: 3, s: 60 }]);
+    expect(await p.warehouse.query('SELECT count(*)::INTEGER AS n, max(v)::BIGINT AS m FROM marts.t11')).toEqual([{ n: 20000, m: 19999 * 11 }]);
+  });
+
   it('announces no run when nothing is downstream of the source', async () => {
     const p = await csvProject({});
     project!.write('models/staging/stg_shop_orders.sql', '-- owned by the user now, disabled\n{{ config(enabled=false) }}select 1');
