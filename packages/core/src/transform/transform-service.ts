@@ -12,6 +12,7 @@ import { hasDbtProject } from './project/load-project';
 import { projectFingerprint } from './project/project-fingerprint';
 import { generateStagingModels } from './staging-generator';
 import { ModelStateStore } from './state/model-state';
+import { modelsFromManifest } from './models-from-manifest';
 import { emitNodeResult, emitRunFinished, emitRunStarted, resultOf } from './run-events';
 import type { ModelInfo, NodeResult, SelectionOptions, StartedModelRun, TransformResult } from './types';
 
@@ -55,7 +56,15 @@ export class TransformService {
   async listModels(): Promise<ModelInfo[]> {
     if (!hasDbtProject(this.dbtDir)) return [];
     const key = projectFingerprint(this.dbtDir);
-    const graph = this.listed?.key === key ? this.listed.graph : this.graph();
+    let graph: ProjectGraph;
+    try {
+      graph = this.listed?.key === key ? this.listed.graph : this.graph();
+    } catch (err) {
+      // With a real dbt, the project may use what the embedded parser lacks: dbt's own manifest tells.
+      const fromDbt = this.usesDbtCli ? modelsFromManifest(path.join(this.dbtDir, 'target'), this.state.all()) : null;
+      if (fromDbt) return fromDbt;
+      throw err;
+    }
     this.listed = { key, graph };
     const states = this.state.all();
     const out: ModelInfo[] = [];
@@ -86,15 +95,16 @@ export class TransformService {
 
   /** Starts a model run; throws NOT_FOUND for an unknown model and CONFLICT (synchronously) when it is already running. */
   startModelRun(name: string, options: { cascade?: boolean } = {}): StartedModelRun {
-    const graph = this.graphOrFail('run', {}, name);
-    const node = graph.byName.get(name);
-    if (!node || node.resource_type !== 'model') throw new DangoError('NOT_FOUND', `Model '${name}' not found in the dbt project`);
     const select = [options.cascade === false ? name : `${name}+`];
-    const models = this.modelsOf(graph, 'run', { select });
+    const { graph, models } = this.plan('run', { select }, name);
+    if (graph) {
+      const node = graph.byName.get(name);
+      if (!node || node.resource_type !== 'model') throw new DangoError('NOT_FOUND', `Model '${name}' not found in the dbt project`);
+    }
     const busy = models.find((m) => this.running.has(m)) ?? (this.running.has(name) ? name : undefined);
     if (busy) throw new DangoError('CONFLICT', `Model '${busy}' is already running`);
     const started_at = nowIso();
-    const done = this.track(models, this.invoke('run', { select }, name, graph));
+    const done = this.track(models, this.invoke('run', { select }, name, graph ?? undefined));
     return { model_name: name, started_at, done };
   }
 
@@ -173,21 +183,38 @@ export class TransformService {
     }
   }
 
+  /**
+   * The parsed project and the models a command would run (the ones it holds while running). A real
+   * dbt parses the project itself, so there a parse failure only narrows the lock to the named model.
+   */
+  private plan(command: Command, options: SelectionOptions, model: string | null): { graph: ProjectGraph | null; models: string[] } {
+    if (this.usesDbtCli) {
+      try {
+        const graph = this.graph({ fullRefresh: options.fullRefresh });
+        return { graph, models: this.modelsOf(graph, command, options) };
+      } catch {
+        return { graph: null, models: model ? [model] : [] };
+      }
+    }
+    const graph = this.graphOrFail(command, options, model);
+    return { graph, models: this.modelsOf(graph, command, options) };
+  }
+
   private modelsOf(graph: ProjectGraph, command: Command, options: SelectionOptions): string[] {
+    if (command === 'test') return [];
     return nodesFor(graph, command, options).filter((n) => n.resource_type === 'model').map((n) => n.name);
   }
 
   // A general run waits for runs that hold any of its models, then holds them itself.
   private async queued(command: Command, options: SelectionOptions): Promise<TransformResult> {
-    let graph = this.graphOrFail(command, options, null);
-    let models = command === 'test' ? [] : this.modelsOf(graph, command, options);
-    for (let busy = models.map((m) => this.running.get(m)).filter(Boolean); busy.length; busy = models.map((m) => this.running.get(m)).filter(Boolean)) {
-      await Promise.allSettled(busy);
+    let plan = this.plan(command, options, null);
+    const busy = () => plan.models.map((m) => this.running.get(m)).filter(Boolean);
+    while (busy().length) {
+      await Promise.allSettled(busy());
       // The project may have changed while waiting.
-      graph = this.graphOrFail(command, options, null);
-      models = command === 'test' ? [] : this.modelsOf(graph, command, options);
+      plan = this.plan(command, options, null);
     }
-    return this.track(models, this.invoke(command, options, null, graph));
+    return this.track(plan.models, this.invoke(command, options, null, plan.graph ?? undefined));
   }
 
   private track(models: string[], run: Promise<TransformResult>): Promise<TransformResult> {

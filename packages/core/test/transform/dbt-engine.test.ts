@@ -59,6 +59,17 @@ describe("transform_engine: dbt", () => {
     expect(calls().map((c) => c[0])).toEqual(['build', 'docs']);
   });
 
+  it('runs projects the embedded parser cannot read, and lists models from dbt’s manifest', async () => {
+    const p = await dbtProject(FAKE);
+    project!.write('models/uses_package.sql', "select {{ dbt_utils.star(ref('stg_a')) }} from {{ ref('stg_a') }}");
+    await expect(p.listModels()).rejects.toThrow(/uses_package\.sql/);
+    const r = await p.runModel('broken');
+    expect(r.counts).toEqual({ pass: 1, warn: 0, error: 1, skip: 1 });
+    const models = await p.listModels();
+    expect(models.map((m) => [m.name, m.status, m.depends_on])).toEqual([['after_broken', 'skipped', ['broken']], ['broken', 'error', []], ['stg_a', 'success', []]]);
+    expect(models[0]).toMatchObject({ description: 'fake after_broken', schema: 'marts', materialization: 'table' });
+  });
+
   it('fails with a clear error when the executable is missing', async () => {
     const p = await dbtProject(path.join(FIXTURES, 'fake-dbt', 'no-such-dbt'));
     const events = recordEvents(p);
