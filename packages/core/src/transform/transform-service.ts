@@ -10,6 +10,7 @@ import { nodesFor, type Command } from './execute/run-command';
 import type { ProjectGraph } from './graph/project-graph';
 import { hasDbtProject } from './project/load-project';
 import { projectFingerprint } from './project/project-fingerprint';
+import { missingSeedsFor } from './missing-seeds';
 import { generateStagingModels } from './staging-generator';
 import { ModelStateStore } from './state/model-state';
 import { modelsFromManifest } from './models-from-manifest';
@@ -160,8 +161,22 @@ export class TransformService {
       return;
     }
     if (!this.ctx.config.platform.auto_dbt) return;
+    const select = [`source:${source}+`];
     // A failing run has already emitted dbt_run_failed and been logged.
-    await this.run({ select: [`source:${source}+`] }).catch(() => undefined);
+    if (!this.usesDbtCli) {
+      const seeds = await this.graphIfCompiles().then((g) => (g ? missingSeedsFor(g, this.ctx.warehouse, select) : []));
+      if (seeds.length) await this.seed({ select: seeds }).catch(() => undefined);
+    }
+    await this.run({ select }).catch(() => undefined);
+  }
+
+  // A project that does not compile is reported by the run itself; here it only means "no seeds to add".
+  private async graphIfCompiles(): Promise<ProjectGraph | null> {
+    try {
+      return this.graph();
+    } catch {
+      return null;
+    }
   }
 
   /** Waits for running model runs to finish. */

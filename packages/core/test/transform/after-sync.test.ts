@@ -41,6 +41,21 @@ describe('after a sync', () => {
     expect(models.order_totals).toMatchObject({ depends_on: ['stg_shop_orders'], status: 'success' });
   });
 
+  it('loads the seeds that downstream models need when they are not in the warehouse yet, and only once', async () => {
+    const p = await csvProject({
+      'seeds/tiers.csv': 'id,tier\n1,gold\n2,silver\n3,bronze\n',
+      'models/marts/orders_tiered.sql': "select o.id, t.tier from {{ ref('stg_shop_orders') }} o join {{ ref('tiers') }} t using (id)",
+    });
+    const events = recordEvents(p);
+    expect((await p.sync('shop')).status).toBe('success');
+    expect(await p.warehouse.query('SELECT count(*)::INTEGER AS n FROM marts.orders_tiered')).toEqual([{ n: 3 }]);
+    const seeded = () => events.filter((e) => e.type === 'dbt_model_completed' && e.model === 'tiers').length;
+    expect(seeded()).toBe(1);
+    expect((await p.sync('shop', { fullRefresh: true })).status).toBe('success');
+    expect(seeded()).toBe(1);
+    expect(events.filter((e) => e.type === 'dbt_run_failed')).toEqual([]);
+  });
+
   it('records and emits a failing downstream model without failing the sync', async () => {
     const p = await csvProject({ 'models/marts/broken.sql': "select no_such_column from {{ ref('stg_shop_orders') }}" });
     const events = recordEvents(p);
