@@ -6,14 +6,18 @@ export type DangoPath =
   /** `subPath` is the path after `/dbt-docs` (or `/manifest.json`, `/catalog.json` at the mount root). */
   | { kind: 'dbt-docs'; subPath: string };
 
+// The answers without data are shared constants: classifying the hot `/api` paths allocates nothing.
+const API: DangoPath = Object.freeze({ kind: 'api' });
+const WS: DangoPath = Object.freeze({ kind: 'ws' });
+
 function under(path: string, base: string): boolean {
   return path === base || path.startsWith(`${base}/`);
 }
 
 /** Classifies a mount-relative path; null means "not ours" (the host's next handler gets it). */
 export function classifyPath(path: string): DangoPath | null {
-  if (under(path, '/api')) return { kind: 'api' };
-  if (path === '/ws') return { kind: 'ws' };
+  if (under(path, '/api')) return API;
+  if (path === '/ws') return WS;
   if (under(path, '/metabase')) return { kind: 'metabase', upstreamPath: path.slice('/metabase'.length) || '/' };
   if (under(path, '/dbt-docs')) return { kind: 'dbt-docs', subPath: path.slice('/dbt-docs'.length) };
   if (path === '/manifest.json' || path === '/catalog.json') return { kind: 'dbt-docs', subPath: path };

@@ -10,7 +10,7 @@ import { createWsHub, type WsHubOptions } from '../realtime/ws-hub';
 import { classifyPath, normalizePrefix, splitUrl, stripPrefix, type DangoPath } from './dango-paths';
 import { serveDbtDocs } from './dbt-docs';
 import { bodyForResend } from './json-body';
-import { createNodeRequest } from './node-request';
+import { NodeDangoRequest, type NodeRequestSettings } from './node-request';
 import { isForeignOrigin, normalizeOrigin } from './origin-check';
 import { docsAsset } from './docs-assets';
 import { createProxy } from './proxy';
@@ -86,24 +86,28 @@ export function createMount(platform: DangoPlatform, options: MountOptions = {})
     return null;
   };
 
-  const dispatch = async (req: IncomingMessage, res: ServerResponse, target: DangoPath, path: string, search: string, parsedBody: unknown): Promise<DangoResponse | null> => {
-    if (target.kind === 'api') {
-      const request = createNodeRequest(req, res, {
-        prefix,
-        path,
-        search,
-        parsedBody,
-        maxJsonBytes,
-        upload: { maxFileBytes: platform.context.maxUploadBytes },
-      });
-      try {
-        const response = await api(request);
-        await writeResponse(req, res, response);
-      } finally {
-        request.finish();
-      }
-      return null;
+  const requestSettings: NodeRequestSettings = {
+    prefix,
+    maxJsonBytes,
+    // Read per request, as the platform's limit may change after mounting.
+    get upload() {
+      return { maxFileBytes: platform.context.maxUploadBytes };
+    },
+  };
+
+  /** Answers an `/api` request: the route's response is written as soon as it resolves. */
+  const serveApi = async (req: IncomingMessage, res: ServerResponse, path: string, search: string, parsedBody: unknown): Promise<void> => {
+    const request = new NodeDangoRequest(req, res, requestSettings, path, search, parsedBody);
+    try {
+      const streaming = writeResponse(req, res, await api(request));
+      if (streaming) await streaming;
+    } finally {
+      request.finish();
     }
+  };
+
+  /** The non-API paths: `/ws` without an upgrade, the proxies and the dbt docs. */
+  const dispatch = async (req: IncomingMessage, res: ServerResponse, target: Exclude<DangoPath, { kind: 'api' }>, path: string, search: string, parsedBody: unknown): Promise<DangoResponse | null> => {
     if (target.kind === 'ws') return { kind: 'json', status: 426, headers: { upgrade: 'websocket' }, value: { detail: 'Upgrade Required: connect with a WebSocket client' } };
     const query = search ? `?${search}` : '';
     if (target.kind === 'metabase') {
@@ -133,8 +137,16 @@ export function createMount(platform: DangoPlatform, options: MountOptions = {})
         const originMatters = STATE_CHANGING.has(req.method ?? 'GET');
         // Reads without an authorize hook skip the async check entirely: the hot path stays synchronous.
         const refused = options.authorize || originMatters ? await refusal(req, originMatters) : null;
-        if (!refused) rememberWebUrl(req);
-        const response = refused ? errorToResponse(platform, refused, '') : await dispatch(req, res, target, path, search, parsedBody);
+        if (refused) {
+          await writeResponse(req, res, errorToResponse(platform, refused, ''));
+          return true;
+        }
+        rememberWebUrl(req);
+        if (target.kind === 'api') {
+          await serveApi(req, res, path, search, parsedBody);
+          return true;
+        }
+        const response = await dispatch(req, res, target, path, search, parsedBody);
         if (response) await writeResponse(req, res, response);
       } catch (err) {
         const answer = errorToResponse(platform, err, `${req.method} ${pathname}`);

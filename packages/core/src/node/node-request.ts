@@ -1,60 +1,72 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DangoRequest } from '../http/types';
+import type { DangoRequest, HeaderMap } from '../http/types';
 import { readJsonBody } from './json-body';
 import { openMultipartFile, type MultipartLimits, type MultipartUpload } from './multipart';
 
-/** Settings the Node request adapter needs. */
-export interface NodeRequestOptions {
+/** The per-mount settings every Node request shares (built once by the mount, not per request). */
+export interface NodeRequestSettings {
   prefix: string;
-  /** Path relative to the prefix, without the query string. */
-  path: string;
-  /** The query string without `?`. */
-  search: string;
-  parsedBody: unknown;
   maxJsonBytes: number;
   upload: MultipartLimits;
 }
 
-/** Core's request over a Node `IncomingMessage`, plus `finish()` to run once the answer is written. */
-export interface NodeDangoRequest extends DangoRequest {
-  /** Stops upload parsing and drains what the client still sends, so the connection stays usable. */
-  finish(): void;
-}
+/**
+ * Core's request over a Node `IncomingMessage`, plus `finish()` to run once the answer is written.
+ * A class, so a request costs one object: query, body, upload and abort signal are built on first use.
+ */
+export class NodeDangoRequest implements DangoRequest {
+  readonly method: string;
+  readonly prefix: string;
+  readonly headers: HeaderMap;
+  private queryParams: URLSearchParams | undefined;
+  private controller: AbortController | undefined;
+  private upload: MultipartUpload | undefined;
+  private bodyRead: Promise<unknown> | undefined;
 
-/** Adapts a Node request to core's request shape; everything costly (query, body, signal) is lazy. */
-export function createNodeRequest(req: IncomingMessage, res: ServerResponse, options: NodeRequestOptions): NodeDangoRequest {
-  let query: URLSearchParams | undefined;
-  let controller: AbortController | undefined;
-  let upload: MultipartUpload | undefined;
-  let bodyRead: Promise<unknown> | undefined;
-  return {
-    method: req.method ?? 'GET',
-    path: options.path,
-    prefix: options.prefix,
-    headers: req.headers,
-    get query() {
-      return (query ??= new URLSearchParams(options.search));
-    },
-    get signal() {
-      if (!controller) {
-        const ctl = (controller = new AbortController());
-        res.once('close', () => {
-          if (!res.writableFinished) ctl.abort(new Error('The client closed the connection'));
-        });
-      }
-      return controller.signal;
-    },
-    body() {
-      return (bodyRead ??= readJsonBody(req, options.parsedBody, options.maxJsonBytes));
-    },
-    file(field) {
-      upload ??= openMultipartFile(req, field, options.upload);
-      return upload.file;
-    },
-    finish() {
-      if (upload) upload.dispose();
-      // A body left unread (refused before reading, or over the JSON limit) is drained, not reset.
-      else if (!req.complete && !req.readableFlowing) req.resume();
-    },
-  };
+  constructor(
+    private readonly req: IncomingMessage,
+    private readonly res: ServerResponse,
+    private readonly settings: NodeRequestSettings,
+    /** Path relative to the prefix, without the query string. */
+    readonly path: string,
+    /** The query string without `?`. */
+    private readonly search: string,
+    private readonly parsedBody: unknown,
+  ) {
+    this.method = req.method ?? 'GET';
+    this.prefix = settings.prefix;
+    this.headers = req.headers;
+  }
+
+  get query(): URLSearchParams {
+    return (this.queryParams ??= new URLSearchParams(this.search));
+  }
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      const ctl = (this.controller = new AbortController());
+      const res = this.res;
+      res.once('close', () => {
+        if (!res.writableFinished) ctl.abort(new Error('The client closed the connection'));
+      });
+    }
+    return this.controller.signal;
+  }
+
+  body(): Promise<unknown> {
+    return (this.bodyRead ??= readJsonBody(this.req, this.parsedBody, this.settings.maxJsonBytes));
+  }
+
+  file(field: string): ReturnType<DangoRequest['file']> {
+    this.upload ??= openMultipartFile(this.req, field, this.settings.upload);
+    return this.upload.file;
+  }
+
+  /** Stops upload parsing and drains what the client still sends, so the connection stays usable. */
+  finish(): void {
+    const req = this.req;
+    if (this.upload) this.upload.dispose();
+    // A body left unread (refused before reading, or over the JSON limit) is drained, not reset.
+    else if (!req.complete && !req.readableFlowing) req.resume();
+  }
 }

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import type { DangoResponse } from '../http/types';
+import type { DangoResponse, FileResponse } from '../http/types';
 
 const JSON_TYPE = 'application/json';
 
@@ -13,22 +13,31 @@ export function writeJsonError(res: ServerResponse, status: number, detail: stri
   res.end(body);
 }
 
+/** `headers` is a fresh object built for this answer, so the length is added in place. */
 function send(req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string>, body: string | Uint8Array): void {
-  res.writeHead(status, { ...headers, 'content-length': String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength) });
+  headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
+  res.writeHead(status, headers);
   // HEAD answers carry the length of the GET body but no bytes.
   res.end(req.method === 'HEAD' ? undefined : body);
 }
 
-/** Writes one of core's responses: JSON, bytes, or a file streamed from disk. */
-export async function writeResponse(req: IncomingMessage, res: ServerResponse, response: DangoResponse): Promise<void> {
+/**
+ * Writes one of core's responses: JSON, bytes, or a file streamed from disk. In-memory answers are
+ * written at once (no promise); only a file returns one, settled when it is streamed.
+ */
+export function writeResponse(req: IncomingMessage, res: ServerResponse, response: DangoResponse): void | Promise<void> {
   if (response.kind === 'json') {
     send(req, res, response.status, { ...response.headers, 'content-type': JSON_TYPE }, JSON.stringify(response.value));
     return;
   }
   if (response.kind === 'bytes') {
-    send(req, res, response.status, response.headers, response.body);
+    send(req, res, response.status, { ...response.headers }, response.body);
     return;
   }
+  return writeFile(req, res, response);
+}
+
+async function writeFile(req: IncomingMessage, res: ServerResponse, response: FileResponse): Promise<void> {
   let size: number;
   try {
     const info = await stat(response.path);
