@@ -12,6 +12,11 @@ export class CachedValue<T> {
     private readonly compute: () => Promise<T>,
   ) {}
 
+  /** The value while fresh, else undefined: lets a hot caller skip a promise when nothing is due. */
+  peek(): T | undefined {
+    return this.value && Date.now() - this.value.at < this.ttlMs ? this.value.data : undefined;
+  }
+
   /** The cached value while fresh, else the result of one shared recomputation. */
   get(): Promise<T> {
     if (this.value && Date.now() - this.value.at < this.ttlMs) return Promise.resolve(this.value.data);

@@ -54,6 +54,7 @@ export class HealthService {
   private readonly thresholds: HealthThresholds;
   private readonly services: CachedValue<Awaited<ReturnType<typeof probeServices>>>;
   private readonly models: CachedValue<ModelHealth>;
+  private uptime: { seconds: number; text: string } | undefined;
 
   constructor(
     readonly ctx: PlatformContext,
@@ -70,15 +71,23 @@ export class HealthService {
 
   /** `GET /api/status`. */
   async status(): Promise<StatusReport> {
-    const services = { api: 'running' as const, ...(await this.services.get()) };
+    // While the probes are fresh the report is built without waiting on a promise.
+    const probed = this.services.peek() ?? (await this.services.get());
+    const services = { api: 'running' as const, ...probed };
     const uptimeSeconds = Math.floor((Date.now() - this.ctx.startedAt) / 1000);
     return {
       status: overallStatus(services),
       dango_version: dangoVersion(),
       services,
-      uptime: formatUptime(uptimeSeconds),
+      uptime: this.uptimeText(uptimeSeconds),
       uptime_seconds: uptimeSeconds,
     };
+  }
+
+  /** The uptime text changes once a second, so a burst of status calls formats it once. */
+  private uptimeText(seconds: number): string {
+    if (this.uptime?.seconds !== seconds) this.uptime = { seconds, text: formatUptime(seconds) };
+    return this.uptime.text;
   }
 
   /** `GET /api/health/platform`: the overall status is the worst of its parts. */
