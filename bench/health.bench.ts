@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   );
   const platform = await DangoPlatform.open({ projectDir: dir });
   try {
-    for (const source of ['sales', 'crm']) {
+    for (const source of ['sales_data', 'crm']) {
       const r = await platform.sync(source);
       if (r.status !== 'success') throw new Error(`demo sync of ${source} failed: ${r.error_message}`);
     }

@@ -10,7 +10,7 @@ describe('examples/programmatic', () => {
   it('syncs the demo sources from code and prints their events in order', async () => {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: exampleDir });
     const lines = stdout.split('\n');
-    for (const source of ['sales', 'crm']) {
+    for (const source of ['sales_data', 'crm']) {
       const started = lines.findIndex((l) => l.startsWith(`event sync_started ${source}`));
       const completed = lines.findIndex((l) => l.startsWith(`event sync_completed ${source} rows=`));
       expect(started, stdout).toBeGreaterThanOrEqual(0);

@@ -1,5 +1,5 @@
 -- dango:generated (remove this line to take ownership; Dango will then never overwrite this file)
--- Staging view over raw_sales.orders: rename, cast and clean columns here.
+-- Staging view over raw_sales_data.orders: rename, cast and clean columns here.
 {{ config(materialized='view', schema='staging') }}
 
 select
@@ -13,4 +13,4 @@ select
     status,
     _dango_file,
     _dango_loaded_at
-from {{ source('sales', 'orders') }}
+from {{ source('sales_data', 'orders') }}
