@@ -63,9 +63,9 @@ export interface RunningServer {
   output: () => string;
 }
 
-/** Starts `dango start --port 0` on a project and resolves with its URL once its banner is complete. */
-export async function startServer(root: string, args: string[] = [], env: Record<string, string> = {}): Promise<RunningServer> {
-  const child = execa('node', [BIN, 'start', '--project', root, '--port', '0', '--no-watch', ...args], {
+/** Starts `dango start --port 0` (watcher off unless asked) on a project and resolves with its URL once its banner is complete. */
+export async function startServer(root: string, args: string[] = [], env: Record<string, string> = {}, options: { watch?: boolean } = {}): Promise<RunningServer> {
+  const child = execa('node', [BIN, 'start', '--project', root, '--port', '0', ...(options.watch ? [] : ['--no-watch']), ...args], {
     env: cliEnv(env),
     extendEnv: false,
     reject: false,
