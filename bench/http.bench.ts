@@ -8,6 +8,9 @@ import { measureRps, median, type LoadOptions } from './lib/http-load';
 
 const TARGET_RATIO = 0.9;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** `BENCH_FRAMEWORKS=fastify,node` measures a subset; `BENCH_WS=0` skips the WebSocket fan-out bench. */
+const ONLY = process.env.BENCH_FRAMEWORKS?.split(',').map((f) => f.trim());
+const BENCHED: Framework[] = ONLY ? FRAMEWORKS.filter((f) => ONLY.includes(f)) : [...FRAMEWORKS];
 const LOAD: LoadOptions = { connections: Number(process.env.BENCH_CONNECTIONS ?? 32), seconds: Number(process.env.BENCH_SECONDS ?? 5) };
 
 /** A project whose status needs no network: Metabase off, dbt docs served by Dango itself. */
@@ -35,10 +38,10 @@ async function runHttpBench(): Promise<void> {
   const platform = await DangoPlatform.open({ projectDir: dir, duckdbPath: path.join(dir, 'warehouse.duckdb') });
   try {
     const json = await platform.status();
-    const results = new Map<Framework, { dango: number[]; bare: number[] }>(FRAMEWORKS.map((f) => [f, { dango: [], bare: [] }]));
+    const results = new Map<Framework, { dango: number[]; bare: number[] }>(BENCHED.map((f) => [f, { dango: [], bare: [] }]));
     console.log(`GET /api/status, ${LOAD.connections} connections, ${LOAD.seconds} s per run, ${ROUNDS} interleaved rounds (autocannon in a child process)`);
     for (let round = 0; round < ROUNDS; round++) {
-      for (const framework of FRAMEWORKS) {
+      for (const framework of BENCHED) {
         const r = results.get(framework)!;
         // Alternate which side goes first so drift on a shared machine does not favour one side.
         const order = round % 2 === 0 ? (['dango', 'bare'] as const) : (['bare', 'dango'] as const);
@@ -60,6 +63,7 @@ async function runHttpBench(): Promise<void> {
 
 /** The WebSocket fan-out bench lives beside this one; it runs here too when present. */
 async function runWsFanoutIfPresent(): Promise<void> {
+  if (process.env.BENCH_WS === '0') return;
   const file = fileURLToPath(new URL('./ws-fanout.bench.ts', import.meta.url));
   if (!fs.existsSync(file)) {
     console.log('\n(ws-fanout.bench.ts not present; WebSocket fan-out skipped)');
