@@ -11,4 +11,6 @@ export const libraryBuild: Options = {
   sourcemap: true,
   clean: true,
   target: 'node20',
+  // import.meta.url in the CJS build (and __dirname in ESM) come from tsup's shims.
+  shims: true,
 };

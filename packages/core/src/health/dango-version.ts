@@ -1,15 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../package-root';
 
 const PACKAGE_NAME = '@dango/core';
-
-/** This module's folder in ESM (source under vitest/tsx, or `dist/index.js`) and in the CJS build. */
-function moduleDir(): string {
-  // The CJS build has no import.meta.url but has __dirname; ESM has the reverse.
-  if (typeof __dirname === 'string') return __dirname;
-  return path.dirname(fileURLToPath(import.meta.url));
-}
 
 /** Walks up from `dir` to the package.json of `@dango/core` and returns its version, or null. */
 export function findPackageVersion(dir: string, name = PACKAGE_NAME): string | null {
@@ -30,8 +23,8 @@ export function findPackageVersion(dir: string, name = PACKAGE_NAME): string | n
 
 let cached: string | undefined;
 
-/** The installed `@dango/core` version (`src/health/` and `dist/` both sit below its package.json). */
+/** The installed `@dango/core` version. */
 export function dangoVersion(): string {
-  cached ??= findPackageVersion(moduleDir()) ?? 'unknown';
+  cached ??= findPackageVersion(PACKAGE_ROOT) ?? 'unknown';
   return cached;
 }

@@ -1,10 +1,11 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { PACKAGE_ROOT } from '../package-root';
 import type { DocsAssetName } from '../http/docs-pages';
 import type { FileResponse } from '../http/types';
 
-// Works in both builds: tsup's CJS output has __filename, the ESM output has import.meta.url.
-const requireHere = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
+// Resolve from core's own package so its dependencies are found wherever it is installed.
+const requireHere = createRequire(path.join(PACKAGE_ROOT, 'package.json'));
 
 /** Where an installed package's file lives, or null when the package is missing. */
 function packageFile(pkg: string, file: string): string | null {
