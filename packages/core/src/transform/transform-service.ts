@@ -137,7 +137,7 @@ export class TransformService {
   /** Writes `target/manifest.json` and `target/catalog.json`. */
   async generateDocs(): Promise<{ manifest: string; catalog: string }> {
     if (this.usesDbtCli) {
-      await runWithDbt({ executable: this.ctx.config.platform.dbt_executable, dbtDir: this.dbtDir, command: 'docs generate', selection: {}, onLine: this.onDbtLine });
+      await this.withDbtCli('docs generate', {});
       return dbtDocsPaths(this.dbtDir);
     }
     const paths = await generateDocsEmbedded(this.settings(), this.graph());
@@ -182,6 +182,12 @@ export class TransformService {
   /** Waits for running model runs to finish. */
   async close(): Promise<void> {
     await Promise.allSettled([...this.inFlight]);
+  }
+
+  // DuckDB lets one process write a file: the warehouse is closed while the real dbt runs, then reopened.
+  private withDbtCli(command: Command | 'docs generate', selection: SelectionOptions): ReturnType<typeof runWithDbt> {
+    const { dbt_executable: executable } = this.ctx.config.platform;
+    return this.ctx.warehouse.releaseDuring(() => runWithDbt({ executable, dbtDir: this.dbtDir, command, selection, onLine: this.onDbtLine }));
   }
 
   private readonly onDbtLine = (line: string): void => {
@@ -251,7 +257,7 @@ export class TransformService {
     try {
       if (this.usesDbtCli) {
         if (emits) emitRunStarted(this.ctx, command, options, model);
-        const out = await runWithDbt({ executable: this.ctx.config.platform.dbt_executable, dbtDir: this.dbtDir, command, selection: options, onLine: this.onDbtLine });
+        const out = await this.withDbtCli(command, options);
         results = out.results;
         for (const r of results) if (emits) emitNodeResult(this.ctx, r);
       } else {

@@ -1,5 +1,8 @@
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DangoPlatform } from '../../src/index';
 import { createTestProject, FIXTURES, recordEvents, type TestProject } from './helpers';
@@ -68,6 +71,28 @@ describe("transform_engine: dbt", () => {
     const models = await p.listModels();
     expect(models.map((m) => [m.name, m.status, m.depends_on])).toEqual([['after_broken', 'skipped', ['broken']], ['broken', 'error', []], ['stg_a', 'success', []]]);
     expect(models[0]).toMatchObject({ description: 'fake after_broken', schema: 'marts', materialization: 'table' });
+  });
+
+  it('releases the warehouse while dbt runs, so a real dbt can write to it', async () => {
+    const duckdb = pathToFileURL(createRequire(import.meta.url).resolve('@duckdb/node-api')).href;
+    const writer = path.join(os.tmpdir(), `dango-writing-dbt-${process.pid}.mjs`);
+    // Like dbt-duckdb: opens the profile's ../data/warehouse.duckdb from the dbt folder and builds a table.
+    writeFileSync(writer, `#!/usr/bin/env node
+const { DuckDBInstance } = await import(${JSON.stringify(duckdb)});
+const instance = await DuckDBInstance.create('../data/warehouse.duckdb');
+const conn = await instance.connect();
+await conn.run('CREATE SCHEMA IF NOT EXISTS marts; CREATE OR REPLACE TABLE marts.from_dbt AS SELECT 42 AS answer');
+conn.closeSync();
+instance.closeSync();
+`);
+    chmodSync(writer, 0o755);
+    try {
+      const p = await dbtProject(writer);
+      expect((await p.transform()).success).toBe(true);
+      expect(await p.warehouse.query('SELECT answer FROM marts.from_dbt')).toEqual([{ answer: 42 }]);
+    } finally {
+      rmSync(writer, { force: true });
+    }
   });
 
   it('fails with a clear error when the executable is missing', async () => {
