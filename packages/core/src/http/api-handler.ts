@@ -2,6 +2,7 @@ import { DangoError } from '../errors';
 import type { DangoPlatform } from '../platform';
 import { DOCS_ASSETS, redocPage, swaggerInitScript, swaggerPage, type DocsAssetName } from './docs-pages';
 import { errorToResponse } from './error-response';
+import { JsonMemo } from './json-memo';
 import { buildOpenApiDocument } from './openapi';
 import type { AnyRoute } from './route';
 import { createRouter } from './router';
@@ -60,6 +61,7 @@ async function readInputs(route: AnyRoute, rawParams: Record<string, string>, re
 export function createApiHandler(platform: DangoPlatform, options: ApiHandlerOptions): ApiHandler {
   const routes = options.routes ?? ROUTES;
   const router = createRouter(routes);
+  const memos = new Map(routes.filter((r) => r.memoizeJson).map((r) => [r, new JsonMemo()]));
   const documents = new Map<string, unknown>();
 
   const docsPages: Record<string, (prefix: string) => DangoResponse | null> = {
@@ -89,7 +91,11 @@ export function createApiHandler(platform: DangoPlatform, options: ApiHandlerOpt
       const { route } = found;
       // Only a body or an upload has to be awaited before the handler runs; the rest is synchronous.
       const inputs = route.input.body || route.input.file ? await readInputs(route, found.params, req) : parseParams(route, found.params, req);
-      return jsonResponse(route.status ?? 200, await route.handler(platform, inputs as never));
+      const value: unknown = await route.handler(platform, inputs as never);
+      const answer = jsonResponse(route.status ?? 200, value);
+      const memo = memos.get(route);
+      if (memo) answer.text = memo.stringify(value);
+      return answer;
     } catch (err) {
       return errorToResponse(platform, err, `${req.method} ${req.path}`);
     }

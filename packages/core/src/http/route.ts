@@ -34,6 +34,8 @@ export interface RouteDef<P extends Schema | undefined = Schema | undefined, Q e
     file?: string;
   };
   response: R;
+  /** The answer is polled and rarely changes (the status): its JSON text is reused while it is the same. */
+  memoizeJson?: boolean;
   /** Success status (default 200). */
   status?: number;
   /** Error statuses this route can answer, for the docs. */

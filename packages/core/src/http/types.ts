@@ -31,6 +31,8 @@ export interface JsonResponse {
   status: number;
   headers?: Record<string, string>;
   value: unknown;
+  /** `value` already serialised (a memoised answer), so the writer need not stringify it again. */
+  text?: string;
 }
 
 /** A text or byte answer held in memory (pages, small assets). */

@@ -27,7 +27,7 @@ function send(req: IncomingMessage, res: ServerResponse, status: number, headers
  */
 export function writeResponse(req: IncomingMessage, res: ServerResponse, response: DangoResponse): void | Promise<void> {
   if (response.kind === 'json') {
-    send(req, res, response.status, { ...response.headers, 'content-type': JSON_TYPE }, JSON.stringify(response.value));
+    send(req, res, response.status, { ...response.headers, 'content-type': JSON_TYPE }, response.text ?? JSON.stringify(response.value));
     return;
   }
   if (response.kind === 'bytes') {

@@ -11,6 +11,7 @@ export const healthRoutes = [
     tags: ['Health & Status'],
     input: {},
     response: statusSchema,
+    memoizeJson: true,
     handler: (platform) => platform.status(),
   }),
   defineRoute({
