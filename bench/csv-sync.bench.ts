@@ -16,6 +16,24 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 const ratios = (a: number[], b: number[]): string => `median ratio ${(median(a) / median(b)).toFixed(3)}, best-round ratio ${(Math.min(...a) / Math.min(...b)).toFixed(3)}`;
 const fmt = (ms: number): string => `${(ms / 1000).toFixed(3)} s`;
 
+/** Wall and process CPU time (user + system of every thread, DuckDB's included) of one measured step. */
+interface Timing {
+  ms: number;
+  cpuMs: number;
+}
+
+/**
+ * Times `job`. CPU time is reported next to wall time because other work on a shared machine
+ * stretches wall time but barely the CPU this process itself spends.
+ */
+async function timed(job: () => Promise<void>): Promise<Timing> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await job();
+  const cpu = process.cpuUsage(cpu0);
+  return { ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
 /** A fresh file-backed project whose one CSV source reads `directory`; auto_dbt off so only the sync is timed. */
 async function freshProject(directory: string): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dango-bench-csv-'));
@@ -30,15 +48,16 @@ async function freshProject(directory: string): Promise<string> {
 }
 
 /** A: `platform.sync()` of the file into a fresh project (open and close not timed). */
-async function timeSync(directory: string): Promise<number> {
+async function timeSync(directory: string): Promise<Timing> {
   const dir = await freshProject(directory);
   const platform = await DangoPlatform.open({ projectDir: dir });
   try {
-    const t0 = performance.now();
-    const result = await platform.sync('bench');
-    const ms = performance.now() - t0;
-    if (result.status !== 'success' || result.rows_processed !== ROWS) throw new Error(`bench sync failed: ${JSON.stringify(result)}`);
-    return ms;
+    let result: Awaited<ReturnType<DangoPlatform['sync']>> | undefined;
+    const timing = await timed(async () => {
+      result = await platform.sync('bench');
+    });
+    if (result?.status !== 'success' || result.rows_processed !== ROWS) throw new Error(`bench sync failed: ${JSON.stringify(result)}`);
+    return timing;
   } finally {
     await platform.close();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -50,15 +69,15 @@ async function timeSync(directory: string): Promise<number> {
  * the same statement also writing the two lineage columns every Dango row carries (a reference that
  * shows what those columns cost on their own).
  */
-async function timeBare(file: string, lineage = false): Promise<number> {
+async function timeBare(file: string, lineage = false): Promise<Timing> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dango-bench-bare-'));
   const instance = await DuckDBInstance.create(path.join(dir, 'bare.duckdb'));
   const conn = await instance.connect();
   try {
-    const t0 = performance.now();
     const extra = lineage ? `, ${sqlString(path.basename(file))} AS _dango_file, now() AS _dango_loaded_at` : '';
-    await conn.run(`CREATE TABLE t AS SELECT *${extra} FROM read_csv(${sqlString(file)})`);
-    return performance.now() - t0;
+    return await timed(async () => {
+      await conn.run(`CREATE TABLE t AS SELECT *${extra} FROM read_csv(${sqlString(file)})`);
+    });
   } finally {
     conn.closeSync();
     instance.closeSync();
@@ -71,17 +90,21 @@ async function fullVsBare(): Promise<void> {
   const file = await ensureCsv(path.join(single, 'sales_1m.csv'), ROWS);
   console.log(`Case 1: ${ROWS.toLocaleString('en-US')} rows, ${(fs.statSync(file).size / 1e6).toFixed(1)} MB, ${ROUNDS} interleaved rounds`);
   await timeBare(file); // warm the page cache so neither side pays for the first disk read
-  const a: number[] = [];
-  const b: number[] = [];
-  const c: number[] = [];
+  const a: Timing[] = [];
+  const b: Timing[] = [];
+  const c: Timing[] = [];
+  const show = (t: Timing): string => `${fmt(t.ms)} (CPU ${fmt(t.cpuMs)})`;
   for (let i = 0; i < ROUNDS; i++) {
     a.push(await timeSync(single));
     b.push(await timeBare(file));
     c.push(await timeBare(file, true));
-    console.log(`  round ${i + 1}: platform.sync ${fmt(a.at(-1)!)}  bare CTAS ${fmt(b.at(-1)!)}  bare CTAS + lineage columns ${fmt(c.at(-1)!)}`);
+    console.log(`  round ${i + 1}: platform.sync ${show(a.at(-1)!)}  bare CTAS ${show(b.at(-1)!)}  bare CTAS + lineage columns ${show(c.at(-1)!)}`);
   }
-  console.log(`  platform.sync / bare CTAS: ${ratios(a, b)} (target <= 1.15)`);
-  console.log(`  platform.sync / bare CTAS + lineage columns: ${ratios(a, c)}`);
+  const wall = (ts: Timing[]): number[] => ts.map((t) => t.ms);
+  const cpu = (ts: Timing[]): number[] => ts.map((t) => t.cpuMs);
+  console.log(`  platform.sync / bare CTAS: ${ratios(wall(a), wall(b))} (target <= 1.15); CPU time: ${ratios(cpu(a), cpu(b))}`);
+  console.log(`  platform.sync / bare CTAS + lineage columns: ${ratios(wall(a), wall(c))}; CPU time: ${ratios(cpu(a), cpu(c))}`);
+  console.log(`  bare CTAS + lineage columns / bare CTAS: ${ratios(wall(c), wall(b))}; CPU time: ${ratios(cpu(c), cpu(b))}`);
 }
 
 async function incrementalVsFull(): Promise<void> {
