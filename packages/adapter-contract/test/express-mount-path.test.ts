@@ -33,7 +33,7 @@ describe("express under app.use('/dango', ...)", () => {
   });
 
   it('serves Dango at the full path and restores req.url for the routes after it', async () => {
-    expect(await call(`${base}/dango/api/sources`)).toMatchObject({ status: 200, json: [{ name: 'sales_data' }] });
+    expect(await call(`${base}/dango/api/sources`)).toMatchObject({ status: 200, json: [{ name: 'sales' }] });
     expect(await call(`${base}/dango/host?x=1`)).toMatchObject({ status: 200, json: { url: '/host?x=1', original: '/dango/host?x=1' } });
     expect((await call(`${base}/api/sources`)).status).toBe(404);
   });
