@@ -12,12 +12,11 @@ export interface NodeRequestSettings {
 
 /**
  * Core's request over a Node `IncomingMessage`, plus `finish()` to run once the answer is written.
- * A class, so a request costs one object: query, body, upload and abort signal are built on first use.
+ * A class, so a request costs one object: headers, query, body, upload and abort signal are built on first use.
  */
 export class NodeDangoRequest implements DangoRequest {
   readonly method: string;
   readonly prefix: string;
-  readonly headers: HeaderMap;
   private queryParams: URLSearchParams | undefined;
   private controller: AbortController | undefined;
   private upload: MultipartUpload | undefined;
@@ -35,7 +34,11 @@ export class NodeDangoRequest implements DangoRequest {
   ) {
     this.method = req.method ?? 'GET';
     this.prefix = settings.prefix;
-    this.headers = req.headers;
+  }
+
+  /** Node builds `req.headers` from the raw header list on first access, so routes that never read a header skip that work. */
+  get headers(): HeaderMap {
+    return this.req.headers;
   }
 
   get query(): URLSearchParams {
