@@ -22,12 +22,21 @@ async function benchProject(): Promise<string> {
   return dir;
 }
 
+/** One run's throughput, and the server's CPU time per request (this process; the load runs in a child). */
+interface RunFigures {
+  rps: number;
+  cpuUsPerRequest: number;
+}
+
 /** One measured run of one server: started fresh, warmed up, loaded, closed. */
-async function measure(framework: Framework, source: Parameters<typeof startHost>[1]): Promise<number> {
+async function measure(framework: Framework, source: Parameters<typeof startHost>[1]): Promise<RunFigures> {
   const server = await startHost(framework, source);
   try {
     await measureRps(server.url, { connections: LOAD.connections, seconds: 1 });
-    return await measureRps(server.url, LOAD);
+    const before = process.cpuUsage();
+    const { rps, requests } = await measureRps(server.url, LOAD);
+    const cpu = process.cpuUsage(before);
+    return { rps, cpuUsPerRequest: (cpu.user + cpu.system) / requests };
   } finally {
     await server.close();
   }
@@ -38,7 +47,7 @@ async function runHttpBench(): Promise<void> {
   const platform = await DangoPlatform.open({ projectDir: dir, duckdbPath: path.join(dir, 'warehouse.duckdb') });
   try {
     const json = await platform.status();
-    const results = new Map<Framework, { dango: number[]; bare: number[] }>(BENCHED.map((f) => [f, { dango: [], bare: [] }]));
+    const results = new Map<Framework, { dango: RunFigures[]; bare: RunFigures[] }>(BENCHED.map((f) => [f, { dango: [], bare: [] }]));
     console.log(`GET /api/status, ${LOAD.connections} connections, ${LOAD.seconds} s per run, ${ROUNDS} interleaved rounds (autocannon in a child process)`);
     for (let round = 0; round < ROUNDS; round++) {
       for (const framework of BENCHED) {
@@ -46,14 +55,21 @@ async function runHttpBench(): Promise<void> {
         // Alternate which side goes first so drift on a shared machine does not favour one side.
         const order = round % 2 === 0 ? (['dango', 'bare'] as const) : (['bare', 'dango'] as const);
         for (const side of order) r[side].push(await measure(framework, side === 'dango' ? { platform } : { json }));
-        console.log(`  round ${round + 1} ${framework.padEnd(8)} dango ${r.dango.at(-1)!.toFixed(0)} req/s, bare ${r.bare.at(-1)!.toFixed(0)} req/s`);
+        const show = (f: RunFigures): string => `${f.rps.toFixed(0)} req/s (${f.cpuUsPerRequest.toFixed(1)} us CPU/req)`;
+        console.log(`  round ${round + 1} ${framework.padEnd(8)} dango ${show(r.dango.at(-1)!)}, bare ${show(r.bare.at(-1)!)}`);
       }
     }
-    console.log('\nframework  dango req/s  bare req/s  ratio  (target >= 0.90)');
+    // Throughput swings with whatever else the machine runs; CPU per request is the steadier figure.
+    console.log('\nframework  dango req/s  bare req/s  ratio  (target >= 0.90)   CPU us/req dango  bare  ratio bare/dango');
     for (const [framework, r] of results) {
-      const ratio = median(r.dango) / median(r.bare);
-      const verdict = ratio >= TARGET_RATIO ? 'ok' : 'BELOW TARGET';
-      console.log(`${framework.padEnd(10)} ${median(r.dango).toFixed(0).padStart(11)} ${median(r.bare).toFixed(0).padStart(11)}  ${ratio.toFixed(2)}  ${verdict}`);
+      const rps = { dango: median(r.dango.map((f) => f.rps)), bare: median(r.bare.map((f) => f.rps)) };
+      const cpu = { dango: median(r.dango.map((f) => f.cpuUsPerRequest)), bare: median(r.bare.map((f) => f.cpuUsPerRequest)) };
+      const ratio = rps.dango / rps.bare;
+      const verdict = ratio >= TARGET_RATIO ? 'ok          ' : 'BELOW TARGET';
+      console.log(
+        `${framework.padEnd(10)} ${rps.dango.toFixed(0).padStart(11)} ${rps.bare.toFixed(0).padStart(11)}  ${ratio.toFixed(2)}  ${verdict}` +
+          `   ${cpu.dango.toFixed(1).padStart(16)} ${cpu.bare.toFixed(1).padStart(5)}  ${(cpu.bare / cpu.dango).toFixed(2).padStart(5)}`,
+      );
     }
   } finally {
     await platform.close();

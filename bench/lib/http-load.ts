@@ -17,18 +17,26 @@ function autocannonBin(): string {
   return path.join(path.dirname(require.resolve('autocannon/package.json')), 'autocannon.js');
 }
 
+/** What one load run measured. */
+export interface LoadResult {
+  /** Average requests per second over the run. */
+  rps: number;
+  /** Requests answered in the run. */
+  requests: number;
+}
+
 /**
  * Fires GET requests at `url` from a separate process (autocannon's CLI) and returns the average
  * requests per second; non-2xx answers or errors fail the run, so a broken route cannot look fast.
  */
-export async function measureRps(url: string, options: LoadOptions): Promise<number> {
+export async function measureRps(url: string, options: LoadOptions): Promise<LoadResult> {
   const args = [autocannonBin(), '--json', '-c', String(options.connections), '-d', String(options.seconds), url];
   const { stdout } = await run(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 });
-  const result = JSON.parse(stdout) as { requests: { average: number }; non2xx: number; errors: number; timeouts: number };
+  const result = JSON.parse(stdout) as { requests: { average: number; total: number }; non2xx: number; errors: number; timeouts: number };
   if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
     throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts`);
   }
-  return result.requests.average;
+  return { rps: result.requests.average, requests: result.requests.total };
 }
 
 /** The median of a non-empty list. */
