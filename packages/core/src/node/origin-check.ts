@@ -24,7 +24,8 @@ export function isForeignOrigin(headers: IncomingHttpHeaders, allowed: ReadonlyS
   if (!host) return true;
   try {
     // Parse the Host with the Origin's scheme so default ports compare equal.
-    return new URL(`${new URL(origin).protocol}//${host}`).host !== new URL(origin).host;
+    const parsed = new URL(origin);
+    return new URL(`${parsed.protocol}//${host}`).host !== parsed.host;
   } catch {
     return true;
   }
