@@ -56,8 +56,8 @@ describe('dango start', () => {
     expect(await status.json()).toMatchObject({ services: { api: 'running' } });
     const sources = (await (await fetch(`${url}/api/sources`)).json()) as { name: string; status: string }[];
     expect(sources).toMatchObject([{ name: 'sales', status: 'not_synced' }]);
-    const config = (await (await fetch(`${url}/api/config`)).json()) as { web_url: string };
-    expect(config.web_url).toBe(url);
+    const config = (await (await fetch(`${url}/api/config`)).json()) as { web_url: string; web_port: number };
+    expect(config).toMatchObject({ web_url: url, web_port: Number(new URL(url).port) });
 
     // The server holds the warehouse: a CLI that opened it would fail on DuckDB's lock.
     const sync = await dango(['sync', '--project', root]);

@@ -22,7 +22,8 @@ export function configView(config: ProjectConfig, webUrl?: string): ConfigView {
   const p = config.platform;
   const web = (webUrl ?? `http://localhost:${p.port}`).replace(/\/+$/, '');
   return {
-    web_port: p.port,
+    // The port actually served on (a server may run with --port) wins over the configured one.
+    web_port: servedPort(webUrl) ?? p.port,
     web_url: web,
     metabase_url: p.metabase_url || null,
     // Without an external dbt-docs server Dango serves the docs itself under /dbt-docs/.
@@ -31,6 +32,16 @@ export function configView(config: ProjectConfig, webUrl?: string): ConfigView {
     project_name: config.project.name,
     organization: config.project.organization,
   };
+}
+
+function servedPort(webUrl: string | undefined): number | null {
+  if (!webUrl) return null;
+  try {
+    const url = new URL(webUrl);
+    return Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  } catch {
+    return null;
+  }
 }
 
 /** The Metabase integration state; `configured` only once a Metabase database id is recorded. */

@@ -16,6 +16,7 @@ describe('node listener: JSON routes', () => {
     expect(r.headers.get('content-type')).toBe('application/json');
     expect(r.body.project_name).toBe('http-test');
     expect(r.body.web_url).toBe(s.url);
+    expect(r.body.web_port).toBe(Number(new URL(s.url).port));
     expect(r.body.api_url).toBe(`${s.url}/api`);
   });
 
