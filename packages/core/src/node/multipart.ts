@@ -50,6 +50,8 @@ export function openMultipartFile(req: IncomingMessage, field: string, limits: M
   try {
     parser = busboy({
       headers: req.headers,
+      // Browsers and curl send file names as raw UTF-8 (RFC 7578); busboy's default would read them as latin1.
+      defParamCharset: 'utf8',
       limits: {
         // busboy reports 'limit' on reaching fileSize, so one byte more means "over the limit".
         fileSize: limits.maxFileBytes + 1,

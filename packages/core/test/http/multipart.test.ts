@@ -82,6 +82,11 @@ describe('openMultipartFile', () => {
     expect(outcome).toEqual({ status: 200, body: { filename: 'sales.csv', bytes: 20, text: 'id,amount\n1,10\n2,20\n' } });
   });
 
+  it('reads a raw UTF-8 file name as UTF-8, as browsers and curl send it', async () => {
+    const outcome = await send([part('file', 'id\n', 'ventes_été_😀.csv'), END]);
+    expect(outcome).toEqual({ status: 200, body: { filename: 'ventes_été_😀.csv', bytes: 3, text: 'id\n' } });
+  });
+
   it('errors the file stream with 413 past the size limit', async () => {
     const outcome = await send([part('file', 'x'.repeat(5000), 'big.csv'), END]);
     expect(outcome).toEqual({ status: 413, body: { detail: 'File exceeds the upload limit of 1000 bytes' } });
