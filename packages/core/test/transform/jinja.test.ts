@@ -110,6 +110,12 @@ select {{ cents('amount') }}, {{ cents('fee', scale=4) }},
     expect(render("{{ 5 | as_text }}|{{ '7' | as_number + 1 }}|{{ 'True' | as_bool }}|{{ 'A,B' | lower }}|{{ ['x', 'y'] | join('-') }}")).toBe('5|8|true|a,b|x-y');
   });
 
+  it('has dbt’s tojson (Python json.dumps spacing), fromjson and fromyaml (with a default)', () => {
+    expect(render('{{ tojson({"a": [1, "x"], "b": none}) }}')).toBe('{"a": [1, "x"], "b": null}');
+    expect(render('{{ fromjson("[1, 2]")[1] }}|{{ fromyaml("a: {b: 3}").a.b }}|{{ fromjson("not json", "dflt") }}')).toBe('2|3|dflt');
+    expect(renderError('{{ fromjson("not json") }}').message).toMatch(/fromjson\(\)/);
+  });
+
   it('calls generate_schema_name macros with none and with a custom schema', () => {
     const macros = `{% macro generate_schema_name(custom_schema_name, node) -%}
     {%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ custom_schema_name | trim }}{%- endif -%}
@@ -154,6 +160,17 @@ describe('template errors name the file, the line and the problem', () => {
     const err = renderError("{% set n = none %}\nselect 1\n{% for i in [1, 2] %}\n  , {{ i }}\n  , {{ n + 1 }}\n{% endfor %}");
     expect(err.line).toBe(5);
     expect(err.message).toMatch(/models\/x\.sql line 5: /);
+  });
+
+  it('says why a dbt package macro, a querying builtin or a dbt.* macro cannot be called', () => {
+    const pkg = renderError("select\n{{ dbt_utils.star(ref('a')) }}");
+    expect(pkg.line).toBe(2);
+    expect(pkg.message).toMatch(/'dbt_utils\.star': 'dbt_utils' is undefined; dbt packages .* not supported/);
+    expect(renderError("{% call statement('main', fetch_result=True) %}select 1{% endcall %}").message).toMatch(/'statement' is not supported .*does not query the warehouse/);
+    expect(renderError("{% set r = run_query('select 1') %}").message).toMatch(/'run_query' is not supported/);
+    expect(renderError('{{ dbt.current_timestamp() }}').message).toMatch(/dbt's built-in macro 'dbt\.current_timestamp' is not available/);
+    expect(renderError('{{ modules.datetime.date(2024, 1, 2) }}').message).toMatch(/Python modules \(modules\.\*\) are not available/);
+    expect(renderError("{{ adapter.get_relation(database='w', schema='s', identifier='t') }}").message).toMatch(/'adapter\.get_relation' is not supported/);
   });
 
   it('passes errors raised on purpose through exceptions.raise_compiler_error', () => {

@@ -85,6 +85,11 @@ models:
               values: [1, 2]
               config:
                 severity: warn
+      - name: n
+        tests:
+          - accepted_values:
+              values: [1, 2]
+              quote: false
 `,
     });
     const a = model(g, 'a');
@@ -95,7 +100,7 @@ models:
     expect(src).toMatchObject({ schema: 'raw_shop', identifier: 'orders_v2', relation: '"raw_shop"."orders_v2"', source_description: 'The shop database' });
     expect(a.depends_on).toEqual(['source.proj.shop.orders']);
     const tests = [...g.nodes.values()].filter((n): n is TestNode => n.resource_type === 'test');
-    expect(tests.map((t) => t.name).sort()).toEqual(['accepted_values_a_id__1__2', 'not_null_a_id', 'source_unique_shop_orders_id']);
+    expect(tests.map((t) => t.name).sort()).toEqual(['accepted_values_a_id__1__2', 'accepted_values_a_n__False__1__2', 'not_null_a_id', 'source_unique_shop_orders_id']);
     expect(tests.find((t) => t.test_name === 'accepted_values')!.config.severity).toBe('warn');
   });
 

@@ -16,13 +16,16 @@ export const BUILTIN_TESTS = new Set(['unique', 'not_null', 'accepted_values', '
 
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
+/** Python's `str()` of a YAML scalar, as dbt's name synthesis writes it (`quote: false` gives `False`). */
+const pyStr = (v: unknown): string => (v === true ? 'True' : v === false ? 'False' : v === null || v === undefined ? 'None' : String(v));
+
 function flatArgs(kwargs: Record<string, unknown>): string[] {
   const out: string[] = [];
   for (const key of Object.keys(kwargs).sort()) {
     const v = kwargs[key];
-    if (Array.isArray(v)) out.push(...v.map(String));
-    else if (v && typeof v === 'object') out.push(...Object.values(v).map(String));
-    else out.push(String(v));
+    if (Array.isArray(v)) out.push(...v.map(pyStr));
+    else if (v && typeof v === 'object') out.push(...Object.values(v).map(pyStr));
+    else out.push(pyStr(v));
   }
   return out;
 }

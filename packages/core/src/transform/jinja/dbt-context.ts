@@ -1,6 +1,7 @@
 import { Environment } from '@huggingface/jinja';
 import { define, jinjaFunction, renderableObject, toRuntime, type RuntimeValue } from './jinja-values';
 import { DO_FUNCTION } from './preprocess';
+import { defineSerialization } from './serialization';
 import { returnFunction } from './template';
 
 /** Project-wide values every template sees. */
@@ -86,6 +87,7 @@ export function createGlobalEnv(ctx: GlobalContext): Environment {
     return '';
   }));
   define(env, 'return', returnFunction);
+  defineSerialization(env);
   define(env, DO_FUNCTION, jinjaFunction(() => ''));
   define(env, 'doc', jinjaFunction(({ args }) => {
     const name = String(args.at(-1));

@@ -5,6 +5,7 @@ import { locateRuntimeError } from './locate-runtime-error';
 import { locateSyntaxError } from './locate-syntax-error';
 import { preprocess, RAW_FUNCTION } from './preprocess';
 import { lineOf, TemplateError } from './template-error';
+import { unsupportedCallMessage, type CalleeNode } from './unsupported-call';
 
 type Program = ReturnType<typeof parse>;
 
@@ -29,15 +30,6 @@ export const returnFunction = rawFunction((args) => {
 
 function fileOfError(err: unknown): TemplateError | null {
   return err instanceof TemplateError ? err : null;
-}
-
-/** The name of the callee in a call expression node, for "X is undefined" messages. */
-function calleeName(node: { callee?: { type: string; value?: string; property?: { value?: string } } }): string {
-  const c = node.callee;
-  if (!c) return '?';
-  if (c.type === 'Identifier') return String(c.value);
-  if (c.type === 'MemberExpression') return String(c.property?.value ?? '?');
-  return c.type;
 }
 
 /**
@@ -74,15 +66,27 @@ dbtProto.evaluateMacro = function (this: DbtInterpreter, node: { name: { value: 
   return result;
 };
 
-dbtProto.evaluateCallExpression = function (this: DbtInterpreter, expr: Parameters<typeof calleeName>[0], env: Environment) {
+const NOT_CALLABLE = 'Cannot call something that is not a function';
+
+/** Calls `evaluate`, turning the library's "not a function" error into one that names the callee and why. */
+function explainUncallable(evaluate: () => RuntimeValue, callee: CalleeNode | undefined, env: Environment): RuntimeValue {
   try {
-    return proto.evaluateCallExpression!.call(this, expr, env);
+    return evaluate();
   } catch (err) {
-    if (err instanceof Error && !(err instanceof TemplateError) && err.message.startsWith('Cannot call something that is not a function')) {
-      throw new Error(`'${calleeName(expr)}' is undefined (not a function or macro)`);
+    if (err instanceof Error && !(err instanceof TemplateError) && err.message.startsWith(NOT_CALLABLE)) {
+      throw new Error(unsupportedCallMessage(callee, env));
     }
     throw err;
   }
+}
+
+dbtProto.evaluateCallExpression = function (this: DbtInterpreter, expr: { callee?: CalleeNode }, env: Environment) {
+  return explainUncallable(() => proto.evaluateCallExpression!.call(this, expr, env), expr.callee, env);
+};
+
+// `{% call statement(...) %}` blocks reach the same check through their own evaluator.
+dbtProto.evaluateCallStatement = function (this: DbtInterpreter, node: { call: { callee?: CalleeNode } }, env: Environment) {
+  return explainUncallable(() => proto.evaluateCallStatement!.call(this, node, env), node.call.callee, env);
 };
 
 // dbt's own filters, which the library does not know; everything else goes to the library.

@@ -1,0 +1,48 @@
+import type { Environment } from '@huggingface/jinja';
+
+/** The callee of a call expression or `{% call %}` block, as the library's AST holds it. */
+export interface CalleeNode {
+  type: string;
+  value?: string;
+  object?: CalleeNode;
+  property?: { value?: string };
+}
+
+/** dbt builtins that run queries or introspect the warehouse while compiling, which the embedded engine cannot do. */
+const QUERYING = new Set(['run_query', 'statement', 'load_result', 'get_relation', 'get_columns_in_relation', 'load_relation', 'load_cached_relation', 'create']);
+
+const ENGINE_HINT = "use platform.transform_engine: dbt for projects that need it";
+
+/** `a.b.c` for a callee (`?` for parts that are not plain names). */
+export function calleePath(node: CalleeNode | undefined): string {
+  if (!node) return '?';
+  if (node.type === 'Identifier') return String(node.value);
+  if (node.type === 'MemberExpression') return `${calleePath(node.object)}.${node.property?.value ?? '?'}`;
+  return node.type;
+}
+
+/**
+ * Why calling `callee` failed, in words a dbt user acts on: a missing dbt package (`dbt_utils.star`),
+ * a builtin that needs the warehouse while compiling (`run_query`, `{% call statement %}`), dbt's
+ * cross-database `dbt.*` macros, `modules.*` / `adapter.*` methods, or a plain unknown name.
+ */
+export function unsupportedCallMessage(callee: CalleeNode | undefined, env: Environment): string {
+  const path = calleePath(callee);
+  const root = path.split('.')[0]!;
+  const last = path.split('.').at(-1)!;
+  const rootDefined = env.lookupVariable(root).type !== 'UndefinedValue';
+  if (QUERYING.has(last) && (path === last || ['adapter', 'api', 'dbt'].includes(root))) {
+    return `'${path}' is not supported by Dango's embedded dbt engine (it does not query the warehouse while compiling); ${ENGINE_HINT}`;
+  }
+  if (root === 'modules' || root === 'adapter') {
+    const what = root === 'modules' ? 'Python modules (modules.*) are' : 'this adapter method is';
+    return `'${path}': ${what} not available in Dango's embedded dbt engine; ${ENGINE_HINT}`;
+  }
+  if (root === 'dbt' && path !== root) {
+    return `dbt's built-in macro '${path}' is not available in Dango's embedded dbt engine; write the SQL directly or define a macro named '${last}' in macros/`;
+  }
+  if (path !== root && !rootDefined) {
+    return `'${path}': '${root}' is undefined; dbt packages (packages.yml, dbt_packages/) are not supported by Dango's embedded dbt engine — copy the macro into macros/ or ${ENGINE_HINT}`;
+  }
+  return `'${path}' is undefined (not a function or macro)`;
+}
