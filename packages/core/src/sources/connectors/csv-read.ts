@@ -117,7 +117,7 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
     delim: options.delimiter ?? ',', quote: options.quote, escape: options.quote, header: options.header ?? true, skip: 0,
     comment: null, dateformat: null, timestampformat: null, encoding: options.encoding,
   };
-  if (size === 0) return { dialect: fallback, columns: [], noRows: true };
+  if (size === 0 || (await isBlankFile(abs, size))) return { dialect: fallback, columns: [], noRows: true };
   try {
     const args = ['$1'];
     if (options.delimiter !== undefined) args.push(`delim = ${quoteLiteral(options.delimiter)}`);
@@ -160,16 +160,29 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
   }
 }
 
-/** A common delimiter found in the file's first line other than the sniffed one, or null. */
-async function likelyDelimiter(abs: string, sniffed: string): Promise<string | null> {
+/** The file's first 64 KiB as text. */
+async function readHead(abs: string): Promise<string> {
   const handle = await open(abs, 'r');
   try {
-    const { buffer, bytesRead } = await handle.read(Buffer.alloc(64 * 1024), 0, 64 * 1024, 0);
-    const firstLine = buffer.subarray(0, bytesRead).toString('utf8').split(/\r?\n/, 1)[0] ?? '';
-    return [',', ';', '\t', '|'].find((d) => d !== sniffed && firstLine.includes(d)) ?? null;
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(COUNT_BELOW_BYTES), 0, COUNT_BELOW_BYTES, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8');
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * True for a small file holding only a BOM and blank lines: DuckDB would read it as one all-NULL row
+ * of a made-up `column0`, which would add a column and a row that no file has.
+ */
+async function isBlankFile(abs: string, size: number): Promise<boolean> {
+  return size < COUNT_BELOW_BYTES && (await readHead(abs)).replace(/^\uFEFF/, '').trim() === '';
+}
+
+/** A common delimiter found in the file's first line other than the sniffed one, or null. */
+async function likelyDelimiter(abs: string, sniffed: string): Promise<string | null> {
+  const firstLine = (await readHead(abs)).split(/\r?\n/, 1)[0] ?? '';
+  return [',', ';', '\t', '|'].find((d) => d !== sniffed && firstLine.includes(d)) ?? null;
 }
 
 /** Turns a DuckDB reader error into a short message that names the file and, when known, the line. */
