@@ -116,6 +116,7 @@ describe('CSV upload through the node listener', () => {
     const outside = await getJson(`${s.url}/api/sources/sales/csv-files?file_path=${encodeURIComponent('../../../.dango/project.yml')}`, { method: 'DELETE' });
     expect(outside.status).toBe(403);
     expect((await getJson(`${s.url}/api/sources/sales/csv-files`, { method: 'DELETE' })).body.detail).toBe("Invalid query parameter 'file_path': is required");
+    expect((await getJson(`${s.url}/api/sources/sales/csv-files?file_path=`, { method: 'DELETE' })).body).toEqual({ detail: "Invalid query parameter 'file_path': must not be empty" });
     const completed = new Promise<DangoEventMap['sync_completed']>((resolve) => s.platform.once('sync_completed', resolve));
     const r = await getJson(`${s.url}/api/sources/sales/csv-files?file_path=sales_2024.csv`, { method: 'DELETE' });
     expect(r).toMatchObject({ status: 200, body: { success: true, source_name: 'sales', background_sync: true } });

@@ -44,7 +44,7 @@ export const fileRoutes = [
     summary: 'Delete a CSV file',
     description: "The path may be absolute or relative to the source directory; it must resolve inside it. The file's rows leave the warehouse in the background sync this starts.",
     tags: ['CSV Operations'],
-    input: { params: sourceParams, query: z.object({ file_path: z.string().min(1).meta({ description: 'Full path to file to delete' }) }) },
+    input: { params: sourceParams, query: z.object({ file_path: z.string().min(1, 'must not be empty').meta({ description: 'Full path to file to delete' }) }) },
     response: deleteResultSchema,
     errors: [400, 403, 404],
     handler: (platform, { params, query }) => platform.deleteFile(params.source_name, query.file_path),
