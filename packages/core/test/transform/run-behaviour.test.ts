@@ -239,3 +239,40 @@ models:
     expect(byName.source_not_null_lookup_codes_v).toMatchObject({ status: 'pass' });
   });
 });
+
+describe('project hooks', () => {
+  const PROJECT = `name: hooks
+models:
+  hooks:
+    +materialized: table
+on-run-start:
+  - "create table if not exists main.run_log (event varchar)"
+  - "insert into main.run_log values ('start {{ target.name }}')"
+on-run-end: "insert into main.run_log select 'end ' || string_agg(s, ',' order by s) from (values {% for s in schemas %}('{{ s }}'){{ ',' if not loop.last }}{% endfor %}) t(s)"
+`;
+
+  it('runs on-run-start before the models (their hooks can rely on it) and on-run-end after, with dbt’s schemas', async () => {
+    const { p } = await setup({
+      'dbt_project.yml': PROJECT,
+      'models/a.sql': "{{ config(pre_hook=\"insert into main.run_log values ('pre {{ this.name }}')\") }}\nselect 1 as id",
+      'models/b.sql': "{{ config(schema='other') }}\nselect * from {{ ref('a') }}",
+    });
+    const r = await p.transform();
+    expect(r.success).toBe(true);
+    const rows = await p.warehouse.query<{ event: string }>('select event from main.run_log');
+    expect(rows.map((x) => x.event)).toEqual(['start dev', 'pre a', 'end main,other']);
+    // compile runs no hooks
+    await p.warehouse.query('delete from main.run_log');
+    await p.compile();
+    expect(await p.warehouse.query('select * from main.run_log')).toEqual([]);
+  });
+
+  it('stops the run with a clear error naming the hook when on-run-start fails', async () => {
+    const { p } = await setup({
+      'dbt_project.yml': 'name: hooks\non-run-start: ["insert into no_such_table values (1)"]\n',
+      'models/a.sql': 'select 1 as id',
+    });
+    await expect(p.transform()).rejects.toThrow(/on-run-start hook 1 \(dbt_project\.yml\): .*no_such_table/);
+    expect(await p.warehouse.query("select * from information_schema.tables where table_name = 'a'")).toEqual([]);
+  });
+});

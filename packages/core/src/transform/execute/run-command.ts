@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { errorMessage } from '../../errors';
+import { DangoError, errorMessage } from '../../errors';
 import type { Warehouse } from '../../warehouse';
 import { createCompiler } from '../graph/compile-node';
 import type { ExecNode, ModelNode, SeedNode, TestNode } from '../graph/nodes';
@@ -98,6 +98,9 @@ export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, comm
     for (const node of nodes) report({ unique_id: node.unique_id, name: node.name, resource_type: node.resource_type, status: 'success', execution_time: 0, message: 'compiled' }, node);
     return { results, compiled, nodes };
   }
+  // dbt's `schemas`: where this run's models and seeds live, for hooks such as grants.
+  const schemas = [...new Set(nodes.filter((n) => n.resource_type !== 'test').map((n) => n.schema))];
+  await runProjectHooks(warehouse, 'on-run-start', compiler.projectHooks('on-run-start', schemas));
   const ids = new Set(nodes.map((n) => n.unique_id));
   const parents = selectedParents(ids, command === 'build' ? buildEdges(graph, nodes) : graph.parentMap);
   const byId = new Map(nodes.map((n) => [n.unique_id, n]));
@@ -132,7 +135,19 @@ export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, comm
       }
     },
   });
+  await runProjectHooks(warehouse, 'on-run-end', compiler.projectHooks('on-run-end', schemas));
   return { results, compiled, nodes };
+}
+
+/** Runs `on-run-start` / `on-run-end` statements in order, each in its own write; a failure stops the run, as in dbt. */
+async function runProjectHooks(warehouse: Warehouse, which: string, statements: string[]): Promise<void> {
+  for (const [i, sql] of statements.entries()) {
+    try {
+      await warehouse.write((conn) => conn.run(sql), { transaction: true });
+    } catch (err) {
+      throw new DangoError('BAD_REQUEST', `Database error in ${which} hook ${i + 1} (dbt_project.yml): ${errorMessage(err)}`, { cause: err });
+    }
+  }
 }
 
 function secs(t0: number): number {

@@ -1,4 +1,4 @@
-import type { Environment } from '@huggingface/jinja';
+import { Environment } from '@huggingface/jinja';
 import { createNodeEnv } from '../jinja/dbt-context';
 import { renderableObject, type RuntimeValue } from '../jinja/jinja-values';
 import { createProjectEnv } from '../jinja/project-env';
@@ -16,6 +16,8 @@ export interface Compiler {
   test(node: TestNode): string;
   /** The model's `pre-hook` or `post-hook` statements, rendered. */
   hooks(node: ModelNode, which: 'pre-hook' | 'post-hook'): string[];
+  /** The project's `on-run-start` or `on-run-end` statements, rendered with dbt's `schemas` (the schemas the run builds into). */
+  projectHooks(which: 'on-run-start' | 'on-run-end', schemas: string[]): string[];
 }
 
 const cteName = (name: string) => `__dbt__cte__${name}`;
@@ -91,6 +93,15 @@ export function createCompiler(graph: ProjectGraph): Compiler {
     },
     hooks(node, which) {
       return node.config[which].map((hook, i) => render({ ...node, raw_code: hook }, compileTemplate(hook, `${node.original_file_path} (${which} ${i + 1})`), false).sql);
+    },
+    projectHooks(which, schemas) {
+      const hooks = which === 'on-run-start' ? graph.files.project.onRunStart : graph.files.project.onRunEnd;
+      const env = new Environment(globals);
+      env.set('schemas', schemas);
+      env.set('database_schemas', schemas.map((s) => [graph.ctx.target.database, s]));
+      return hooks
+        .map((hook, i) => renderTemplate(compileTemplate(hook, `dbt_project.yml (${which} ${i + 1})`), env).trim().replace(/;+$/, ''))
+        .filter((sql) => sql.length > 0);
     },
     test(node) {
       if (node.kind === 'singular') {

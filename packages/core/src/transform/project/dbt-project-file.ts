@@ -16,6 +16,9 @@ export interface DbtProjectFile {
   models: unknown;
   seeds: unknown;
   tests: unknown;
+  /** `on-run-start` / `on-run-end` SQL templates (a string or a list in the file). */
+  onRunStart: string[];
+  onRunEnd: string[];
 }
 
 function paths(value: unknown, fallback: string[]): string[] {
@@ -51,5 +54,7 @@ export function readDbtProjectFile(dbtDir: string): DbtProjectFile {
     models: doc.models,
     seeds: doc.seeds,
     tests: doc.tests ?? doc.data_tests,
+    onRunStart: paths(doc['on-run-start'], []),
+    onRunEnd: paths(doc['on-run-end'], []),
   };
 }
