@@ -201,6 +201,54 @@ models:
   });
 });
 
+describe('test thresholds', () => {
+  it('applies warn_if, error_if, fail_calc and limit as dbt’s test materialization does', async () => {
+    const { p } = await setup({
+      'models/t.sql': 'select * from range(5) r(v)',
+      'models/props.yml': `version: 2
+models:
+  - name: t
+    columns:
+      - name: v
+        data_tests:
+          - accepted_values:
+              name: few_bad_rows_pass
+              values: [0, 1]
+              config: {warn_if: '>5', error_if: '>10'}
+          - accepted_values:
+              name: some_bad_rows_warn
+              values: [0, 1]
+              config: {warn_if: '>1', error_if: '>10'}
+          - accepted_values:
+              name: many_bad_rows_fail
+              values: [0]
+              config: {warn_if: '>1', error_if: '>3'}
+          - accepted_values:
+              name: capped_by_limit_warns
+              values: [0]
+              config: {warn_if: '>1', error_if: '>3', limit: 2}
+          - accepted_values:
+              name: severity_warn_never_fails
+              values: [0]
+              config: {severity: warn, error_if: '>0'}
+          - accepted_values:
+              name: fail_calc_sums_rows
+              values: [0]
+              config: {fail_calc: 'sum(n_records)', error_if: '> 3'}
+`,
+    });
+    await p.transform();
+    const r = await p.test();
+    const byName = Object.fromEntries(r.results.map((x) => [x.name, x]));
+    expect(byName.few_bad_rows_pass).toMatchObject({ status: 'pass', failures: 3 });
+    expect(byName.some_bad_rows_warn).toMatchObject({ status: 'warn', failures: 3, message: 'Got 3 results, configured to warn if >1' });
+    expect(byName.many_bad_rows_fail).toMatchObject({ status: 'fail', failures: 4, message: 'Got 4 results, configured to fail if >3' });
+    expect(byName.capped_by_limit_warns).toMatchObject({ status: 'warn', failures: 2 });
+    expect(byName.severity_warn_never_fails).toMatchObject({ status: 'warn', failures: 4 });
+    expect(byName.fail_calc_sums_rows).toMatchObject({ status: 'fail', failures: 4 });
+  });
+});
+
 describe('custom generic tests', () => {
   it('runs {% test %} macros from macros/ and tests/generic/ with arguments, where and source tests', async () => {
     const { p } = await setup({

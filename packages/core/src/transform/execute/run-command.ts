@@ -154,15 +154,34 @@ function secs(t0: number): number {
   return Math.round(performance.now() - t0) / 1000;
 }
 
+/** A test config value that dbt pastes into its test query as SQL (`fail_calc`, `warn_if`, `error_if`), or its default. */
+function sqlConfig(node: TestNode, key: string, fallback: string): string {
+  const v = node.config[key];
+  return typeof v === 'string' && v.trim() ? v.trim() : fallback;
+}
+
+/**
+ * Runs a test as dbt's test materialization does: `fail_calc` (default `count(*)`) over the test's
+ * rows (at most `limit`), compared with `error_if` and `warn_if` (default `!= 0`); severity warn
+ * never errors.
+ */
 async function runTest(warehouse: Warehouse, node: TestNode, sql: string): Promise<Pick<NodeResult, 'status' | 'message' | 'failures'>> {
-  let failures: number;
+  const calc = sqlConfig(node, 'fail_calc', 'count(*)');
+  const warnIf = sqlConfig(node, 'warn_if', '!= 0');
+  const errorIf = sqlConfig(node, 'error_if', '!= 0');
+  const limit = typeof node.config.limit === 'number' ? `\nlimit ${Math.trunc(node.config.limit)}` : '';
+  let row: { failures: number | string | null; should_warn: boolean; should_error: boolean } | undefined;
   try {
-    const [row] = await warehouse.query<{ failures: number | string }>(`select count(*) as failures from (\n${sql}\n) dbt_internal_test`);
-    failures = Number(row?.failures ?? 0);
+    [row] = await warehouse.query(
+      `select ${calc} as failures, (${calc}) ${warnIf} as should_warn, (${calc}) ${errorIf} as should_error from (\n${sql}${limit}\n) dbt_internal_test`,
+    );
   } catch (err) {
     return { status: 'error', message: `Database error in test ${node.name} (${node.original_file_path}): ${errorMessage(err)}`, failures: null };
   }
-  if (failures === 0) return { status: 'pass', message: null, failures: 0 };
-  const warn = String(node.config.severity ?? 'ERROR').toUpperCase() === 'WARN';
-  return { status: warn ? 'warn' : 'fail', message: `Got ${failures} result${failures === 1 ? '' : 's'}, configured to ${warn ? 'warn' : 'fail'} if != 0`, failures };
+  const failures = Number(row?.failures ?? 0);
+  const warnOnly = String(node.config.severity ?? 'ERROR').toUpperCase() === 'WARN';
+  const got = `Got ${failures} result${failures === 1 ? '' : 's'}`;
+  if (!warnOnly && row?.should_error) return { status: 'fail', message: `${got}, configured to fail if ${errorIf}`, failures };
+  if (row?.should_warn) return { status: 'warn', message: `${got}, configured to warn if ${warnIf}`, failures };
+  return { status: 'pass', message: null, failures };
 }
