@@ -135,6 +135,14 @@ describe('project errors', () => {
     expect(err.message).toBe("Compilation error in models/x/m.sql line 2: ref('ghost') refers to 'ghost', which is not a model or seed of this project");
   });
 
+  it('says a ref to a snapshot is unsupported, naming the file and line, instead of an unknown model', () => {
+    const err = thrown(() => parseFiles({
+      'snapshots/orders_snap.sql': "{% snapshot orders_snapshot %}\n{{ config(unique_key='id', strategy='check', check_cols='all') }}\nselect 1 as id\n{% endsnapshot %}",
+      'models/a.sql': "select 1\nfrom {{ ref('orders_snapshot') }}",
+    }));
+    expect(err.message).toMatch(/models\/a\.sql line 2: ref\('orders_snapshot'\) refers to the snapshot 'orders_snapshot': snapshots are not supported/);
+  });
+
   it('refuses refs to disabled models, undeclared sources and unknown generic tests', () => {
     expect(thrown(() => parseFiles({ 'models/a.sql': "{{ config(enabled=false) }}select 1", 'models/b.sql': "select * from {{ ref('a') }}" })).message).toMatch(/disabled model 'a'/);
     expect(thrown(() => parseFiles({ 'models/a.sql': "select * from {{ source('nope', 't') }}" })).message).toMatch(/models\/a\.sql line 1: source\('nope', 't'\) is not declared/);

@@ -47,7 +47,7 @@ export function createCompiler(graph: ProjectGraph): Compiler {
     const uses: string[] = [];
     const env = createNodeEnv(globals, {
       ref: (name) => {
-        const target = resolveRef(graph.byName, new Set(), name, node.original_file_path, node.raw_code);
+        const target = resolveRef(graph.byName, new Map(), name, node.original_file_path, node.raw_code);
         if (target.resource_type === 'model' && target.config.materialized === 'ephemeral') {
           uses.push(target.name);
           return renderableObject({ name: cteName(target.name), identifier: cteName(target.name), schema: null, database: null }, cteName(target.name));

@@ -64,7 +64,8 @@ export function parseProject(files: ProjectFiles, ctx: GlobalContext): ProjectGr
   const globals = createProjectEnv(ctx, files.macros);
   const nodes = new Map<string, GraphNode>();
   const byName = new Map<string, ModelNode | SeedNode>();
-  const disabled = new Set<string>();
+  // Names a ref cannot resolve to, with the reason (dbt would know them, Dango does not build them).
+  const unavailable = new Map<string, string>(files.snapshots.map((n) => [n, `refers to the snapshot '${n}': snapshots are not supported by Dango's embedded dbt engine (use platform.transform_engine: dbt)`]));
   const base = (rel: string, root: string, name: string, config: NodeConfig, props: NodeProps | undefined, kind: string) => ({
     unique_id: `${kind}.${projectName}.${name}`, name, package_name: projectName, path: path.posix.relative(root, rel), original_file_path: rel,
     fqn: fqnOf(projectName, rel, root, name), description: renderDescription(globals, props?.description ?? '', props?.file ?? rel),
@@ -86,7 +87,7 @@ export function parseProject(files: ProjectFiles, ctx: GlobalContext): ProjectGr
     const captured = renderForParse(globals, ctx, file, config, { name, unique_id: node.unique_id, resource_type: 'model', fqn: node.fqn });
     node.refs = captured.refs;
     node.sources = captured.sources;
-    if (config.enabled === false) disabled.add(name);
+    if (config.enabled === false) unavailable.set(name, `refers to the disabled model '${name}'`);
     else claim(node);
   }
   for (const seed of files.seeds) {
@@ -126,7 +127,7 @@ export function parseProject(files: ProjectFiles, ctx: GlobalContext): ProjectGr
   for (const node of byName.values()) {
     if (node.resource_type !== 'model') continue;
     node.depends_on = [...new Set([
-      ...node.refs.map((r) => resolveRef(byName, disabled, r.name, node.original_file_path, node.raw_code).unique_id),
+      ...node.refs.map((r) => resolveRef(byName, unavailable, r.name, node.original_file_path, node.raw_code).unique_id),
       ...node.sources.map(([s, t]) => resolveSource(sources, s, t, node.original_file_path, node.raw_code).unique_id),
     ])];
   }
@@ -147,11 +148,11 @@ function callRe(fn: string, name: string): RegExp {
   return new RegExp(`\\b${fn}\\s*\\([^)]*['"]${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]\\s*\\)`);
 }
 
-/** The model or seed a `ref` names; an unknown or disabled one names the referencing file and line. */
-export function resolveRef(byName: Map<string, ModelNode | SeedNode>, disabled: Set<string>, name: string, file: string, source: string): ModelNode | SeedNode {
+/** The model or seed a `ref` names; an unknown one (or one in `unavailable`, with its reason) names the referencing file and line. */
+export function resolveRef(byName: Map<string, ModelNode | SeedNode>, unavailable: Map<string, string>, name: string, file: string, source: string): ModelNode | SeedNode {
   const target = byName.get(name);
   if (target) return target;
-  const why = disabled.has(name) ? `refers to the disabled model '${name}'` : `refers to '${name}', which is not a model or seed of this project`;
+  const why = unavailable.get(name) ?? `refers to '${name}', which is not a model or seed of this project`;
   throw new TemplateError(file, lineMatching(source, callRe('ref', name)) ?? lineOf(source, name), `ref('${name}') ${why}`);
 }
 

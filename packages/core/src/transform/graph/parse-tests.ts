@@ -71,7 +71,7 @@ export function parseTests(graph: ProjectGraph, globals: Environment): TestNode[
       if (!isJinjaArg(v)) continue;
       const template = compileTemplate(`{{ ${v} }}`, file);
       const cap = renderForParse(globals, ctx, { abs: '', rel: file, root: '', source: v, template } satisfies SqlFile, config, { name });
-      for (const r of cap.refs) deps.add(resolveRef(graph.byName, new Set(), r.name, file, v).unique_id);
+      for (const r of cap.refs) deps.add(resolveRef(graph.byName, new Map(), r.name, file, v).unique_id);
       for (const [s, t] of cap.sources) deps.add(resolveSource(graph.sources, s, t, file, v).unique_id);
     }
     out.push({
@@ -101,7 +101,7 @@ export function parseTests(graph: ProjectGraph, globals: Environment): TestNode[
     const captured = renderForParse(globals, ctx, file, config, { name, resource_type: 'test' });
     if (config.enabled === false) continue;
     const deps = [
-      ...captured.refs.map((r) => resolveRef(graph.byName, new Set(), r.name, file.rel, file.source).unique_id),
+      ...captured.refs.map((r) => resolveRef(graph.byName, new Map(), r.name, file.rel, file.source).unique_id),
       ...captured.sources.map(([s, t]) => resolveSource(graph.sources, s, t, file.rel, file.source).unique_id),
     ];
     out.push({

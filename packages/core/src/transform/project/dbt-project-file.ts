@@ -10,6 +10,7 @@ export interface DbtProjectFile {
   seedPaths: string[];
   testPaths: string[];
   macroPaths: string[];
+  snapshotPaths: string[];
   docsPaths: string[];
   targetPath: string;
   vars: Record<string, unknown>;
@@ -48,6 +49,7 @@ export function readDbtProjectFile(dbtDir: string): DbtProjectFile {
     seedPaths: paths(doc['seed-paths'] ?? doc['data-paths'], ['seeds']),
     testPaths: paths(doc['test-paths'], ['tests']),
     macroPaths: paths(doc['macro-paths'], ['macros']),
+    snapshotPaths: paths(doc['snapshot-paths'], ['snapshots']),
     docsPaths: paths(doc['docs-paths'], [...modelPaths]),
     targetPath: typeof doc['target-path'] === 'string' ? doc['target-path'] : 'target',
     vars: (doc.vars && typeof doc.vars === 'object' ? doc.vars : {}) as Record<string, unknown>,

@@ -24,7 +24,11 @@ export interface ProjectFiles {
   seeds: (ProjectFileRef & { root: string })[];
   properties: Properties;
   docs: Map<string, string>;
+  /** Names of the `{% snapshot %}` blocks under snapshot-paths (snapshots are not run; a ref to one says so). */
+  snapshots: string[];
 }
+
+const SNAPSHOT_RE = /\{%-?\s*snapshot\s+([A-Za-z_][A-Za-z0-9_]*)/g;
 
 function rootOf(rel: string, roots: string[]): string {
   return roots.find((r) => rel === r || rel.startsWith(`${r.replace(/\/$/, '')}/`)) ?? roots[0]!;
@@ -64,5 +68,6 @@ export function loadProjectFiles(dbtDir: string): ProjectFiles {
     seeds: scanFiles(dbtDir, project.seedPaths, ['.csv']).map((f) => ({ ...f, root: rootOf(f.rel, project.seedPaths) })),
     properties,
     docs,
+    snapshots: scanFiles(dbtDir, project.snapshotPaths, ['.sql']).flatMap((f) => [...readFileSync(f.abs, 'utf8').matchAll(SNAPSHOT_RE)].map((m) => m[1]!)),
   };
 }
