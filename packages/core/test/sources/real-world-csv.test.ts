@@ -27,3 +27,23 @@ describe('real-world CSV files', () => {
     ]);
   });
 });
+
+describe('whole numbers beyond BIGINT', () => {
+  it('keeps every digit: HUGEINT up to 38 digits, text beyond; decimals stay DOUBLE', async () => {
+    project = await createProject();
+    project.write('sales', 'a.csv', csv(['id', 'code', 'amount'], [[1, 1, 1.5], [2, 2, 2]]));
+    const platform = await project.open();
+    await platform.sync('sales');
+    const huge = '99999999999999999999999';
+    const longer = '1234567890123456789012345678901234567890123';
+    project.write('sales', 'b.csv', csv(['id', 'code', 'amount'], [[huge, longer, '12345678901234567890.5']]));
+    expect(await platform.sync('sales')).toMatchObject({ status: 'success', rows_processed: 3 });
+    const types = Object.fromEntries(
+      (await rows<{ column_name: string; column_type: string }>(platform, 'DESCRIBE raw_sales.sales')).map((c) => [c.column_name, c.column_type]),
+    );
+    expect(types).toMatchObject({ id: 'HUGEINT', code: 'VARCHAR', amount: 'DOUBLE' });
+    expect(await rows(platform, 'SELECT id::VARCHAR AS id, code FROM raw_sales.sales ORDER BY id::VARCHAR')).toEqual([
+      { id: '1', code: '1' }, { id: '2', code: '2' }, { id: huge, code: longer },
+    ]);
+  });
+});

@@ -4,6 +4,7 @@ import type { SourceConfig } from '../../config';
 import { quoteLiteral } from '../../warehouse';
 import type { FileColumn, Reader } from '../file-tracking';
 import { SourceFileError } from './connector';
+import { keepIntegerDigits } from './csv-integer-columns';
 
 /** Encodings DuckDB's CSV reader decodes itself (no extension needed). */
 const ENCODINGS = ['utf-8', 'utf-16', 'latin-1'] as const;
@@ -149,12 +150,13 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
       dateformat: s.DateFormat || null,
       timestampformat: s.TimestampFormat || null,
     };
+    const columns = await keepIntegerDigits(read, abs, (cols) => readCsvSql(1, dialect, cols), s.Columns, options.sampleSize);
     let noRows = false;
     if (size < COUNT_BELOW_BYTES) {
-      const [c] = await read<{ n: number }>(`SELECT count(*) AS n FROM ${readCsvSql(1, dialect, s.Columns)}`, [abs]);
+      const [c] = await read<{ n: number }>(`SELECT count(*) AS n FROM ${readCsvSql(1, dialect, columns)}`, [abs]);
       noRows = (c?.n ?? 0) === 0;
     }
-    return { dialect, columns: s.Columns.map((c) => ({ name: c.name, type: noRows ? null : c.type })), noRows };
+    return { dialect, columns: columns.map((c) => ({ name: c.name, type: noRows ? null : c.type })), noRows };
   } catch (err) {
     throw csvFileError(rel, err);
   }

@@ -1,0 +1,41 @@
+import { quoteIdent } from '../../warehouse';
+import type { Reader } from '../file-tracking';
+
+/** Digits a HUGEINT always holds (its range is about ±1.7e38). */
+const HUGEINT_DIGITS = 38;
+/** DuckDB's default sniffer sample, in rows. */
+const DEFAULT_SAMPLE_ROWS = 20480;
+
+/**
+ * DuckDB's sniffer types whole numbers beyond BIGINT as DOUBLE, which would keep only ~16 significant
+ * digits of e.g. a 23-digit ID. For each DOUBLE column whose sampled values are all whole numbers, this
+ * reads the same sample as text and picks HUGEINT (up to 38 digits) or VARCHAR (longer), so no digit
+ * is lost. Only files with a DOUBLE column pay for the extra read, and only of the sample.
+ */
+export async function keepIntegerDigits(
+  read: Reader,
+  abs: string,
+  /** `read_csv` of the file with the given columns (path parameter `$1`). */
+  readSql: (columns: Array<{ name: string; type: string }>) => string,
+  columns: Array<{ name: string; type: string }>,
+  sampleSize: number | undefined,
+): Promise<Array<{ name: string; type: string }>> {
+  const doubles = columns.filter((c) => c.type === 'DOUBLE');
+  if (doubles.length === 0) return columns;
+  const text = columns.map((c) => ({ name: c.name, type: 'VARCHAR' }));
+  const limit = sampleSize === -1 ? '' : `LIMIT ${sampleSize ?? DEFAULT_SAMPLE_ROWS}`;
+  const stats = doubles.map((c, i) => {
+    const v = `trim(${quoteIdent(c.name)})`;
+    const whole = `regexp_full_match(${v}, '[+-]?[0-9]+')`;
+    return `bool_and(${v} IS NULL OR ${whole}) AS w${i}, max(length(ltrim(${v}, '+-0'))) FILTER (WHERE ${whole}) AS d${i}`;
+  });
+  const [row] = await read<Record<string, unknown>>(
+    `SELECT ${stats.join(', ')} FROM (SELECT * FROM ${readSql(text)} ${limit})`,
+    [abs],
+  );
+  return columns.map((c) => {
+    const i = doubles.indexOf(c);
+    if (i < 0 || row?.[`w${i}`] !== true) return c;
+    return { name: c.name, type: Number(row[`d${i}`] ?? 0) <= HUGEINT_DIGITS ? 'HUGEINT' : 'VARCHAR' };
+  });
+}
