@@ -110,6 +110,16 @@ select {{ cents('amount') }}, {{ cents('fee', scale=4) }},
     expect(render("{{ 5 | as_text }}|{{ '7' | as_number + 1 }}|{{ 'True' | as_bool }}|{{ 'A,B' | lower }}|{{ ['x', 'y'] | join('-') }}")).toBe('5|8|true|a,b|x-y');
   });
 
+  it('dispatches adapter.dispatch to the duckdb__ macro, else the default__ one, and says when neither exists', () => {
+    const macros = `{% macro my_concat(fields) %}{{ return(adapter.dispatch('my_concat', 'my_pkg')(fields)) }}{% endmacro %}
+{% macro default__my_concat(fields) %}concat({{ fields | join(', ') }}){% endmacro %}
+{% macro duckdb__my_concat(fields) %}({{ fields | join(' || ') }}){% endmacro %}
+{% macro only_default() %}{{ return(adapter.dispatch('od')()) }}{% endmacro %}
+{% macro default__od() %}generic{% endmacro %}`;
+    expect(render("{{ my_concat(['a', 'b']) }}|{{ only_default() }}|{{ adapter.quote('x') }}", { macros })).toBe('(a || b)|generic|"x"');
+    expect(renderError("{{ adapter.dispatch('nope')() }}").message).toMatch(/neither a 'duckdb__nope' nor a 'default__nope' macro/);
+  });
+
   it('has dbt’s tojson (Python json.dumps spacing), fromjson and fromyaml (with a default)', () => {
     expect(render('{{ tojson({"a": [1, "x"], "b": none}) }}')).toBe('{"a": [1, "x"], "b": null}');
     expect(render('{{ fromjson("[1, 2]")[1] }}|{{ fromyaml("a: {b: 3}").a.b }}|{{ fromjson("not json", "dflt") }}')).toBe('2|3|dflt');

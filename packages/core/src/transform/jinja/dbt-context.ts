@@ -1,6 +1,7 @@
 import { Environment } from '@huggingface/jinja';
 import { define, jinjaFunction, renderableObject, toRuntime, type RuntimeValue } from './jinja-values';
 import { DO_FUNCTION } from './preprocess';
+import { defineAdapter } from './adapter';
 import { defineSerialization } from './serialization';
 import { returnFunction } from './template';
 
@@ -104,7 +105,7 @@ export function createGlobalEnv(ctx: GlobalContext): Environment {
       return '';
     },
   });
-  env.set('adapter', { quote: (s: string) => `"${String(s).replaceAll('"', '""')}"`, type: () => 'duckdb' });
+  defineAdapter(env);
   env.set('flags', { FULL_REFRESH: ctx.fullRefresh, WHICH: 'run' });
   env.set('execute', ctx.execute);
   env.set('invocation_id', ctx.invocationId);
