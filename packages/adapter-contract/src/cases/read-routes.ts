@@ -39,7 +39,8 @@ export function readRouteCases(env: ContractEnv): void {
   it('GET /api/config and /api/metabase-config come from the project config', async () => {
     const config = await env.api('/api/config');
     expect(config.status).toBe(200);
-    expect(config.json).toMatchObject({ project_name: 'contract', organization: 'Contract Co', web_port: 8800 });
+    // web_port and web_url describe where the API is actually served (the contract's pair agrees: 8800 / :8800).
+    expect(config.json).toMatchObject({ project_name: 'contract', organization: 'Contract Co', web_url: env.url(''), web_port: Number(new URL(env.base).port) });
     for (const key of ['web_url', 'metabase_url', 'dbt_docs_url', 'api_url']) expect(config.json).toHaveProperty(key);
     const metabase = await env.api('/api/metabase-config');
     expect(metabase.status).toBe(200);
