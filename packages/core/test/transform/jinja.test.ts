@@ -77,7 +77,7 @@ describe('dbt Jinja context', () => {
       "{{ target.name }} {{ target.schema }} {{ target.type }} {{ target.database }} {{ run_started_at.strftime('%Y-%m-%d %H:%M') }} {{ is_incremental() }} {{ doc('status_doc') }}{{ log('hello', info=True) }}{{ log('quiet') }}",
       { ctx: { onLog: (m) => logged.push(m) }, hooks: hooks({ isIncremental: () => true }) },
     );
-    expect(out).toBe('dev main duckdb warehouse 2024-03-05 06:07 true The order status');
+    expect(out).toBe('dev main duckdb warehouse 2024-03-05 06:07 True The order status');
     expect(logged).toEqual(['hello']);
     expect(render('{{ run_started_at }}')).toBe('2024-03-05 06:07:08.009000+00:00');
   });
@@ -107,7 +107,7 @@ select {{ cents('amount') }}, {{ cents('fee', scale=4) }},
   });
 
   it('knows dbt’s as_text, as_number and as_bool filters next to the library’s own', () => {
-    expect(render("{{ 5 | as_text }}|{{ '7' | as_number + 1 }}|{{ 'True' | as_bool }}|{{ 'A,B' | lower }}|{{ ['x', 'y'] | join('-') }}")).toBe('5|8|true|a,b|x-y');
+    expect(render("{{ 5 | as_text }}|{{ '7' | as_number + 1 }}|{{ 'True' | as_bool }}|{{ 'A,B' | lower }}|{{ ['x', 'y'] | join('-') }}")).toBe('5|8|True|a,b|x-y');
   });
 
   it('dispatches adapter.dispatch to the duckdb__ macro, else the default__ one, and says when neither exists', () => {
@@ -124,6 +124,12 @@ select {{ cents('amount') }}, {{ cents('fee', scale=4) }},
     expect(render('{{ tojson({"a": [1, "x"], "b": none}) }}')).toBe('{"a": [1, "x"], "b": null}');
     expect(render('{{ fromjson("[1, 2]")[1] }}|{{ fromyaml("a: {b: 3}").a.b }}|{{ fromjson("not json", "dflt") }}')).toBe('2|3|dflt');
     expect(renderError('{{ fromjson("not json") }}').message).toMatch(/fromjson\(\)/);
+  });
+
+  it('prints booleans, lists, tuples and dicts as Jinja2 does (Python repr), so list vars are valid SQL', () => {
+    expect(render("{{ true }} {{ 1 > 2 }} {{ ['card', \"it's\", 1, none, false] }} {{ (1, 'a') }} {{ {'k': 'v'} }} {{ 'x' }} {{ 2.0 }}"))
+      .toBe(`True False ['card', "it's", 1, None, False] (1, 'a') {'k': 'v'} x 2.0`);
+    expect(render('{% for i in [1, 2] %}{{ loop.last }}{% endfor %}')).toBe('FalseTrue');
   });
 
   it('calls generate_schema_name macros with none and with a custom schema', () => {

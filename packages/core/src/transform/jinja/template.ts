@@ -4,6 +4,7 @@ import { define, jinjaFunction, rawFunction, toRuntime, type RuntimeValue } from
 import { locateRuntimeError } from './locate-runtime-error';
 import { locateSyntaxError } from './locate-syntax-error';
 import { preprocess, RAW_FUNCTION } from './preprocess';
+import { pythonStr } from './python-repr';
 import { lineOf, TemplateError } from './template-error';
 import { unsupportedCallMessage, type CalleeNode } from './unsupported-call';
 
@@ -87,6 +88,16 @@ dbtProto.evaluateCallExpression = function (this: DbtInterpreter, expr: { callee
 // `{% call statement(...) %}` blocks reach the same check through their own evaluator.
 dbtProto.evaluateCallStatement = function (this: DbtInterpreter, node: { call: { callee?: CalleeNode } }, env: Environment) {
   return explainUncallable(() => proto.evaluateCallStatement!.call(this, node, env), node.call.callee, env);
+};
+
+// Output of `{{ }}` as Jinja2 prints it (`True`, `['a', 'b']`); text and everything else as the library does.
+dbtProto.evaluateBlock = function (this: DbtInterpreter, statements: unknown[], env: Environment) {
+  let out = '';
+  for (const statement of statements) {
+    const v = (this as unknown as { evaluate(s: unknown, e: Environment): RuntimeValue }).evaluate(statement, env);
+    if (v.type !== 'NullValue' && v.type !== 'UndefinedValue') out += pythonStr(v) ?? v.toString();
+  }
+  return toRuntime(out);
 };
 
 // dbt's own filters, which the library does not know; everything else goes to the library.
