@@ -47,3 +47,37 @@ describe('whole numbers beyond BIGINT', () => {
     ]);
   });
 });
+
+describe('null markers', () => {
+  const data = 'id,country,amount\n1,NA,10\n2,NULL,NA\n3,,\n';
+
+  it('by default only an empty value is NULL: NA (Namibia) stays text', async () => {
+    project = await createProject();
+    project.write('sales', 'a.csv', data);
+    const platform = await project.open();
+    await platform.sync('sales');
+    expect(await rows(platform, 'SELECT country, amount FROM raw_sales.sales ORDER BY id')).toEqual([
+      { country: 'NA', amount: '10' }, { country: 'NULL', amount: 'NA' }, { country: null, amount: null },
+    ]);
+  });
+
+  it('csv.null_values lists the texts read as NULL, so the column keeps its numeric type', async () => {
+    project = await createProject({ sales: { null_values: ['', 'NA', 'NULL'] } });
+    project.write('sales', 'a.csv', data);
+    const platform = await project.open();
+    await platform.sync('sales');
+    expect(await rows(platform, 'SELECT country, amount FROM raw_sales.sales ORDER BY id')).toEqual([
+      { country: null, amount: 10 }, { country: null, amount: null }, { country: null, amount: null },
+    ]);
+    // Re-read on a rebuild (a later file widens amount) with the same markers.
+    project.write('sales', 'b.csv', 'id,country,amount\n4,NA,1.5\n');
+    expect((await platform.sync('sales')).status).toBe('success');
+    expect(await rows(platform, 'SELECT count(*)::INT AS n FROM raw_sales.sales WHERE country IS NULL AND typeof(amount) = \'DOUBLE\'')).toEqual([{ n: 4 }]);
+  });
+
+  it('rejects csv.null_values that is not a list of texts', async () => {
+    project = await createProject({ sales: { null_values: 'NA' } });
+    const platform = await project.open();
+    expect(() => platform.startSync('sales')).toThrow(/csv\.null_values must be a list of texts/);
+  });
+});

@@ -22,6 +22,8 @@ export interface CsvReadOptions {
   quote: string;
   /** Rows the sniffer samples to infer types (`-1` = the whole file); DuckDB's default when absent. */
   sampleSize?: number;
+  /** Texts read as NULL (`csv.null_values`); DuckDB's default (only the empty value) when absent. */
+  nullValues?: string[];
 }
 
 /** The dialect of one file as sniffed once; loads reuse it so DuckDB does not sniff the file again. */
@@ -35,6 +37,8 @@ export interface CsvDialect {
   dateformat: string | null;
   timestampformat: string | null;
   encoding: string;
+  /** Texts read as NULL; absent = DuckDB's default (files tracked before the option existed lack it). */
+  nullstr?: string[];
 }
 
 /** Files this small are counted during extraction so a header-only file is known to have no rows. */
@@ -42,7 +46,7 @@ const COUNT_BELOW_BYTES = 64 * 1024;
 
 /** The read options of a CSV source, validated. */
 export function csvReadOptions(source: SourceConfig): CsvReadOptions {
-  const csv = (source.csv ?? {}) as { delimiter?: string; header?: boolean; encoding?: unknown; quote?: unknown; sample_size?: unknown };
+  const csv = (source.csv ?? {}) as { delimiter?: string; header?: boolean; encoding?: unknown; quote?: unknown; sample_size?: unknown; null_values?: unknown };
   const encoding = String(csv.encoding ?? 'utf-8').toLowerCase().replace(/^latin1$/, 'latin-1').replace(/^utf8$/, 'utf-8');
   if (!(ENCODINGS as readonly string[]).includes(encoding)) {
     throw new DangoError('BAD_REQUEST', `Source '${source.name}': csv.encoding '${String(csv.encoding)}' is not supported (use one of ${ENCODINGS.join(', ')})`);
@@ -54,12 +58,17 @@ export function csvReadOptions(source: SourceConfig): CsvReadOptions {
   if (sampleSize !== undefined && !(Number.isInteger(sampleSize) && ((sampleSize as number) > 0 || sampleSize === -1))) {
     throw new DangoError('BAD_REQUEST', `Source '${source.name}': csv.sample_size must be a positive whole number or -1 (the whole file)`);
   }
+  const nullValues = csv.null_values;
+  if (nullValues !== undefined && !(Array.isArray(nullValues) && nullValues.every((v) => typeof v === 'string'))) {
+    throw new DangoError('BAD_REQUEST', `Source '${source.name}': csv.null_values must be a list of texts, e.g. ["", "NA", "NULL"]`);
+  }
   return {
     delimiter: csv.delimiter,
     header: csv.header,
     encoding: encoding as CsvReadOptions['encoding'],
     quote: (csv.quote as string | undefined) ?? '"',
     sampleSize: sampleSize as number | undefined,
+    nullValues: nullValues as string[] | undefined,
   };
 }
 
@@ -83,7 +92,13 @@ export function readCsvSql(pathParam: number, dialect: CsvDialect, columns: Arra
   if (dialect.dateformat) args.push(`dateformat = ${quoteLiteral(dialect.dateformat)}`);
   if (dialect.timestampformat) args.push(`timestampformat = ${quoteLiteral(dialect.timestampformat)}`);
   if (dialect.encoding !== 'utf-8') args.push(`encoding = ${quoteLiteral(dialect.encoding)}`);
+  if (dialect.nullstr) args.push(`nullstr = ${nullstrLiteral(dialect.nullstr)}`);
   return `read_csv(${args.join(', ')})`;
+}
+
+/** A `nullstr` list literal. */
+function nullstrLiteral(values: string[]): string {
+  return `[${values.map(quoteLiteral).join(', ')}]`;
 }
 
 /** What extraction learns about one file without loading it. */
@@ -117,6 +132,7 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
   const fallback: CsvDialect = {
     delim: options.delimiter ?? ',', quote: options.quote, escape: options.quote, header: options.header ?? true, skip: 0,
     comment: null, dateformat: null, timestampformat: null, encoding: options.encoding,
+    ...(options.nullValues ? { nullstr: options.nullValues } : {}),
   };
   if (size === 0 || (await isBlankFile(abs, size))) return { dialect: fallback, columns: [], noRows: true };
   try {
@@ -125,6 +141,7 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
     if (options.encoding !== 'utf-8') args.push(`encoding = ${quoteLiteral(options.encoding)}`);
     if (options.header !== undefined) args.push(`header = ${options.header}`);
     if (options.sampleSize !== undefined) args.push(`sample_size = ${options.sampleSize}`);
+    if (options.nullValues) args.push(`nullstr = ${nullstrLiteral(options.nullValues)}`);
     const sniff = async (extra: string[] = []): Promise<SniffRow | undefined> =>
       (
         await read<SniffRow>(
