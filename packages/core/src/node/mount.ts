@@ -62,7 +62,8 @@ export function createMount(platform: DangoPlatform, options: MountOptions = {})
     options.proxies?.metabase === false ? null : options.proxies?.metabase || platform.config.platform.metabase_url || null;
   const dbtDocsTarget = (): string | null | false =>
     options.proxies?.dbtDocs === false ? false : options.proxies?.dbtDocs || platform.config.platform.dbt_docs_url || null;
-  const proxy = createProxy({ serviceName: (target) => (target === metabaseTarget() ? 'Metabase' : 'dbt docs') });
+  // One proxy per service, so a 502 names the service asked for even when both share an upstream URL.
+  const proxies = { metabase: createProxy({ serviceName: () => 'Metabase' }), dbtDocs: createProxy({ serviceName: () => 'dbt docs' }) };
 
   const attached = new Set<Server>();
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
@@ -102,13 +103,13 @@ export function createMount(platform: DangoPlatform, options: MountOptions = {})
     if (target.kind === 'metabase') {
       const upstream = metabaseTarget();
       if (!upstream) return { kind: 'json', status: 404, value: { detail: 'Metabase is not configured' } };
-      await proxy.web(req, res, upstream, target.upstreamPath + query, bodyForResend(req, parsedBody));
+      await proxies.metabase.web(req, res, upstream, target.upstreamPath + query, bodyForResend(req, parsedBody));
       return null;
     }
     const upstream = dbtDocsTarget();
     if (upstream === false) return { kind: 'json', status: 404, value: { detail: 'dbt docs are disabled' } };
     if (upstream) {
-      await proxy.web(req, res, upstream, (target.subPath || '/') + query, bodyForResend(req, parsedBody));
+      await proxies.dbtDocs.web(req, res, upstream, (target.subPath || '/') + query, bodyForResend(req, parsedBody));
       return null;
     }
     return serveDbtDocs(platform, target.subPath);
@@ -172,7 +173,7 @@ export function createMount(platform: DangoPlatform, options: MountOptions = {})
           const upstream = target.kind === 'metabase' ? metabaseTarget() : dbtDocsTarget();
           if (!upstream) return rejectUpgrade(socket, 404, target.kind === 'metabase' ? 'Metabase is not configured' : 'dbt docs are served without WebSockets');
           const upstreamPath = target.kind === 'metabase' ? target.upstreamPath : target.subPath || '/';
-          proxy.ws(req, socket, head, upstream, upstreamPath + query);
+          proxies[target.kind === 'metabase' ? 'metabase' : 'dbtDocs'].ws(req, socket, head, upstream, upstreamPath + query);
         } catch (err) {
           const answer = errorToResponse(platform, err, `upgrade ${pathname}`);
           rejectUpgrade(socket, answer.status, (answer.value as { detail: string }).detail);
@@ -192,7 +193,8 @@ export function createMount(platform: DangoPlatform, options: MountOptions = {})
         closed = true;
         for (const server of attached) server.off('upgrade', onUpgrade);
         attached.clear();
-        proxy.close();
+        proxies.metabase.close();
+        proxies.dbtDocs.close();
         await hub.close();
       })();
       return closing;

@@ -175,11 +175,12 @@ describe('mount proxies from config, upstream down, and the built-in dbt docs', 
   let dir: string;
   let platform: DangoPlatform;
   let host: Awaited<ReturnType<typeof startHost>>;
+  let deadUrl: string;
 
   beforeAll(async () => {
     dir = await makeProject();
     const dead = http.createServer();
-    const deadUrl = await listen(dead);
+    deadUrl = await listen(dead);
     await closeServer(dead);
     const projectFile = path.join(dir, '.dango/project.yml');
     fs.writeFileSync(projectFile, fs.readFileSync(projectFile, 'utf8').replace(/metabase_url:.*/, `metabase_url: ${deadUrl}`));
@@ -196,6 +197,18 @@ describe('mount proxies from config, upstream down, and the built-in dbt docs', 
     const r = await getJson(`${host.url}/metabase/`);
     expect(r.status).toBe(502);
     expect(r.body.detail).toMatch(/^Metabase is unavailable/);
+  });
+
+  it('names the dbt docs upstream in its 502, even when it shares the Metabase URL', async () => {
+    const shared = await startHost(platform, { proxies: { dbtDocs: deadUrl } });
+    try {
+      const docs = await getJson(`${shared.url}/dbt-docs/`);
+      expect(docs.status).toBe(502);
+      expect(docs.body.detail).toMatch(/^dbt docs is unavailable/);
+      expect((await getJson(`${shared.url}/metabase/`)).body.detail).toMatch(/^Metabase is unavailable/);
+    } finally {
+      await shared.close();
+    }
   });
 
   it('serves manifest.json from dbt/target and a JSON 404 before docs exist', async () => {
