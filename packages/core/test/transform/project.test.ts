@@ -135,6 +135,48 @@ describe('project errors', () => {
     expect(err.message).toBe("Compilation error in models/x/m.sql line 2: ref('ghost') refers to 'ghost', which is not a model or seed of this project");
   });
 
+  it('renders Jinja in dbt_project.yml configs, source schema/identifier and test configs, as dbt does', () => {
+    const g = parseFiles({
+      'dbt_project.yml': `name: proj
+vars: {raw_schema: landing, start: '2024-01-01'}
+models:
+  proj:
+    +schema: "{{ 'mart' ~ 's' }}"
+    prod_only:
+      +enabled: "{{ target.name == 'prod' }}"
+    +post-hook: "grant select on {{ this }} to reporter"
+tests:
+  +severity: "{{ 'warn' if target.name == 'dev' else 'error' }}"
+`,
+      'models/prod_only/p.sql': 'select 1 as x',
+      'models/m.sql': "select * from {{ source('raw', 't') }}",
+      'models/src.yml': `version: 2
+sources:
+  - name: raw
+    schema: "{{ var('raw_schema') }}"
+    tables:
+      - name: t
+        identifier: "{{ 'base_' ~ 'tbl' }}"
+models:
+  - name: m
+    config:
+      materialized: "{{ 'table' }}"
+    columns:
+      - name: x
+        tests:
+          - not_null:
+              config:
+                where: "d > '{{ var('start') }}'"
+`,
+    });
+    expect(g.byName.has('p')).toBe(false);
+    const m = g.byName.get('m')! as ModelNode;
+    expect(m.config).toMatchObject({ schema: 'marts', materialized: 'table', 'post-hook': ['grant select on {{ this }} to reporter'] });
+    expect(g.sources.get('raw.t')!.relation).toBe('"landing"."base_tbl"');
+    const test = [...g.nodes.values()].find((n): n is TestNode => n.resource_type === 'test')!;
+    expect(test.config).toMatchObject({ where: "d > '2024-01-01'", severity: 'warn' });
+  });
+
   it('says a ref to a snapshot is unsupported, naming the file and line, instead of an unknown model', () => {
     const err = thrown(() => parseFiles({
       'snapshots/orders_snap.sql': "{% snapshot orders_snapshot %}\n{{ config(unique_key='id', strategy='check', check_cols='all') }}\nselect 1 as id\n{% endsnapshot %}",

@@ -4,6 +4,7 @@ import { DangoError } from '../../errors';
 import { createNodeEnv, type GlobalContext } from '../jinja/dbt-context';
 import { renderableObject, type RuntimeValue } from '../jinja/jinja-values';
 import { callMacro, createProjectEnv, hasMacro } from '../jinja/project-env';
+import { renderYamlValue } from '../jinja/render-yaml';
 import { compileTemplate, renderTemplate } from '../jinja/template';
 import { lineMatching, lineOf, TemplateError } from '../jinja/template-error';
 import { applyConfigTree, defaultConfig, mergeConfig, type NodeConfig } from '../project/config-tree';
@@ -55,6 +56,9 @@ function fqnOf(projectName: string, rel: string, root: string, name: string): st
   return [projectName, ...(inner && inner !== '.' ? inner.split('/') : []), name];
 }
 
+/** Config keys whose Jinja renders later, per node (`{{ this }}` in hooks). */
+const HOOK_KEYS = new Set(['pre-hook', 'post-hook', 'pre_hook', 'post_hook']);
+
 /**
  * Builds the project graph: every model rendered once in parse mode (to learn its refs, sources and
  * config), schemas resolved through `generate_schema_name`, refs checked, tests attached, cycles refused.
@@ -62,6 +66,10 @@ function fqnOf(projectName: string, rel: string, root: string, name: string): st
 export function parseProject(files: ProjectFiles, ctx: GlobalContext): ProjectGraph {
   const projectName = files.project.name;
   const globals = createProjectEnv(ctx, files.macros);
+  // dbt renders Jinja in dbt_project.yml configs (not hooks, which render per node) and in node configs of properties files.
+  const tree = (value: unknown) => renderYamlValue(value, globals, 'dbt_project.yml', HOOK_KEYS);
+  const [modelTree, seedTree] = [tree(files.project.models), tree(files.project.seeds)];
+  const ymlConfig = (props: NodeProps | undefined) => (props ? (renderYamlValue(props.config, globals, props.file, HOOK_KEYS) as Record<string, unknown>) : {});
   const nodes = new Map<string, GraphNode>();
   const byName = new Map<string, ModelNode | SeedNode>();
   // Names a ref cannot resolve to, with the reason (dbt would know them, Dango does not build them).
@@ -81,8 +89,8 @@ export function parseProject(files: ProjectFiles, ctx: GlobalContext): ProjectGr
   for (const file of files.models) {
     const name = path.posix.basename(file.rel, '.sql');
     const props = files.properties.models.get(name);
-    const config = applyConfigTree(defaultConfig('view'), files.project.models, fqnOf(projectName, file.rel, file.root, name));
-    mergeConfig(config, props?.config ?? {});
+    const config = applyConfigTree(defaultConfig('view'), modelTree, fqnOf(projectName, file.rel, file.root, name));
+    mergeConfig(config, ymlConfig(props));
     const node: ModelNode = { ...base(file.rel, file.root, name, config, props, 'model'), resource_type: 'model', raw_code: file.source, template: file.template, refs: [], sources: [] };
     const captured = renderForParse(globals, ctx, file, config, { name, unique_id: node.unique_id, resource_type: 'model', fqn: node.fqn });
     node.refs = captured.refs;
@@ -93,8 +101,8 @@ export function parseProject(files: ProjectFiles, ctx: GlobalContext): ProjectGr
   for (const seed of files.seeds) {
     const name = path.posix.basename(seed.rel, '.csv');
     const props = files.properties.seeds.get(name);
-    const config = applyConfigTree(defaultConfig('seed'), files.project.seeds, fqnOf(projectName, seed.rel, seed.root, name));
-    mergeConfig(config, props?.config ?? {});
+    const config = applyConfigTree(defaultConfig('seed'), seedTree, fqnOf(projectName, seed.rel, seed.root, name));
+    mergeConfig(config, ymlConfig(props));
     if (config.enabled === false) continue;
     claim({ ...base(seed.rel, seed.root, name, config, props, 'seed'), resource_type: 'seed', csvPath: seed.abs, raw_code: '' });
   }
@@ -112,12 +120,13 @@ export function parseProject(files: ProjectFiles, ctx: GlobalContext): ProjectGr
   for (const src of files.properties.sources) {
     for (const t of src.tables) {
       const id = `source.${projectName}.${src.name}.${t.name}`;
-      const schema = src.schema ?? src.name;
-      const identifier = t.identifier ?? t.name;
+      const yamlText = (v: string | null) => (v === null ? null : String(renderYamlValue(v, globals, src.file)));
+      const schema = yamlText(src.schema) ?? src.name;
+      const identifier = yamlText(t.identifier) ?? t.name;
       const node: SourceNode = {
         unique_id: id, name: t.name, package_name: projectName, path: src.file, original_file_path: src.file, fqn: [projectName, src.name, t.name],
         description: renderDescription(globals, t.description, src.file), columns: describedColumns(globals, { ...t, config: {} }), config: { ...defaultConfig('source') },
-        depends_on: [], database: src.database ?? ctx.target.database, schema, alias: identifier, relation: relationSql(schema, identifier), patch_path: null,
+        depends_on: [], database: yamlText(src.database) ?? ctx.target.database, schema, alias: identifier, relation: relationSql(schema, identifier), patch_path: null,
         resource_type: 'source', source_name: src.name, identifier, source_description: renderDescription(globals, src.description, src.file),
       };
       sources.set(`${src.name}.${t.name}`, node);

@@ -8,6 +8,7 @@ import { applyConfigTree, defaultConfig, mergeConfig } from '../project/config-t
 import type { SqlFile } from '../project/load-project';
 import type { TestSpec } from '../project/properties-yml';
 import type { BaseNode, TestNode } from './nodes';
+import { renderYamlValue } from '../jinja/render-yaml';
 import { renderForParse, resolveRef, resolveSource } from './parse-project';
 import type { ProjectGraph } from './project-graph';
 
@@ -45,9 +46,11 @@ export function parseTests(graph: ProjectGraph, globals: Environment): TestNode[
   const { projectName, files, ctx } = graph;
   const out: TestNode[] = [];
   const usedIds = new Set<string>();
-  const testConfig = (fqn: string[], extra: Record<string, unknown>) => {
-    const config = applyConfigTree({ ...defaultConfig('test'), severity: 'ERROR' }, files.project.tests, fqn);
-    return mergeConfig(config, extra);
+  // Jinja in test configs (`where: "d > '{{ var('start') }}'"`, `severity: "{{ ... }}"`) renders as dbt's does.
+  const testTree = renderYamlValue(files.project.tests, globals, 'dbt_project.yml');
+  const testConfig = (fqn: string[], extra: Record<string, unknown>, file: string) => {
+    const config = applyConfigTree({ ...defaultConfig('test'), severity: 'ERROR' }, testTree, fqn);
+    return mergeConfig(config, renderYamlValue(extra, globals, file) as Record<string, unknown>);
   };
   const baseFields = (name: string, file: string, fqn: string[], config: ReturnType<typeof testConfig>): BaseNode => ({
     unique_id: '', name, package_name: projectName, path: file, original_file_path: file, fqn, description: '', columns: [], config,
@@ -61,7 +64,7 @@ export function parseTests(graph: ProjectGraph, globals: Environment): TestNode[
     const synthesized = genericTestName(spec.test, targetName, column, spec.kwargs, attached.unique_id.startsWith('source.'));
     const name = spec.customName ?? synthesized.name;
     const alias = spec.customName ?? synthesized.alias;
-    const config = testConfig([projectName, name], spec.config);
+    const config = testConfig([projectName, name], spec.config, file);
     if (config.enabled === false) return;
     let id = `test.${projectName}.${name}.${md5(`${name}\0${file}`).slice(0, 10)}`;
     for (let i = 2; usedIds.has(id); i++) id = `test.${projectName}.${name}_${i}`;
@@ -97,7 +100,7 @@ export function parseTests(graph: ProjectGraph, globals: Environment): TestNode[
   for (const file of files.singularTests) {
     const name = path.posix.basename(file.rel, '.sql');
     const fqn = [projectName, ...path.posix.relative(file.root, path.posix.dirname(file.rel)).split('/').filter((p) => p && p !== '.'), name];
-    const config = testConfig(fqn, {});
+    const config = testConfig(fqn, {}, file.rel);
     const captured = renderForParse(globals, ctx, file, config, { name, resource_type: 'test' });
     if (config.enabled === false) continue;
     const deps = [

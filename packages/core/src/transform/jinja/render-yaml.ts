@@ -1,0 +1,30 @@
+import { Environment } from '@huggingface/jinja';
+import { compileTemplate, renderTemplate } from './template';
+
+const HAS_JINJA = /\{\{|\{%/;
+
+/** Python literal text (`True`, `None`, `3`) back to the value dbt's native rendering gives; other text stays text. */
+function nativeValue(text: string): unknown {
+  const t = text.trim();
+  if (t === 'True' || t === 'False') return t === 'True';
+  if (t === 'None') return null;
+  if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t);
+  return text;
+}
+
+/**
+ * Renders the Jinja in a YAML value as dbt does for dbt_project.yml and properties files
+ * (`schema: "{{ var('raw_schema') }}"`, `+enabled: "{{ target.name == 'prod' }}"`): every string
+ * with `{{`/`{%` is rendered in `globals` and read back natively; keys in `skip` (hooks, rendered
+ * later per node) are left as written. An error names `file`.
+ */
+export function renderYamlValue(value: unknown, globals: Environment, file: string, skip: ReadonlySet<string> = new Set()): unknown {
+  if (typeof value === 'string') {
+    return HAS_JINJA.test(value) ? nativeValue(renderTemplate(compileTemplate(value, file), new Environment(globals))) : value;
+  }
+  if (Array.isArray(value)) return value.map((v) => renderYamlValue(v, globals, file, skip));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, skip.has(k.replace(/^\+/, '')) ? v : renderYamlValue(v, globals, file, skip)]));
+  }
+  return value;
+}
