@@ -1,6 +1,8 @@
 import { quoteIdent } from '../../warehouse';
 import type { Reader } from '../file-tracking';
 
+/** Digits a BIGINT always holds. */
+const BIGINT_DIGITS = 18;
 /** Digits a HUGEINT always holds (its range is about ±1.7e38). */
 const HUGEINT_DIGITS = 38;
 /** DuckDB's default sniffer sample, in rows. */
@@ -35,7 +37,9 @@ export async function keepIntegerDigits(
   );
   return columns.map((c) => {
     const i = doubles.indexOf(c);
-    if (i < 0 || row?.[`w${i}`] !== true) return c;
-    return { name: c.name, type: Number(row[`d${i}`] ?? 0) <= HUGEINT_DIGITS ? 'HUGEINT' : 'VARCHAR' };
+    const digits = Number(row?.[`d${i}`] ?? 0);
+    // Without a whole number too long for BIGINT here, the sniffer saw a fraction elsewhere: DOUBLE is right.
+    if (i < 0 || row?.[`w${i}`] !== true || digits <= BIGINT_DIGITS) return c;
+    return { name: c.name, type: digits <= HUGEINT_DIGITS ? 'HUGEINT' : 'VARCHAR' };
   });
 }
