@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelNode, TestNode } from '../../src/transform/graph/nodes';
+import { buildManifest } from '../../src/transform/artifacts/manifest';
 import { parseFiles, thrown } from './parse-helpers';
 
 const model = (g: ReturnType<typeof parseFiles>, name: string) => g.byName.get(name) as ModelNode;
@@ -175,6 +176,30 @@ models:
     expect(g.sources.get('raw.t')!.relation).toBe('"landing"."base_tbl"');
     const test = [...g.nodes.values()].find((n): n is TestNode => n.resource_type === 'test')!;
     expect(test.config).toMatchObject({ where: "d > '2024-01-01'", severity: 'warn' });
+  });
+
+  it('inherits a source’s loaded_at_field and freshness into its tables and writes them to the manifest', () => {
+    const g = parseFiles({
+      'models/src.yml': `version: 2
+sources:
+  - name: shop
+    loader: fivetran
+    loaded_at_field: _loaded_at
+    freshness:
+      warn_after: {count: 12, period: hour}
+    tables:
+      - name: orders
+      - name: customers
+        loaded_at_field: updated_at
+        freshness: null
+`,
+    });
+    const m = buildManifest(g, new Map(), 'inv', '2024-01-01T00:00:00Z') as { sources: Record<string, Record<string, unknown>> };
+    expect(m.sources['source.proj.shop.orders']).toMatchObject({
+      loader: 'fivetran', loaded_at_field: '_loaded_at',
+      freshness: { warn_after: { count: 12, period: 'hour' }, error_after: { count: null, period: null }, filter: null },
+    });
+    expect(m.sources['source.proj.shop.customers']).toMatchObject({ loaded_at_field: 'updated_at', freshness: { warn_after: { count: null, period: null } } });
   });
 
   it('says a ref to a snapshot is unsupported, naming the file and line, instead of an unknown model', () => {

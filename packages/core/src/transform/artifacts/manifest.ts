@@ -63,12 +63,21 @@ function fileKeyName(graph: ProjectGraph, attached: string | null): string | nul
   return n.resource_type === 'source' ? `sources.${n.source_name}` : `${n.resource_type}s.${n.name}`;
 }
 
+/** dbt's `freshness` shape: both thresholds always present (`count`/`period` null when unset). */
+function freshnessEntry(f: Record<string, unknown> | null): Record<string, unknown> {
+  const after = (v: unknown) => {
+    const o = (v && typeof v === 'object' ? v : {}) as Record<string, unknown>;
+    return { count: o.count ?? null, period: o.period ?? null };
+  };
+  return { warn_after: after(f?.warn_after), error_after: after(f?.error_after), filter: f?.filter ?? null };
+}
+
 function sourceEntry(n: SourceNode, createdAt: number): Record<string, unknown> {
   return {
     database: n.database, schema: n.schema, name: n.name, resource_type: 'source', package_name: n.package_name, path: n.path,
     original_file_path: n.original_file_path, unique_id: n.unique_id, fqn: n.fqn, source_name: n.source_name, source_description: n.source_description,
-    loader: '', identifier: n.identifier, quoting: { database: null, schema: null, identifier: null, column: null }, loaded_at_field: null,
-    freshness: { warn_after: { count: null, period: null }, error_after: { count: null, period: null }, filter: null }, external: null,
+    loader: n.loader, identifier: n.identifier, quoting: { database: null, schema: null, identifier: null, column: null }, loaded_at_field: n.loaded_at_field,
+    freshness: freshnessEntry(n.freshness), external: null,
     description: n.description, columns: columns(n.columns), meta: {}, source_meta: {}, tags: [], config: { enabled: true }, patch_path: null,
     unrendered_config: {}, relation_name: n.relation, created_at: createdAt,
   };

@@ -63,6 +63,9 @@ export interface SourceNode extends BaseNode {
   source_name: string;
   identifier: string;
   source_description: string;
+  loader: string;
+  loaded_at_field: string | null;
+  freshness: Record<string, unknown> | null;
 }
 
 /** A node that can be executed. */

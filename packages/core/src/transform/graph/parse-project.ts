@@ -128,6 +128,7 @@ export function parseProject(files: ProjectFiles, ctx: GlobalContext): ProjectGr
         description: renderDescription(globals, t.description, src.file), columns: describedColumns(globals, { ...t, config: {} }), config: { ...defaultConfig('source') },
         depends_on: [], database: yamlText(src.database) ?? ctx.target.database, schema, alias: identifier, relation: relationSql(schema, identifier), patch_path: null,
         resource_type: 'source', source_name: src.name, identifier, source_description: renderDescription(globals, src.description, src.file),
+        loader: src.loader, loaded_at_field: t.loaded_at_field, freshness: t.freshness,
       };
       sources.set(`${src.name}.${t.name}`, node);
       nodes.set(id, node);

@@ -36,6 +36,9 @@ export interface NodeProps {
 /** One table of a source. */
 export interface SourceTableProps extends Omit<NodeProps, 'config'> {
   identifier: string | null;
+  /** Freshness settings, the table's own or else its source's (as dbt inherits them). */
+  loaded_at_field: string | null;
+  freshness: Record<string, unknown> | null;
 }
 
 /** A `sources:` entry. */
@@ -45,6 +48,7 @@ export interface SourceProps {
   database: string | null;
   description: string;
   tables: SourceTableProps[];
+  loader: string;
   meta: Record<string, unknown>;
   file: string;
 }
@@ -147,11 +151,20 @@ export function readPropertiesFile(text: string, file: string, into: Properties)
         schema: typeof s.schema === 'string' ? s.schema : null,
         database: typeof s.database === 'string' ? s.database : null,
         description: str(s.description),
+        loader: str(s.loader),
         meta: isObj(s.meta) ? s.meta : {},
         file,
         tables: tables.map((t) => {
           const p = nodeProps(t, file, `source '${name}' table`);
-          return { ...p, identifier: typeof t.identifier === 'string' ? t.identifier : null };
+          const loadedAt = t.loaded_at_field ?? s.loaded_at_field;
+          // `freshness: null` on a table switches its source's freshness off.
+          const freshness = 'freshness' in t ? t.freshness : s.freshness;
+          return {
+            ...p,
+            identifier: typeof t.identifier === 'string' ? t.identifier : null,
+            loaded_at_field: typeof loadedAt === 'string' ? loadedAt : null,
+            freshness: isObj(freshness) ? freshness : null,
+          };
         }),
       });
     }
