@@ -59,6 +59,13 @@ describe('errors through the node listener', () => {
     expect(r.body.detail).toBe("Invalid query parameter 'cascade': must be one of 'true', 'false', '1', '0'");
   });
 
+  it("accepts Python's spelling of query booleans (requests sends params={'cascade': False} as 'False')", async () => {
+    for (const flag of ['True', 'False']) {
+      const r = await getJson(`${s.url}/api/dbt/models/m/run?cascade=${flag}`, { method: 'POST' });
+      expect(r).toMatchObject({ status: 404, body: { detail: expect.stringMatching(/^Model 'm' not found/) } });
+    }
+  });
+
   it('400 for a body that is not JSON, not an object, or has bad field types and dates', async () => {
     const post = (body: string) => getJson(`${s.url}/api/sources/sales/sync`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(await post('{nope')).toMatchObject({ status: 400, body: { detail: 'Request body is not valid JSON' } });

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 
-/** A query boolean: `true/false/1/0` (what browsers, curl and Python's requests send). */
+/** A query boolean: `true/false/1/0`, plus `True/False`, which Python's requests sends for `params={'x': True}`. */
 export const queryBoolean = (defaultValue: boolean) =>
   z
-    .enum(['true', 'false', '1', '0'], { error: "must be one of 'true', 'false', '1', '0'" })
+    .enum(['true', 'false', '1', '0', 'True', 'False'], { error: "must be one of 'true', 'false', '1', '0'" })
     .default(defaultValue ? 'true' : 'false')
-    .transform((v) => v === 'true' || v === '1');
+    .transform((v) => v === 'true' || v === 'True' || v === '1');
 
 /** A `limit` query parameter with the route's default. */
 export const queryLimit = (defaultValue: number) =>
