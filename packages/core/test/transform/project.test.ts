@@ -202,12 +202,14 @@ sources:
     expect(m.sources['source.proj.shop.customers']).toMatchObject({ loaded_at_field: 'updated_at', freshness: { warn_after: { count: null, period: null } } });
   });
 
-  it('says a ref to a snapshot is unsupported, naming the file and line, instead of an unknown model', () => {
+  it('says a ref to a snapshot or a Python model is unsupported, naming the file and line, instead of an unknown model', () => {
     const err = thrown(() => parseFiles({
       'snapshots/orders_snap.sql': "{% snapshot orders_snapshot %}\n{{ config(unique_key='id', strategy='check', check_cols='all') }}\nselect 1 as id\n{% endsnapshot %}",
       'models/a.sql': "select 1\nfrom {{ ref('orders_snapshot') }}",
     }));
-    expect(err.message).toMatch(/models\/a\.sql line 2: ref\('orders_snapshot'\) refers to the snapshot 'orders_snapshot': snapshots are not supported/);
+    expect(err.message).toMatch(/models\/a\.sql line 2: ref\('orders_snapshot'\) refers to the snapshot 'orders_snapshot' \(snapshots\/orders_snap\.sql\): snapshots are not supported/);
+    const py = thrown(() => parseFiles({ 'models/py_model.py': 'def model(dbt, session):\n    return None\n', 'models/a.sql': "select * from {{ ref('py_model') }}" }));
+    expect(py.message).toMatch(/refers to the Python model 'py_model' \(models\/py_model\.py\): Python models are not supported/);
   });
 
   it('refuses refs to disabled models, undeclared sources and unknown generic tests', () => {

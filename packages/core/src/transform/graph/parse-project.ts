@@ -73,7 +73,9 @@ export function parseProject(files: ProjectFiles, ctx: GlobalContext): ProjectGr
   const nodes = new Map<string, GraphNode>();
   const byName = new Map<string, ModelNode | SeedNode>();
   // Names a ref cannot resolve to, with the reason (dbt would know them, Dango does not build them).
-  const unavailable = new Map<string, string>(files.snapshots.map((n) => [n, `refers to the snapshot '${n}': snapshots are not supported by Dango's embedded dbt engine (use platform.transform_engine: dbt)`]));
+  const unavailable = new Map<string, string>(files.unsupported.map((u) => [
+    u.name, `refers to the ${u.kind} '${u.name}' (${u.file}): ${u.kind}s are not supported by Dango's embedded dbt engine (use platform.transform_engine: dbt)`,
+  ]));
   const base = (rel: string, root: string, name: string, config: NodeConfig, props: NodeProps | undefined, kind: string) => ({
     unique_id: `${kind}.${projectName}.${name}`, name, package_name: projectName, path: path.posix.relative(root, rel), original_file_path: rel,
     fqn: fqnOf(projectName, rel, root, name), description: renderDescription(globals, props?.description ?? '', props?.file ?? rel),

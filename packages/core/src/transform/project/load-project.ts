@@ -24,8 +24,15 @@ export interface ProjectFiles {
   seeds: (ProjectFileRef & { root: string })[];
   properties: Properties;
   docs: Map<string, string>;
-  /** Names of the `{% snapshot %}` blocks under snapshot-paths (snapshots are not run; a ref to one says so). */
-  snapshots: string[];
+  /** Resources dbt would build but the embedded engine does not (snapshots, Python models); a ref to one says so. */
+  unsupported: UnsupportedResource[];
+}
+
+/** A snapshot or Python model found in the project. */
+export interface UnsupportedResource {
+  name: string;
+  kind: 'snapshot' | 'Python model';
+  file: string;
 }
 
 const SNAPSHOT_RE = /\{%-?\s*snapshot\s+([A-Za-z_][A-Za-z0-9_]*)/g;
@@ -68,6 +75,10 @@ export function loadProjectFiles(dbtDir: string): ProjectFiles {
     seeds: scanFiles(dbtDir, project.seedPaths, ['.csv']).map((f) => ({ ...f, root: rootOf(f.rel, project.seedPaths) })),
     properties,
     docs,
-    snapshots: scanFiles(dbtDir, project.snapshotPaths, ['.sql']).flatMap((f) => [...readFileSync(f.abs, 'utf8').matchAll(SNAPSHOT_RE)].map((m) => m[1]!)),
+    unsupported: [
+      ...scanFiles(dbtDir, project.snapshotPaths, ['.sql']).flatMap((f) =>
+        [...readFileSync(f.abs, 'utf8').matchAll(SNAPSHOT_RE)].map((m) => ({ name: m[1]!, kind: 'snapshot' as const, file: f.rel }))),
+      ...scanFiles(dbtDir, project.modelPaths, ['.py']).map((f) => ({ name: path.posix.basename(f.rel, '.py'), kind: 'Python model' as const, file: f.rel })),
+    ],
   };
 }
