@@ -178,6 +178,20 @@ models:
     expect(test.config).toMatchObject({ where: "d > '2024-01-01'", severity: 'warn' });
   });
 
+  it('names relations through a project’s generate_alias_name macro, with the custom alias or none', () => {
+    const g = parseFiles({
+      'macros/alias.sql': `{% macro generate_alias_name(custom_alias_name=none, node=none) -%}
+  {%- if custom_alias_name -%}{{ custom_alias_name | trim }}{%- else -%}{{ node.config.materialized }}_{{ node.name }}{%- endif -%}
+{%- endmacro %}`,
+      'models/m.sql': 'select 1 as x',
+      'models/n.sql': "{{ config(alias='custom_n') }}select 1 as x",
+      'seeds/s.csv': 'a\n1\n',
+    });
+    expect(model(g, 'm')).toMatchObject({ alias: 'view_m', relation: '"main"."view_m"' });
+    expect(model(g, 'n').alias).toBe('custom_n');
+    expect(g.byName.get('s')!.alias).toBe('seed_s');
+  });
+
   it('inherits a source’s loaded_at_field and freshness into its tables and writes them to the manifest', () => {
     const g = parseFiles({
       'models/src.yml': `version: 2
