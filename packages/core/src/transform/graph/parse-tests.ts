@@ -59,7 +59,11 @@ export function parseTests(graph: ProjectGraph, globals: Environment): TestNode[
 
   const addGeneric = (attached: BaseNode, targetName: string, column: string | null, spec: TestSpec, file: string) => {
     if (!BUILTIN_TESTS.has(spec.test) && !hasMacro(globals, `test_${spec.test}`)) {
-      throw new TemplateError(file, null, `unknown test '${spec.test}' on ${attached.name}${column ? `.${column}` : ''} (not a built-in test and no {% test ${spec.test} %} macro)`);
+      const on = `${attached.name}${column ? `.${column}` : ''}`;
+      const pkg = spec.test.includes('.') ? spec.test.split('.')[0] : null;
+      throw new TemplateError(file, null, pkg
+        ? `test '${spec.test}' on ${on} comes from the dbt package '${pkg}'; dbt packages (packages.yml, dbt_packages/) are not supported by Dango's embedded dbt engine — define {% test ${spec.test.split('.').at(-1)} %} in macros/ and use it without the prefix, or use platform.transform_engine: dbt`
+        : `unknown test '${spec.test}' on ${on} (not a built-in test and no {% test ${spec.test} %} macro)`);
     }
     const synthesized = genericTestName(spec.test, targetName, column, spec.kwargs, attached.unique_id.startsWith('source.'));
     const name = spec.customName ?? synthesized.name;
