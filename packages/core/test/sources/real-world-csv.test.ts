@@ -81,3 +81,31 @@ describe('null markers', () => {
     expect(() => platform.startSync('sales')).toThrow(/csv\.null_values must be a list of texts/);
   });
 });
+
+describe('encodings', () => {
+  // Windows-1252: é, €, curly quotes; 0x80-0x93-0x94 are undefined in latin-1.
+  const cp1252 = Buffer.concat([Buffer.from('id,name\n1,Caf'), Buffer.from([0xe9, 0x20, 0x80, 0x20, 0x93, 0x71, 0x94]), Buffer.from('\n')]);
+
+  it('names Windows-1252 and the conversion when latin-1 meets its bytes, keeping the previous data', async () => {
+    project = await createProject({ legacy: { encoding: 'latin-1' } });
+    project.write('legacy', 'ok.csv', 'id,name\n0,cafe\n');
+    const platform = await project.open();
+    await platform.sync('legacy');
+    project.write('legacy', 'excel.csv', cp1252);
+    const r = await platform.sync('legacy');
+    expect(r.status).toBe('failed');
+    expect(r.error_message).toMatch(/^excel\.csv is not latin-1 encoded: .*Windows-1252.*iconv -f WINDOWS-1252 -t UTF-8/);
+    expect(await rows(platform, 'SELECT id FROM raw_legacy.legacy')).toEqual([{ id: 0 }]);
+  });
+
+  it('refuses a file that is not UTF-16 under csv.encoding utf-16 instead of loading garbage', async () => {
+    project = await createProject({ wide: { encoding: 'utf-16' } });
+    project.write('wide', 'ascii.csv', 'id,name\n1,x\n');
+    const platform = await project.open();
+    const r = await platform.sync('wide');
+    expect(r).toMatchObject({ status: 'failed', error_message: 'ascii.csv is not UTF-16 encoded (it has no zero bytes); fix csv.encoding in .dango/sources.yml' });
+    project.write('wide', 'ascii.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('id,name\r\n1,Café\r\n', 'utf16le')]));
+    expect((await platform.sync('wide')).status).toBe('success');
+    expect(await rows(platform, 'SELECT id, name FROM raw_wide.wide')).toEqual([{ id: 1, name: 'Café' }]);
+  });
+});

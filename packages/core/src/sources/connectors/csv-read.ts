@@ -136,6 +136,10 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
   };
   if (size === 0 || (await isBlankFile(abs, size))) return { dialect: fallback, columns: [], noRows: true };
   try {
+    if (options.encoding === 'utf-16' && !(await readHead(abs)).includes('\u0000')) {
+      // UTF-16 text stores its delimiters and line breaks with a zero byte; DuckDB would decode any other file into garbage.
+      throw new SourceFileError(rel, `${rel} is not UTF-16 encoded (it has no zero bytes); fix csv.encoding in .dango/sources.yml`);
+    }
     const args = ['$1'];
     if (options.delimiter !== undefined) args.push(`delim = ${quoteLiteral(options.delimiter)}`);
     if (options.encoding !== 'utf-8') args.push(`encoding = ${quoteLiteral(options.encoding)}`);
@@ -204,6 +208,8 @@ async function likelyDelimiter(abs: string, sniffed: string): Promise<string | n
   return [',', ';', '\t', '|'].find((d) => d !== sniffed && firstLine.includes(d)) ?? null;
 }
 
+const ICONV = 'iconv -f WINDOWS-1252 -t UTF-8 in.csv > out.csv';
+
 /** Turns a DuckDB reader error into a short message that names the file and, when known, the line. */
 export function csvFileError(rel: string, err: unknown): SourceFileError {
   if (err instanceof SourceFileError) return err;
@@ -212,7 +218,13 @@ export function csvFileError(rel: string, err: unknown): SourceFileError {
   const at = line ? ` (line ${line})` : '';
   let reason: string;
   if (/Invalid unicode|not utf-8 encoded/i.test(raw)) {
-    reason = `is not UTF-8 encoded${at}; set csv.encoding to latin-1 or utf-16 in .dango/sources.yml if that is its encoding`;
+    reason =
+      `is not UTF-8 encoded${at}; set csv.encoding to latin-1 or utf-16 in .dango/sources.yml if that is its encoding ` +
+      `(Windows-1252 files must be converted to UTF-8 first: ${ICONV})`;
+  } else if (/not latin-1 encoded/i.test(raw)) {
+    reason =
+      `is not latin-1 encoded${at}: it holds bytes latin-1 leaves undefined (0x80-0x9F), as Windows-1252 files do for €, ` +
+      `curly quotes and dashes; DuckDB cannot read Windows-1252, convert the file to UTF-8 first: ${ICONV}`;
   } else if (/unterminated quote/i.test(raw)) {
     reason = `is not valid CSV${at}: a quoted value is never closed`;
   } else if (/Expected Number of Columns|too many columns|fewer columns/i.test(raw)) {
