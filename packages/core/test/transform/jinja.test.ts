@@ -132,6 +132,11 @@ select {{ cents('amount') }}, {{ cents('fee', scale=4) }},
     expect(render('{% for i in [1, 2] %}{{ loop.last }}{% endfor %}')).toBe('FalseTrue');
   });
 
+  it('has Jinja2’s map(filter_name), sum, min and max over lists', () => {
+    expect(render("{{ ['A', 'b'] | map('lower') | join(', ') }}|{{ [1, 2] | map('string') | join('-') }}|{{ [1, 2.5] | sum }}|{{ [3, 1, 2] | max }}|{{ [3, 1, 2] | min }}|{{ [{'a': 1}] | map(attribute='a') | list }}"))
+      .toBe('a, b|1-2|3.5|3|1|[1]');
+  });
+
   it('calls generate_schema_name macros with none and with a custom schema', () => {
     const macros = `{% macro generate_schema_name(custom_schema_name, node) -%}
     {%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ custom_schema_name | trim }}{%- endif -%}

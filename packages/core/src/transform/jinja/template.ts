@@ -108,14 +108,37 @@ const DBT_FILTERS: Record<string, (v: RuntimeValue) => unknown> = {
   as_native: (v) => v,
 };
 
-dbtProto.applyFilter = function (this: DbtInterpreter, operand: RuntimeValue, filterNode: { type: string; value?: string }, env: Environment) {
-  const own = filterNode.type === 'Identifier' ? DBT_FILTERS[filterNode.value ?? ''] : undefined;
+// Jinja2 filters over lists that the library lacks.
+const LIST_FILTERS: Record<string, (items: unknown[]) => unknown> = {
+  sum: (items) => items.reduce((a: number, b) => a + Number(b), 0),
+  min: (items) => (items.length ? items.reduce((a, b) => ((b as number) < (a as number) ? b : a)) : null),
+  max: (items) => (items.length ? items.reduce((a, b) => ((b as number) > (a as number) ? b : a)) : null),
+};
+
+type FilterNode = { type: string; value?: string; callee?: { type: string; value?: string }; args?: unknown[] };
+type Evaluator = { evaluateArguments(args: unknown[], env: Environment): [RuntimeValue[], Map<string, RuntimeValue>] };
+
+function applyFilter(this: DbtInterpreter, operand: RuntimeValue, filterNode: FilterNode, env: Environment): RuntimeValue {
+  const name = filterNode.type === 'Identifier' ? filterNode.value ?? '' : '';
+  const own = DBT_FILTERS[name];
   if (own) {
     const out = own(operand);
     return out === operand ? operand : toRuntime(out);
   }
+  if (operand.type === 'ArrayValue' && LIST_FILTERS[name]) return toRuntime(LIST_FILTERS[name]((operand.value as RuntimeValue[]).map((v) => v.value)));
+  // Jinja2's `map('lower')`: another filter applied to each item (the library knows only map(attribute=...)).
+  if (filterNode.type === 'CallExpression' && filterNode.callee?.value === 'map' && operand.type === 'ArrayValue') {
+    const [args] = (this as unknown as Evaluator).evaluateArguments(filterNode.args ?? [], env);
+    if (args[0]?.type === 'StringValue') {
+      const each = { type: 'Identifier', value: String(args[0].value) };
+      const mapped = toRuntime([]);
+      mapped.value = (operand.value as RuntimeValue[]).map((item) => applyFilter.call(this, item, each, env));
+      return mapped;
+    }
+  }
   return proto.applyFilter!.call(this, operand, filterNode, env);
-};
+}
+dbtProto.applyFilter = applyFilter;
 
 /** The word of an error message most likely to appear on the failing line. */
 function problemNeedle(problem: string): string | null {
