@@ -192,6 +192,7 @@ describe('template errors name the file, the line and the problem', () => {
     expect(renderError('{{ dbt.current_timestamp() }}').message).toMatch(/dbt's built-in macro 'dbt\.current_timestamp' is not available/);
     expect(renderError('{{ modules.datetime.date(2024, 1, 2) }}').message).toMatch(/Python modules \(modules\.\*\) are not available/);
     expect(renderError("{{ adapter.get_relation(database='w', schema='s', identifier='t') }}").message).toMatch(/'adapter\.get_relation' is not supported/);
+    expect(renderError("{{ '{} and {}'.format(1, 2) }}").message).toMatch(/the method 'format\(\)' is not available on a string/);
   });
 
   it('passes errors raised on purpose through exceptions.raise_compiler_error', () => {

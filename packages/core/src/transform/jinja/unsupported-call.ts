@@ -30,6 +30,12 @@ export function unsupportedCallMessage(callee: CalleeNode | undefined, env: Envi
   const path = calleePath(callee);
   const root = path.split('.')[0]!;
   const last = path.split('.').at(-1)!;
+  let rootNode = callee;
+  while (rootNode?.type === 'MemberExpression') rootNode = rootNode.object;
+  if (rootNode && rootNode.type !== 'Identifier') {
+    const kind = ({ StringLiteral: 'a string', ArrayLiteral: 'a list', ObjectLiteral: 'a dict' } as Record<string, string>)[rootNode.type] ?? 'this value';
+    return `the method '${last}()' is not available on ${kind} in Dango's Jinja (the template library implements a subset of Python's methods)`;
+  }
   const rootDefined = env.lookupVariable(root).type !== 'UndefinedValue';
   if (QUERYING.has(last) && (path === last || ['adapter', 'api', 'dbt'].includes(root))) {
     return `'${path}' is not supported by Dango's embedded dbt engine (it does not query the warehouse while compiling); ${ENGINE_HINT}`;
