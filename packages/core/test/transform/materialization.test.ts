@@ -173,3 +173,14 @@ select id, kind, amount from {{ source('app', 'events') }}
     expect(await rows('SELECT code FROM main.codes')).toEqual([{ code: '003' }]);
   });
 });
+
+describe('sql_header', () => {
+  it('runs a model’s sql_header before its statement, as dbt prepends it (a DuckDB macro the model uses)', async () => {
+    const p = await setup({
+      'models/marts/with_header.sql': "{{ config(materialized='table', sql_header='create or replace temp macro plus_one(x) as x + 1;') }}\nselect plus_one(41) as v",
+    });
+    const r = await p.transform();
+    expect(r.success).toBe(true);
+    expect(await rows('select v from marts.with_header')).toEqual([{ v: 42 }]);
+  });
+});

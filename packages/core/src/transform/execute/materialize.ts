@@ -136,6 +136,9 @@ export async function materializeModel(
 ): Promise<MaterializeResult> {
   try {
     for (const h of hooks.pre) await conn.run(h);
+    // dbt puts `sql_header` (SET statements, DuckDB macros) in front of the model's statement; same session here.
+    const header = node.config.sql_header;
+    if (typeof header === 'string' && header.trim()) await conn.run(header);
     const result = await materialize(conn, kinds, node, sql, incrementalRun);
     for (const h of hooks.post) await conn.run(h);
     return result;
