@@ -15,7 +15,7 @@ export interface ModelInfo {
 
 /** Selection options shared by run, test, build and compile. */
 export interface SelectionOptions {
-  /** dbt selectors, unioned (an entry may hold several separated by spaces): `name`, `name+`, `+name`, `+name+`, `source:x+`, `tag:x`, `path:models/marts`, globs (`stg_*`), `a,b` intersections. */
+  /** dbt selectors, unioned (an entry may hold several separated by spaces): `name`, `name+`, `+name`, `+name+`, `@name`, `source:x+`, `tag:x`, `path:models/marts`, globs (`stg_*`), `a,b` intersections. */
   select?: string[];
   /** Selectors removed from the selection (same syntax). */
   exclude?: string[];

@@ -27,6 +27,11 @@ describe('selection', () => {
     expect(models(['stg_items+1'])).toEqual(['items_report', 'orders', 'stg_items']);
   });
 
+  it('selects @name: the model, its descendants and all their ancestors', () => {
+    expect(models(['@stg_items'])).toEqual(['finance_report', 'items_report', 'orders', 'stg_items', 'stg_orders']);
+    expect(models(['@finance_report'])).toEqual(['finance_report', 'orders', 'stg_items', 'stg_orders']);
+  });
+
   it('selects downstream of a source, by tag, by path and by glob', () => {
     expect(models(['source:shop+'])).toEqual(['finance_report', 'items_report', 'orders', 'stg_items', 'stg_orders']);
     expect(models(['source:shop.orders+'])).toEqual(['finance_report', 'orders', 'stg_orders']);

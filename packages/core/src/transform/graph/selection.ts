@@ -37,11 +37,17 @@ function matches(node: GraphNode, method: string, value: string): boolean {
   }
 }
 
-/** The unique_ids one selector (such as `+name+`, `source:src+`, `tag:x`, `a,b`) picks. */
+/** The unique_ids one selector (such as `+name+`, `@name`, `source:src+`, `tag:x`, `a,b`) picks. */
 export function selectOne(graph: ProjectGraph, selector: string): Set<string> {
   if (selector.includes(',')) {
     const parts = selector.split(',').filter(Boolean).map((s) => selectOne(graph, s));
     return new Set([...parts[0]!].filter((id) => parts.every((p) => p.has(id))));
+  }
+  // `@x`: x, its descendants, and every ancestor of those (what a CI build of x needs).
+  if (selector.trim().startsWith('@')) {
+    const out = selectOne(graph, `${selector.trim().slice(1)}+`);
+    for (const id of [...out]) for (const a of reachable(id, graph.parentMap)) out.add(a);
+    return out;
   }
   const m = /^(\d*\+)?(.*?)(\+\d*)?$/.exec(selector.trim())!;
   const [, up, body, down] = m;
