@@ -178,6 +178,18 @@ models:
     expect(test.config).toMatchObject({ where: "d > '2024-01-01'", severity: 'warn' });
   });
 
+  it('parses a model that calls run_query or statement (they do nothing while parsing, as in dbt)', () => {
+    const g = parseFiles({
+      'models/raw.sql': "select 'card' as m",
+      'models/pivot.sql': `{% set q %}select distinct m from {{ ref('raw') }}{% endset %}
+{% set results = run_query(q) %}
+{% if execute %}{% set ms = results.columns[0].values() %}{% else %}{% set ms = [] %}{% endif %}
+{% call statement('x', fetch_result=True) %}select 1{% endcall %}
+select 1 as x`,
+    });
+    expect(model(g, 'pivot').depends_on).toEqual(['model.proj.raw']);
+  });
+
   it('names relations through a project’s generate_alias_name macro, with the custom alias or none', () => {
     const g = parseFiles({
       'macros/alias.sql': `{% macro generate_alias_name(custom_alias_name=none, node=none) -%}

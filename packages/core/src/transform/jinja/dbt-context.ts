@@ -3,6 +3,7 @@ import { define, jinjaFunction, renderableObject, toRuntime, type RuntimeValue }
 import { DO_FUNCTION } from './preprocess';
 import { defineAdapter } from './adapter';
 import { defineSerialization } from './serialization';
+import { queryingUnsupported } from './unsupported-call';
 import { returnFunction } from './template';
 
 /** Project-wide values every template sees. */
@@ -88,6 +89,14 @@ export function createGlobalEnv(ctx: GlobalContext): Environment {
     return '';
   }));
   define(env, 'return', returnFunction);
+  // As in dbt, these do nothing while parsing (`execute` is false), so a guarded model still parses;
+  // compiling one for a run says they are unsupported.
+  for (const name of ['run_query', 'statement', 'load_result']) {
+    define(env, name, jinjaFunction(() => {
+      if (ctx.execute) throw new Error(queryingUnsupported(name));
+      return name === 'statement' ? '' : null;
+    }));
+  }
   defineSerialization(env);
   define(env, DO_FUNCTION, jinjaFunction(() => ''));
   define(env, 'doc', jinjaFunction(({ args }) => {

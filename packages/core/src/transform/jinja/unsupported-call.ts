@@ -13,6 +13,11 @@ const QUERYING = new Set(['run_query', 'statement', 'load_result', 'get_relation
 
 const ENGINE_HINT = "use platform.transform_engine: dbt for projects that need it";
 
+/** The message for a builtin that would query the warehouse while compiling. */
+export function queryingUnsupported(name: string): string {
+  return `'${name}' is not supported by Dango's embedded dbt engine (it does not query the warehouse while compiling); ${ENGINE_HINT}`;
+}
+
 /** `a.b.c` for a callee (`?` for parts that are not plain names). */
 export function calleePath(node: CalleeNode | undefined): string {
   if (!node) return '?';
@@ -37,9 +42,7 @@ export function unsupportedCallMessage(callee: CalleeNode | undefined, env: Envi
     return `the method '${last}()' is not available on ${kind} in Dango's Jinja (the template library implements a subset of Python's methods)`;
   }
   const rootDefined = env.lookupVariable(root).type !== 'UndefinedValue';
-  if (QUERYING.has(last) && (path === last || ['adapter', 'api', 'dbt'].includes(root))) {
-    return `'${path}' is not supported by Dango's embedded dbt engine (it does not query the warehouse while compiling); ${ENGINE_HINT}`;
-  }
+  if (QUERYING.has(last) && (path === last || ['adapter', 'api', 'dbt'].includes(root))) return queryingUnsupported(path);
   if (root === 'modules' || root === 'adapter') {
     const what = root === 'modules' ? 'Python modules (modules.*) are' : 'this adapter method is';
     return `'${path}': ${what} not available in Dango's embedded dbt engine; ${ENGINE_HINT}`;
