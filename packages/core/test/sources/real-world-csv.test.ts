@@ -109,3 +109,21 @@ describe('encodings', () => {
     expect(await rows(platform, 'SELECT id, name FROM raw_wide.wide')).toEqual([{ id: 1, name: 'Café' }]);
   });
 });
+
+describe('file names DuckDB would read as a glob', () => {
+  it('reads q[1].csv, r[2].csv, s*.csv and t?.csv themselves, not the files their pattern matches', async () => {
+    project = await createProject();
+    project.write('sales', 'q[1].csv', 'id,v\n1,own\n');
+    project.write('sales', 'q1.csv', 'id,v\n2,other\n');
+    project.write('sales', 'r[2].csv', 'id,v\n3,own\n');
+    project.write('sales', 's*.csv', 'id,v\n4,own\n');
+    project.write('sales', 'sx.csv', 'id,v\n5,other\n');
+    project.write('sales', 't?.csv', 'id,v\n6,own\n');
+    const platform = await project.open();
+    expect(await platform.sync('sales')).toMatchObject({ status: 'success', rows_processed: 6 });
+    expect(await rows(platform, 'SELECT _dango_file AS f, id, v FROM raw_sales.sales ORDER BY id')).toEqual([
+      { f: 'q[1].csv', id: 1, v: 'own' }, { f: 'q1.csv', id: 2, v: 'other' }, { f: 'r[2].csv', id: 3, v: 'own' },
+      { f: 's*.csv', id: 4, v: 'own' }, { f: 'sx.csv', id: 5, v: 'other' }, { f: 't?.csv', id: 6, v: 'own' },
+    ]);
+  });
+});

@@ -73,6 +73,15 @@ export function csvReadOptions(source: SourceConfig): CsvReadOptions {
 }
 
 /**
+ * A file path as DuckDB's readers must receive it: they expand `*`, `?` and `[...]` as a glob, so
+ * `q[1].csv` would read `q1.csv`. Each such character becomes a one-character class (`[[]`) that
+ * matches only itself.
+ */
+export function duckdbPath(abs: string): string {
+  return abs.replace(/[*?[]/g, (c) => `[${c}]`);
+}
+
+/**
  * The `read_csv(...)` call for one file with its dialect and every column's type spelled out, so
  * DuckDB neither sniffs again nor casts afterwards. The path is the bound parameter `$<pathParam>`;
  * options are literals because DuckDB takes named table-function options only as constants.
@@ -150,7 +159,7 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
       (
         await read<SniffRow>(
           `SELECT Delimiter, Quote, Escape, Comment, SkipRows, HasHeader, Columns, DateFormat, TimestampFormat FROM sniff_csv(${[...args, ...extra].join(', ')})`,
-          [abs],
+          [duckdbPath(abs)],
         )
       )[0];
     let s = await sniff();
@@ -171,10 +180,10 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
       dateformat: s.DateFormat || null,
       timestampformat: s.TimestampFormat || null,
     };
-    const columns = await keepIntegerDigits(read, abs, (cols) => readCsvSql(1, dialect, cols), s.Columns, options.sampleSize);
+    const columns = await keepIntegerDigits(read, duckdbPath(abs), (cols) => readCsvSql(1, dialect, cols), s.Columns, options.sampleSize);
     let noRows = false;
     if (size < COUNT_BELOW_BYTES) {
-      const [c] = await read<{ n: number }>(`SELECT count(*) AS n FROM ${readCsvSql(1, dialect, columns)}`, [abs]);
+      const [c] = await read<{ n: number }>(`SELECT count(*) AS n FROM ${readCsvSql(1, dialect, columns)}`, [duckdbPath(abs)]);
       noRows = (c?.n ?? 0) === 0;
     }
     return { dialect, columns: columns.map((c) => ({ name: c.name, type: noRows ? null : c.type })), noRows };
