@@ -184,3 +184,28 @@ describe('sql_header', () => {
     expect(await rows('select v from marts.with_header')).toEqual([{ v: 42 }]);
   });
 });
+
+describe('dbt cross-database macros', () => {
+  it('renders dbt.dateadd, datediff, date_trunc, safe_cast, concat, hash, split_part and type_* as SQL DuckDB runs', async () => {
+    const p = await setup({
+      'models/marts/xdb.sql': `{{ config(materialized='table') }}
+select
+  {{ dbt.dateadd('day', 7, "date '2024-01-30'") }} as plus_week,
+  {{ dbt.datediff("date '2024-01-01'", "date '2024-03-01'", 'day') }} as days,
+  {{ dbt.date_trunc(datepart='month', date="date '2024-02-17'") }} as month_start,
+  {{ dbt.safe_cast("'12x'", dbt.type_int()) }} as bad_int,
+  {{ dbt.concat(["'a'", "'-'", "'b'"]) }} as joined,
+  {{ dbt.hash("'x'") }} as hashed,
+  {{ dbt.split_part("'a,b,c'", "','", 2) }} as second,
+  cast(1 as {{ dbt.type_string() }}) as s,
+  {{ dbt.current_timestamp() }} is not null as has_now`,
+    });
+    const r = await p.transform();
+    expect(r.success).toBe(true);
+    const [row] = await rows<Record<string, unknown>>('select plus_week::varchar as plus_week, days, month_start::varchar as month_start, bad_int, joined, hashed, second, s, has_now from marts.xdb');
+    expect(row).toEqual({
+      plus_week: '2024-02-06 00:00:00', days: 60, month_start: '2024-02-01 00:00:00', bad_int: null, joined: 'a-b',
+      hashed: '9dd4e461268c8034f5c8564e155c67a6', second: 'b', s: '1', has_now: true,
+    });
+  });
+});

@@ -2,6 +2,7 @@ import { Environment } from '@huggingface/jinja';
 import { define, jinjaFunction, renderableObject, toRuntime, type RuntimeValue } from './jinja-values';
 import { DO_FUNCTION } from './preprocess';
 import { defineAdapter } from './adapter';
+import { defineCrossDbMacros } from './cross-db';
 import { defineSerialization } from './serialization';
 import { queryingUnsupported } from './unsupported-call';
 import { returnFunction } from './template';
@@ -115,6 +116,7 @@ export function createGlobalEnv(ctx: GlobalContext): Environment {
     },
   });
   defineAdapter(env);
+  defineCrossDbMacros(env);
   env.set('flags', { FULL_REFRESH: ctx.fullRefresh, WHICH: 'run' });
   env.set('execute', ctx.execute);
   env.set('invocation_id', ctx.invocationId);
