@@ -204,6 +204,17 @@ select 1 as x`,
     expect(g.byName.get('s')!.alias).toBe('seed_s');
   });
 
+  it('renders Jinja test arguments natively (a list var becomes the values list) and names the test from the raw text', () => {
+    const g = parseFiles({
+      'dbt_project.yml': "name: proj\nvars:\n  statuses: ['placed', \"it's\", 3, true]\n",
+      'models/m.sql': 'select 1 as s',
+      'models/p.yml': "version: 2\nmodels:\n  - name: m\n    columns:\n      - name: s\n        tests:\n          - accepted_values:\n              values: \"{{ var('statuses') }}\"\n",
+    });
+    const test = [...g.nodes.values()].find((n): n is TestNode => n.resource_type === 'test')!;
+    expect(test.name).toBe('accepted_values_m_s___var_statuses_');
+    expect(test.kwargs).toEqual({ values: ['placed', "it's", 3, true] });
+  });
+
   it('inherits a source’s loaded_at_field and freshness into its tables and writes them to the manifest', () => {
     const g = parseFiles({
       'models/src.yml': `version: 2

@@ -83,7 +83,9 @@ export function parseTests(graph: ProjectGraph, globals: Environment): TestNode[
     }
     out.push({
       ...baseFields(name, file, [projectName, name], config), alias, unique_id: id, depends_on: [...deps], resource_type: 'test', kind: 'generic',
-      test_name: spec.test, column_name: column, attached_node: attached.unique_id, kwargs: spec.kwargs, raw_code: '', template: null, spec,
+      test_name: spec.test, column_name: column, attached_node: attached.unique_id, raw_code: '', template: null, spec,
+      // Arguments such as `values: "{{ var('statuses') }}"` render as dbt's do; ref()/source() ones resolve at compile.
+      kwargs: Object.fromEntries(Object.entries(spec.kwargs).map(([k, v]) => [k, isJinjaArg(v) ? v : renderYamlValue(v, globals, file)])),
     });
   };
 

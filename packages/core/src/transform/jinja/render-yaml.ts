@@ -3,13 +3,31 @@ import { compileTemplate, renderTemplate } from './template';
 
 const HAS_JINJA = /\{\{|\{%/;
 
-/** Python literal text (`True`, `None`, `3`) back to the value dbt's native rendering gives; other text stays text. */
+/** A Python list literal of scalars (`['a', 1, True]`, as `{{ var('list') }}` prints) as a JS array, or null. */
+function pythonList(t: string): unknown[] | null {
+  if (!/^\[[\s\S]*\]$/.test(t)) return null;
+  const items: unknown[] = [];
+  const ITEM = /\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|(-?\d+(?:\.\d+)?)|(True|False|None))\s*(,|$)/y;
+  const body = t.slice(1, -1);
+  ITEM.lastIndex = 0;
+  while (ITEM.lastIndex < body.length) {
+    const m = ITEM.exec(body);
+    if (!m) return body.trim() === '' ? items : null;
+    const [, single, double, num, word] = m;
+    if (num !== undefined) items.push(Number(num));
+    else if (word !== undefined) items.push(word === 'None' ? null : word === 'True');
+    else items.push((single ?? double)!.replace(/\\(.)/g, '$1'));
+  }
+  return items;
+}
+
+/** Python literal text (`True`, `None`, `3`, `['a', 'b']`) back to the value dbt's native rendering gives; other text stays text. */
 function nativeValue(text: string): unknown {
   const t = text.trim();
   if (t === 'True' || t === 'False') return t === 'True';
   if (t === 'None') return null;
   if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t);
-  return text;
+  return pythonList(t) ?? text;
 }
 
 /**
