@@ -40,9 +40,12 @@ export function fileSourceSpec(source: SourceConfig, root: string): FileSourceSp
   return { directory: resolveInProject(root, block.directory), configuredDirectory: block.directory, pattern: block.file_pattern };
 }
 
-/** A matcher for the source's pattern against a relative path; dot-files (in-progress uploads) never match. */
+/**
+ * A matcher for the source's pattern against a relative path; dot-files (in-progress uploads) never
+ * match. Case-insensitive, because Windows tools write `EXPORT.CSV` and such a file must not be ignored.
+ */
 export function patternMatcher(pattern: string): (rel: string) => boolean {
-  return picomatch(pattern, { dot: false });
+  return picomatch(pattern, { dot: false, nocase: true });
 }
 
 /** Every file of the source on disk, sorted by relative path; a missing directory has no files. */

@@ -127,3 +127,16 @@ describe('file names DuckDB would read as a glob', () => {
     ]);
   });
 });
+
+describe('file pattern', () => {
+  it('matches extensions case-insensitively: EXPORT.CSV from a Windows tool is loaded and can be uploaded', async () => {
+    project = await createProject();
+    project.write('sales', 'EXPORT.CSV', 'id\n1\n');
+    project.write('sales', 'notes.txt', 'id\n9\n');
+    const platform = await project.open();
+    expect(await platform.sync('sales')).toMatchObject({ status: 'success', rows_processed: 1 });
+    await platform.uploadFile('sales', { filename: 'Second.Csv', data: Buffer.from('id\n2\n') }, { triggerSync: false });
+    expect(await platform.sync('sales')).toMatchObject({ status: 'success', rows_processed: 1 });
+    expect((await platform.listFiles('sales')).files.map((f) => [f.filename, f.status])).toEqual([['EXPORT.CSV', 'success'], ['Second.Csv', 'success']]);
+  });
+});
