@@ -178,6 +178,11 @@ models:
     expect(test.config).toMatchObject({ where: "d > '2024-01-01'", severity: 'warn' });
   });
 
+  it('refuses a macro defined in two files, naming both, as dbt does', () => {
+    const err = thrown(() => parseFiles({ 'macros/a.sql': '{% macro m() %}1{% endmacro %}', 'macros/b.sql': '{% macro m() %}2{% endmacro %}', 'models/x.sql': 'select {{ m() }}' }));
+    expect(err.message).toMatch(/macros\/b\.sql: dbt found two macros named 'm' in the project \(macros\/a\.sql and macros\/b\.sql\)/);
+  });
+
   it('parses a model that calls run_query or statement (they do nothing while parsing, as in dbt)', () => {
     const g = parseFiles({
       'models/raw.sql': "select 'card' as m",

@@ -2,11 +2,25 @@ import type { Environment } from '@huggingface/jinja';
 import { createGlobalEnv, type GlobalContext } from './dbt-context';
 import { isRuntime, keywordArguments, toRuntime, type RuntimeValue } from './jinja-values';
 import { renderTemplate, type CompiledTemplate } from './template';
+import { TemplateError } from './template-error';
 
-/** A global environment with dbt's context and every project macro defined. */
+/** The names of the top-level `{% macro %}` blocks of a file. */
+function macroNames(m: CompiledTemplate): string[] {
+  return (m.program.body as unknown as { type: string; name?: { value: string } }[]).filter((s) => s.type === 'Macro').map((s) => s.name!.value);
+}
+
+/** A global environment with dbt's context and every project macro defined; a macro defined twice is an error, as in dbt. */
 export function createProjectEnv(ctx: GlobalContext, macros: CompiledTemplate[]): Environment {
   const env = createGlobalEnv(ctx);
-  for (const m of macros) renderTemplate(m, env);
+  const seen = new Map<string, string>();
+  for (const m of macros) {
+    for (const name of macroNames(m)) {
+      const other = seen.get(name);
+      if (other) throw new TemplateError(m.file, null, `dbt found two macros named '${name}' in the project (${other} and ${m.file}); rename or remove one`);
+      seen.set(name, m.file);
+    }
+    renderTemplate(m, env);
+  }
   return env;
 }
 
