@@ -126,10 +126,11 @@ select {{ cents('amount') }}, {{ cents('fee', scale=4) }},
     expect(renderError('{{ fromjson("not json") }}').message).toMatch(/fromjson\(\)/);
   });
 
-  it('prints booleans, lists, tuples and dicts as Jinja2 does (Python repr), so list vars are valid SQL', () => {
+  it('prints booleans, None, lists, tuples and dicts as Jinja2 does (Python repr), so list vars are valid SQL', () => {
     expect(render("{{ true }} {{ 1 > 2 }} {{ ['card', \"it's\", 1, none, false] }} {{ (1, 'a') }} {{ {'k': 'v'} }} {{ 'x' }} {{ 2.0 }}"))
       .toBe(`True False ['card', "it's", 1, None, False] (1, 'a') {'k': 'v'} x 2.0`);
     expect(render('{% for i in [1, 2] %}{{ loop.last }}{% endfor %}')).toBe('FalseTrue');
+    expect(render("{{ none }}|{{ var('unset', none) }}|{% set x = none %}{% if x is none %}{% endif %}{{ undefined_name }}|")).toBe('None|None||');
   });
 
   it('has Jinja2’s map(filter_name), sum, min and max over lists', () => {

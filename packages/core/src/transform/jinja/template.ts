@@ -90,12 +90,16 @@ dbtProto.evaluateCallStatement = function (this: DbtInterpreter, node: { call: {
   return explainUncallable(() => proto.evaluateCallStatement!.call(this, node, env), node.call.callee, env);
 };
 
-// Output of `{{ }}` as Jinja2 prints it (`True`, `['a', 'b']`); text and everything else as the library does.
-dbtProto.evaluateBlock = function (this: DbtInterpreter, statements: unknown[], env: Environment) {
+// The library's statement node types; every other node in a block is a `{{ }}` expression.
+const STATEMENTS = new Set(['Program', 'If', 'For', 'Break', 'Continue', 'Set', 'Macro', 'Comment', 'CallStatement', 'FilterStatement']);
+
+// Output of `{{ }}` as Jinja2 prints it (`True`, `['a', 'b']`, `None`); text and everything else as the library does.
+dbtProto.evaluateBlock = function (this: DbtInterpreter, statements: { type: string }[], env: Environment) {
   let out = '';
   for (const statement of statements) {
     const v = (this as unknown as { evaluate(s: unknown, e: Environment): RuntimeValue }).evaluate(statement, env);
-    if (v.type !== 'NullValue' && v.type !== 'UndefinedValue') out += pythonStr(v) ?? v.toString();
+    if (v.type === 'NullValue' && !STATEMENTS.has(statement.type)) out += 'None';
+    else if (v.type !== 'NullValue' && v.type !== 'UndefinedValue') out += pythonStr(v) ?? v.toString();
   }
   return toRuntime(out);
 };
