@@ -99,6 +99,21 @@ select id, kind, amount from {{ source('app', 'events') }}
     });
   }
 
+  it('appends with delete+insert and no unique_key (dbt deletes nothing then), and refuses merge without one', async () => {
+    const p = await setup({
+      'models/marts/di.sql': "{{ config(materialized='incremental', incremental_strategy='delete+insert') }}select * from {{ source('app', 'events') }}{% if is_incremental() %} where id > (select max(id) from {{ this }}){% endif %}",
+      'models/marts/mg.sql': "{{ config(materialized='incremental', incremental_strategy='merge') }}select * from {{ source('app', 'events') }}",
+    }, RAW);
+    await p.transform();
+    await p.warehouse.write((c) => c.run("INSERT INTO raw_app.events VALUES (4, 'd', 40)"));
+    const r = await p.transform();
+    const byName = Object.fromEntries(r.results.map((x) => [x.name, x]));
+    expect(byName.di).toMatchObject({ status: 'success', message: 'INSERT 1' });
+    expect(await count('marts.di')).toBe(4);
+    expect(byName.mg).toMatchObject({ status: 'error' });
+    expect(byName.mg!.message).toMatch(/'merge' of mg needs a unique_key/);
+  });
+
   it('handles a source column change: select * tables pick it up, incremental on_schema_change decides', async () => {
     const p = await setup({
       'models/marts/all_cols.sql': "select * from {{ source('app', 'events') }}",

@@ -104,7 +104,8 @@ async function incremental(conn: WarehouseConnection, node: ModelNode, sql: stri
     const keys = keyList(node.config.unique_key);
     const strategy = String(node.config.incremental_strategy ?? (keys.length ? 'delete+insert' : 'append'));
     const src = `temp.main.${quoteIdent(tmp)}`;
-    if (strategy !== 'append' && !keys.length) throw new DangoError('BAD_REQUEST', `Incremental strategy '${strategy}' of ${node.name} needs a unique_key`);
+    // dbt's delete+insert without a unique_key deletes nothing and inserts; merge cannot match without one.
+    if (strategy === 'merge' && !keys.length) throw new DangoError('BAD_REQUEST', `Incremental strategy 'merge' of ${node.name} needs a unique_key`);
     if (strategy === 'merge') {
       const on = keys.map((k) => `t.${quoteIdent(k)} = s.${quoteIdent(k)}`).join(' AND ');
       const set = cols.filter((c) => !keys.includes(c)).map((c) => `${quoteIdent(c)} = s.${quoteIdent(c)}`).join(', ');
@@ -113,10 +114,10 @@ async function incremental(conn: WarehouseConnection, node: ModelNode, sql: stri
         WHEN NOT MATCHED THEN INSERT (${colSql}) VALUES (${cols.map((c) => `s.${quoteIdent(c)}`).join(', ')})`);
       return { rows_affected: rows, message: `MERGE ${rows}` };
     }
-    if (strategy === 'delete+insert') {
+    if (strategy === 'delete+insert' && keys.length) {
       const on = keys.map((k) => `${node.relation}.${quoteIdent(k)} = s.${quoteIdent(k)}`).join(' AND ');
       await conn.run(`DELETE FROM ${node.relation} USING ${src} AS s WHERE ${on}`);
-    } else if (strategy !== 'append') {
+    } else if (strategy !== 'append' && strategy !== 'delete+insert') {
       throw new DangoError('BAD_REQUEST', `Unknown incremental_strategy '${strategy}' on ${node.name} (use append, merge or delete+insert)`);
     }
     const rows = await runCount(conn, `INSERT INTO ${node.relation} (${colSql}) SELECT ${colSql} FROM ${src}`);
