@@ -33,7 +33,7 @@ function assertNothingEmptied(schema: string, before: Map<string, number>, after
     if (n > 0 && (after.get(table) ?? 0) === 0) {
       throw new DangoError(
         'CONFLICT',
-        `Refusing to empty ${schema}.${table} (${n} rows): this sync found no rows for it (files removed or empty). ` +
+        `Refusing to empty ${schema}.${table} (${n} ${n === 1 ? 'row' : 'rows'}): this sync found no rows for it (files removed or empty). ` +
           'The previous data is kept; sync with allowEmpty to empty it, or delete files through Dango.',
       );
     }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createProject, csv, rows, type TestProject } from './helpers';
+import { bumpMtime, createProject, csv, rows, type TestProject } from './helpers';
 
 let project: TestProject;
 afterEach(async () => {
@@ -138,5 +138,21 @@ describe('file pattern', () => {
     await platform.uploadFile('sales', { filename: 'Second.Csv', data: Buffer.from('id\n2\n') }, { triggerSync: false });
     expect(await platform.sync('sales')).toMatchObject({ status: 'success', rows_processed: 1 });
     expect((await platform.listFiles('sales')).files.map((f) => [f.filename, f.status])).toEqual([['EXPORT.CSV', 'success'], ['Second.Csv', 'success']]);
+  });
+});
+
+describe('a file emptied in place', () => {
+  it('is refused while it would empty the table (message in the singular for one row), then empties it with allowEmpty', async () => {
+    project = await createProject();
+    const file = project.write('sales', 'a.csv', 'id\n1\n');
+    const platform = await project.open();
+    await platform.sync('sales');
+    project.write('sales', 'a.csv', '');
+    bumpMtime(file);
+    const r = await platform.sync('sales');
+    expect(r.error_message).toMatch(/^Refusing to empty raw_sales\.sales \(1 row\): /);
+    expect((await platform.listFiles('sales')).files.map((f) => [f.status, f.rows_loaded])).toEqual([['pending', 1]]);
+    expect(await platform.sync('sales', { allowEmpty: true })).toMatchObject({ status: 'success', rows_processed: 0 });
+    expect((await platform.listFiles('sales')).files.map((f) => [f.status, f.rows_loaded])).toEqual([['success', 0]]);
   });
 });
