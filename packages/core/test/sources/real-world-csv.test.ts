@@ -19,11 +19,12 @@ describe('real-world CSV files', () => {
     await platform.sync('sales');
     project.write('sales', 'bom-only.csv', Buffer.from([0xef, 0xbb, 0xbf]));
     project.write('sales', 'blank.csv', '\n\n');
+    project.write('sales', 'utf16-bom-only.csv', Buffer.from([0xff, 0xfe, 0x0a, 0x00]));
     expect(await platform.sync('sales')).toMatchObject({ status: 'success', rows_processed: 0 });
     expect(await columnNames(project)).toEqual(['id', 'v', '_dango_file', '_dango_loaded_at']);
     const listing = await platform.listFiles('sales');
     expect(listing.files.map((f) => [f.filename, f.status, f.rows_loaded])).toEqual([
-      ['a.csv', 'success', 1], ['blank.csv', 'success', 0], ['bom-only.csv', 'success', 0],
+      ['a.csv', 'success', 1], ['blank.csv', 'success', 0], ['bom-only.csv', 'success', 0], ['utf16-bom-only.csv', 'success', 0],
     ]);
   });
 });

@@ -145,7 +145,7 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
   };
   if (size === 0 || (await isBlankFile(abs, size))) return { dialect: fallback, columns: [], noRows: true };
   try {
-    if (options.encoding === 'utf-16' && !(await readHead(abs)).includes('\u0000')) {
+    if (options.encoding === 'utf-16' && !(await readHead(abs)).includes(0)) {
       // UTF-16 text stores its delimiters and line breaks with a zero byte; DuckDB would decode any other file into garbage.
       throw new SourceFileError(rel, `${rel} is not UTF-16 encoded (it has no zero bytes); fix csv.encoding in .dango/sources.yml`);
     }
@@ -192,28 +192,34 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
   }
 }
 
-/** The file's first 64 KiB as text. */
-async function readHead(abs: string): Promise<string> {
+/** The file's first 64 KiB. */
+async function readHead(abs: string): Promise<Buffer> {
   const handle = await open(abs, 'r');
   try {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(COUNT_BELOW_BYTES), 0, COUNT_BELOW_BYTES, 0);
-    return buffer.subarray(0, bytesRead).toString('utf8');
+    return buffer.subarray(0, bytesRead);
   } finally {
     await handle.close();
   }
 }
 
+/** Byte-order marks of UTF-8, UTF-16 LE and UTF-16 BE. */
+const BOMS = [Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from([0xff, 0xfe]), Buffer.from([0xfe, 0xff])];
+
 /**
- * True for a small file holding only a BOM and blank lines: DuckDB would read it as one all-NULL row
- * of a made-up `column0`, which would add a column and a row that no file has.
+ * True for a small file holding only a BOM and blank lines (in UTF-8 or UTF-16): DuckDB would read it
+ * as one all-NULL row of a made-up `column0`, which would add a column and a row that no file has.
  */
 async function isBlankFile(abs: string, size: number): Promise<boolean> {
-  return size < COUNT_BELOW_BYTES && (await readHead(abs)).replace(/^\uFEFF/, '').trim() === '';
+  if (size >= COUNT_BELOW_BYTES) return false;
+  const head = await readHead(abs);
+  const bom = BOMS.find((b) => head.subarray(0, b.length).equals(b));
+  return head.subarray(bom?.length ?? 0).every((byte) => byte === 0 || byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d);
 }
 
 /** A common delimiter found in the file's first line other than the sniffed one, or null. */
 async function likelyDelimiter(abs: string, sniffed: string): Promise<string | null> {
-  const firstLine = (await readHead(abs)).split(/\r?\n/, 1)[0] ?? '';
+  const firstLine = (await readHead(abs)).toString('utf8').split(/\r?\n/, 1)[0] ?? '';
   return [',', ';', '\t', '|'].find((d) => d !== sniffed && firstLine.includes(d)) ?? null;
 }
 
