@@ -25,3 +25,12 @@ export function quoteLiteral(value: string): string {
   if (value.includes('\0')) throw new DangoError('BAD_REQUEST', 'Invalid string value (NUL byte)');
   return `'${value.replaceAll("'", "''")}'`;
 }
+
+/**
+ * A file path as DuckDB's readers must receive it: they expand `*`, `?` and `[...]` as a glob, so
+ * `q[1].csv` would read `q1.csv`. Each such character becomes a one-character class (`[[]`) that
+ * matches only itself.
+ */
+export function globSafePath(abs: string): string {
+  return abs.replace(/[*?[]/g, (c) => `[${c}]`);
+}

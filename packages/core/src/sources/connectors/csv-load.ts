@@ -1,10 +1,10 @@
 import { stat } from 'node:fs/promises';
-import { qualified, quoteIdent, type WarehouseConnection } from '../../warehouse';
+import { globSafePath, qualified, quoteIdent, type WarehouseConnection } from '../../warehouse';
 import { hashFile, type DiskFile } from '../file-source';
 import { ensureTrackingTable, forgetFiles, recordHash, saveTracked, type FileColumn, type TrackedFile } from '../file-tracking';
 import type { ConnectorContext, LoadOutcome } from './connector';
 import { assertNoReservedColumns, fileReadColumns, LINEAGE_COLUMNS, planIncremental, unionSchema, type TableColumn } from './csv-schema-plan';
-import { csvFileError, duckdbPath, readCsvSql, type CsvDialect, type DescribedFile } from './csv-read';
+import { csvFileError, readCsvSql, type CsvDialect, type DescribedFile } from './csv-read';
 
 /** What extraction decided for one file on disk. */
 export interface CsvFilePlan {
@@ -63,7 +63,7 @@ async function insertFile(conn: WarehouseConnection, input: CsvLoadInput, target
     SELECT ${[...select, '$1', '$2::TIMESTAMPTZ'].join(', ')} FROM ${reader}`;
   let rows: number;
   try {
-    const [res] = await conn.all<{ Count: number }>(sql, [rel, ctx.loadedAt.toISOString(), duckdbPath(plan.file.abs)]);
+    const [res] = await conn.all<{ Count: number }>(sql, [rel, ctx.loadedAt.toISOString(), globSafePath(plan.file.abs)]);
     rows = Number(res?.Count ?? 0);
   } catch (err) {
     throw csvFileError(rel, err);

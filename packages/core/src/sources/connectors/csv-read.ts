@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { DangoError, errorMessage } from '../../errors';
 import type { SourceConfig } from '../../config';
-import { quoteLiteral } from '../../warehouse';
+import { globSafePath, quoteLiteral } from '../../warehouse';
 import type { FileColumn, Reader } from '../file-tracking';
 import { SourceFileError } from './connector';
 import { keepIntegerDigits } from './csv-integer-columns';
@@ -70,15 +70,6 @@ export function csvReadOptions(source: SourceConfig): CsvReadOptions {
     sampleSize: sampleSize as number | undefined,
     nullValues: nullValues as string[] | undefined,
   };
-}
-
-/**
- * A file path as DuckDB's readers must receive it: they expand `*`, `?` and `[...]` as a glob, so
- * `q[1].csv` would read `q1.csv`. Each such character becomes a one-character class (`[[]`) that
- * matches only itself.
- */
-export function duckdbPath(abs: string): string {
-  return abs.replace(/[*?[]/g, (c) => `[${c}]`);
 }
 
 /**
@@ -159,7 +150,7 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
       (
         await read<SniffRow>(
           `SELECT Delimiter, Quote, Escape, Comment, SkipRows, HasHeader, Columns, DateFormat, TimestampFormat FROM sniff_csv(${[...args, ...extra].join(', ')})`,
-          [duckdbPath(abs)],
+          [globSafePath(abs)],
         )
       )[0];
     let s = await sniff();
@@ -180,10 +171,10 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
       dateformat: s.DateFormat || null,
       timestampformat: s.TimestampFormat || null,
     };
-    const columns = await keepIntegerDigits(read, duckdbPath(abs), (cols) => readCsvSql(1, dialect, cols), s.Columns, options.sampleSize);
+    const columns = await keepIntegerDigits(read, globSafePath(abs), (cols) => readCsvSql(1, dialect, cols), s.Columns, options.sampleSize);
     let noRows = false;
     if (size < COUNT_BELOW_BYTES) {
-      const [c] = await read<{ n: number }>(`SELECT count(*) AS n FROM ${readCsvSql(1, dialect, columns)}`, [duckdbPath(abs)]);
+      const [c] = await read<{ n: number }>(`SELECT count(*) AS n FROM ${readCsvSql(1, dialect, columns)}`, [globSafePath(abs)]);
       noRows = (c?.n ?? 0) === 0;
     }
     return { dialect, columns: columns.map((c) => ({ name: c.name, type: noRows ? null : c.type })), noRows };

@@ -1,6 +1,6 @@
 import { DangoError, errorMessage } from '../../errors';
 import type { WarehouseConnection } from '../../warehouse';
-import { quoteIdent, quoteLiteral } from '../../warehouse/sql';
+import { globSafePath, quoteIdent, quoteLiteral } from '../../warehouse/sql';
 import type { ModelNode, SeedNode } from '../graph/nodes';
 import { relationSql } from '../graph/nodes';
 
@@ -175,7 +175,7 @@ export async function loadSeed(conn: WarehouseConnection, kinds: RelationKinds, 
   }
   if (typeof node.config.delimiter === 'string') opts.push(`delim = ${quoteLiteral(node.config.delimiter)}`);
   try {
-    const rows = await buildAndSwap(conn, kinds, node.schema, node.alias, `SELECT * FROM read_csv(${quoteLiteral(node.csvPath)}, ${opts.join(', ')})`);
+    const rows = await buildAndSwap(conn, kinds, node.schema, node.alias, `SELECT * FROM read_csv(${quoteLiteral(globSafePath(node.csvPath))}, ${opts.join(', ')})`);
     return { rows_affected: rows, message: `INSERT ${rows}` };
   } catch (err) {
     throw new DangoError('BAD_REQUEST', `Database error in seed ${node.name} (${node.original_file_path}): ${errorMessage(err)}`, { cause: err });
