@@ -21,9 +21,12 @@ describe('seed paths', () => {
     mkdirSync(dir);
     await initProject(dir, { name: 'team' });
     writeFileSync(path.join(dir, 'dbt', 'seeds', 'tiers.csv'), 'id,tier\n1,gold\n2,silver\n');
+    // A decoy that the unescaped glob `[team] analytics` matches ('t analytics').
+    mkdirSync(path.join(root, 't analytics', 'dbt', 'seeds'), { recursive: true });
+    writeFileSync(path.join(root, 't analytics', 'dbt', 'seeds', 'tiers.csv'), 'id,tier\n9,decoy\n');
     platform = await DangoPlatform.open({ projectDir: dir });
     const result = await platform.seed();
     expect(result.success).toBe(true);
-    expect(await platform.warehouse.query('SELECT count(*)::INTEGER AS n FROM main.tiers')).toEqual([{ n: 2 }]);
+    expect(await platform.warehouse.query('SELECT id::INTEGER AS id, tier FROM main.tiers ORDER BY id')).toEqual([{ id: 1, tier: 'gold' }, { id: 2, tier: 'silver' }]);
   });
 });
