@@ -1,4 +1,4 @@
-import { quoteIdent } from '../../warehouse';
+import { quoteIdent, quoteLiteral } from '../../warehouse';
 import type { Reader } from '../file-tracking';
 
 /** Digits a BIGINT always holds. */
@@ -42,4 +42,45 @@ export async function keepIntegerDigits(
     if (i < 0 || row?.[`w${i}`] !== true || digits <= BIGINT_DIGITS) return c;
     return { name: c.name, type: digits <= HUGEINT_DIGITS ? 'HUGEINT' : 'VARCHAR' };
   });
+}
+
+/** DuckDB's integer types: casting text to them rounds a decimal (`'1.5'` -> 2) instead of failing. */
+const INTEGER_TYPES = new Set(['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT', 'UHUGEINT']);
+
+/** True for a DuckDB integer type name. */
+export function isIntegerType(type: string | null): boolean {
+  return type !== null && INTEGER_TYPES.has(type.toUpperCase());
+}
+
+/** Starts the text of the error a strict integer cast raises, so `csvFileError` can recognise it. */
+export const NOT_INTEGER_MARKER = 'Dango integer check: ';
+
+/**
+ * A SELECT expression that casts the text column `name` to the integer `type`, failing the statement
+ * with a message naming the column, type and value when the text is not a whole number (a plain cast
+ * would round `1.5` to 2). Leading zeros and surrounding spaces pass, as DuckDB's own cast accepts them.
+ */
+export function strictIntegerSql(name: string, type: string): string {
+  const c = quoteIdent(name);
+  const message = `'${NOT_INTEGER_MARKER}column ' || ${quoteLiteral(name)} || ' is ' || ${quoteLiteral(type)} || ' but holds ''' || left(${c}, 60) || ''''`;
+  return `CASE WHEN ${c} IS NULL THEN NULL WHEN regexp_full_match(${c}, '\\s*[-+]?[0-9]+\\s*') THEN CAST(${c} AS ${type}) ELSE error(${message}) END`;
+}
+
+/**
+ * True when the file has more data rows than the sniffer sampled, so a value the sample did not see
+ * may not fit an inferred integer type. Reads at most the sample's rows again, as text.
+ */
+export async function exceedsSample(
+  read: Reader,
+  abs: string,
+  readSql: (columns: Array<{ name: string; type: string }>) => string,
+  columns: Array<{ name: string; type: string }>,
+  sampleSize: number | undefined,
+): Promise<boolean> {
+  if (sampleSize === -1) return false;
+  const sample = sampleSize ?? DEFAULT_SAMPLE_ROWS;
+  const text = columns.map((c) => ({ name: c.name, type: 'VARCHAR' }));
+  const [row] = await read<{ n: number | bigint }>(`SELECT count(*) AS n FROM (SELECT 1 FROM ${readSql(text)} LIMIT ${sample + 1})`, [abs]);
+  // Whether the sniffer's sample counts the header line is DuckDB's detail: a file of exactly `sample` rows counts as beyond.
+  return Number(row?.n ?? 0) >= sample;
 }

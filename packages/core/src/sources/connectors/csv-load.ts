@@ -5,6 +5,7 @@ import { ensureTrackingTable, forgetFiles, recordHash, saveTracked, type FileCol
 import type { ConnectorContext, LoadOutcome } from './connector';
 import { assertNoReservedColumns, fileReadColumns, LINEAGE_COLUMNS, planIncremental, unionSchema, type TableColumn } from './csv-schema-plan';
 import { csvFileError, readCsvSql, type CsvDialect, type DescribedFile } from './csv-read';
+import { isIntegerType, strictIntegerSql } from './csv-integer-columns';
 
 /** What extraction decided for one file on disk. */
 export interface CsvFilePlan {
@@ -57,8 +58,12 @@ async function insertFile(conn: WarehouseConnection, input: CsvLoadInput, target
   ctx.progress({ file: rel, step: 'loading', message: `Loading ${rel}` });
   const byKey = new Map(columns.map((c) => [c.name.toLowerCase(), c.name]));
   const into = fileColumns.map((c) => quoteIdent(byKey.get(c.name.toLowerCase()) ?? c.name));
-  const select = fileColumns.map((c) => quoteIdent(c.name));
-  const reader = readCsvSql(3, dialectOf(plan), fileReadColumns(fileColumns, columns));
+  const dialect = dialectOf(plan);
+  const read = fileReadColumns(fileColumns, columns);
+  // Beyond the sniffer's sample an integer column may hold a decimal, which read_csv would round: read it as text and cast strictly.
+  const strict = dialect.beyondSample !== false ? read.map((c) => isIntegerType(c.type)) : read.map(() => false);
+  const select = read.map((c, i) => (strict[i] ? strictIntegerSql(c.name, c.type) : quoteIdent(c.name)));
+  const reader = readCsvSql(3, dialect, read.map((c, i) => (strict[i] ? { name: c.name, type: 'VARCHAR' } : c)));
   const sql = `INSERT INTO ${target} (${[...into, ...LINEAGE_COLUMNS.map((l) => l.name)].join(', ')})
     SELECT ${[...select, '$1', '$2::TIMESTAMPTZ'].join(', ')} FROM ${reader}`;
   let rows: number;

@@ -4,7 +4,7 @@ import type { SourceConfig } from '../../config';
 import { globSafePath, quoteLiteral } from '../../warehouse';
 import type { FileColumn, Reader } from '../file-tracking';
 import { SourceFileError } from './connector';
-import { keepIntegerDigits } from './csv-integer-columns';
+import { exceedsSample, isIntegerType, keepIntegerDigits, NOT_INTEGER_MARKER } from './csv-integer-columns';
 
 /** Encodings DuckDB's CSV reader decodes itself (no extension needed). */
 const ENCODINGS = ['utf-8', 'utf-16', 'latin-1'] as const;
@@ -39,6 +39,11 @@ export interface CsvDialect {
   encoding: string;
   /** Texts read as NULL; absent = DuckDB's default (files tracked before the option existed lack it). */
   nullstr?: string[];
+  /**
+   * False when the sniffer's sample covered every data row, so inferred integer types are exact and
+   * the load may parse them directly; otherwise (absent for files tracked before) integers are checked.
+   */
+  beyondSample?: boolean;
 }
 
 /** Files this small are counted during extraction so a header-only file is known to have no rows. */
@@ -172,6 +177,9 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
       timestampformat: s.TimestampFormat || null,
     };
     const columns = await keepIntegerDigits(read, globSafePath(abs), (cols) => readCsvSql(1, dialect, cols), s.Columns, options.sampleSize);
+    if (columns.some((c) => isIntegerType(c.type))) {
+      dialect.beyondSample = await exceedsSample(read, globSafePath(abs), (cols) => readCsvSql(1, dialect, cols), columns, options.sampleSize);
+    }
     let noRows = false;
     if (size < COUNT_BELOW_BYTES) {
       const [c] = await read<{ n: number }>(`SELECT count(*) AS n FROM ${readCsvSql(1, dialect, columns)}`, [globSafePath(abs)]);
@@ -222,6 +230,9 @@ export function csvFileError(rel: string, err: unknown): SourceFileError {
   const raw = errorMessage(err);
   const line = /CSV Error on Line: (\d+)/.exec(raw)?.[1];
   const at = line ? ` (line ${line})` : '';
+  // Only the first line: the SQL DuckDB quotes after it contains the marker too.
+  const firstLine = raw.split('\n', 1)[0] ?? '';
+  const notInteger = firstLine.includes(NOT_INTEGER_MARKER) ? firstLine.slice(firstLine.indexOf(NOT_INTEGER_MARKER) + NOT_INTEGER_MARKER.length) : undefined;
   let reason: string;
   if (/Invalid unicode|not utf-8 encoded/i.test(raw)) {
     reason =
@@ -237,11 +248,11 @@ export function csvFileError(rel: string, err: unknown): SourceFileError {
     reason = `is not valid CSV${at}: rows have different numbers of columns`;
   } else if (/not possible to automatically detect the CSV parsing dialect/i.test(raw)) {
     reason = 'is not valid CSV: its rows cannot be split consistently (a quoted value is never closed, or rows have different numbers of columns)';
-  } else if (/Could not convert|Conversion Error|Error when converting/i.test(raw)) {
+  } else if (notInteger !== undefined || /Could not convert|Conversion Error|Error when converting/i.test(raw)) {
     const lines = raw.split('\n');
-    const detail = lines.find((l) => /Could not convert/i.test(l)) ?? lines[0] ?? '';
+    const detail = notInteger ?? (lines.find((l) => /Could not convert/i.test(l)) ?? lines[0] ?? '').replace(/^.*?Error:\s*/, '');
     reason =
-      `has a value that does not fit its column's type${at}: ${detail.replace(/^.*?Error:\s*/, '').trim()}; ` +
+      `has a value that does not fit its column's type${at}: ${detail.trim()}; ` +
       'the type was inferred from a sample of the file, set csv.sample_size: -1 in .dango/sources.yml to infer it from the whole file';
   } else {
     const first = raw.split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 2).join(' ');
