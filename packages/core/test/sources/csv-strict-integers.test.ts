@@ -63,5 +63,10 @@ describe('integer columns beyond the sniffed sample', () => {
     expect(await platform.sync('sales')).toMatchObject({ status: 'success', rows_processed: 50 });
     expect(await typeOf(project, 'qty')).toBe('DOUBLE');
     expect(await rows(platform, 'SELECT qty FROM raw_sales.sales WHERE id = 40')).toEqual([{ qty: 1.5 }]);
+    // The integer id column is parsed directly: the file is recorded as covered by the sample.
+    project.write('sales', 'long.csv', qtyFile(3000));
+    await platform.sync('sales');
+    const seen = await rows<{ path: string; beyond: unknown }>(platform, `SELECT path, json_extract(read_options::JSON, '$.beyondSample') AS beyond FROM _dango.source_files ORDER BY path`);
+    expect(seen.map((r) => [r.path, String(r.beyond)])).toEqual([['a.csv', 'false'], ['long.csv', 'true']]);
   });
 });
