@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { DangoError } from '../errors';
+import { readTextIfExists } from '../files';
 import { projectPaths } from './paths';
 import { projectFileSchema, sourcesFileSchema, type ProjectFile, type SourceConfig } from './schemas';
 
@@ -38,24 +38,15 @@ export function parseConfigText<S extends z.ZodType>(schema: S, text: string, di
   return result.data;
 }
 
-async function readOptional(file: string): Promise<string | null> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-}
-
 /** Loads `.dango/project.yml` and `.dango/sources.yml`; a missing project file is an error, a missing sources file means no sources. */
 export async function loadProjectConfig(root: string): Promise<ProjectConfig> {
   const paths = projectPaths(root);
-  const projectText = await readOptional(paths.projectFile);
+  const projectText = await readTextIfExists(paths.projectFile);
   if (projectText === null) {
     throw new DangoError('NOT_FOUND', `No Dango project at ${paths.root}: ${path.relative(paths.root, paths.projectFile)} is missing (run \`dango init\`)`);
   }
   const projectFile = parseConfigText(projectFileSchema, projectText, '.dango/project.yml');
-  const sourcesText = await readOptional(paths.sourcesFile);
+  const sourcesText = await readTextIfExists(paths.sourcesFile);
   const sourcesFile = sourcesText === null ? { sources: [] } : parseConfigText(sourcesFileSchema, sourcesText, '.dango/sources.yml');
   return { root: paths.root, project: projectFile.project, platform: projectFile.platform, sources: sourcesFile.sources as SourceConfig[] };
 }

@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DangoEvent, LogLevel } from '../events';
+import { parseJsonLines } from '../files';
 
 /** One line of the activity log, as `GET /api/logs` returns it. */
 export interface LogEntry {
@@ -77,15 +78,6 @@ export class ActivityLog {
     } catch {
       return [];
     }
-    const out: LogEntry[] = [];
-    for (const line of text.split('\n')) {
-      if (!line.trim()) continue;
-      try {
-        out.push(JSON.parse(line) as LogEntry);
-      } catch {
-        /* a torn last line after a crash is skipped, not fatal */
-      }
-    }
-    return out.slice(-KEEP_IN_MEMORY);
+    return parseJsonLines<LogEntry>(text).slice(-KEEP_IN_MEMORY);
   }
 }

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { SOURCE_NAME_RE } from '../config/schemas';
 import { DangoError } from '../errors';
+import { readTextIfExists, writeTextAtomic } from '../files';
 import { isPlainIdent, quoteIdent } from '../warehouse/sql';
 
 /** The text that marks a file as Dango's; without it the file belongs to the user and is never rewritten. */
@@ -137,27 +137,6 @@ function sourcesYml(source: string, tables: StagingTableInput[], previous: strin
   return `# ${GENERATED_MARKER}\n${stringify(doc)}`;
 }
 
-async function readIfExists(file: string): Promise<string | null> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-}
-
-/** Writes via a temp file and rename, so a crash never leaves a half-written model for dbt to trip over. */
-async function writeAtomic(file: string, text: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, text);
-    await rename(tmp, file);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-}
-
 /** True when a file's text starts with the generated marker (Dango owns it); the watcher uses it too. */
 export function isGenerated(text: string): boolean {
   const firstLine = text.split('\n', 1)[0] ?? '';
@@ -166,14 +145,14 @@ export function isGenerated(text: string): boolean {
 
 /** Writes `text` unless the file is user-owned or already identical; records the outcome in `result`. */
 async function place(file: string, render: (previous: string | null) => string, result: StagingGenerationResult): Promise<void> {
-  const previous = await readIfExists(file);
+  const previous = await readTextIfExists(file);
   if (previous !== null && !isGenerated(previous)) {
     result.kept.push(file);
     return;
   }
   const text = render(previous);
   if (text === previous) return;
-  await writeAtomic(file, text);
+  await writeTextAtomic(file, text);
   result.written.push(file);
 }
 

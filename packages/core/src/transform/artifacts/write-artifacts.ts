@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ProjectGraph } from '../graph/project-graph';
-import { writeJsonAtomic } from '../state/write-json-atomic';
+import { writeJsonAtomic } from '../../files';
 
 /** The absolute `target/` folder of a project. */
 export function targetDir(graph: ProjectGraph): string {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { NodeResult } from '../types';
-import { writeJsonAtomic } from './write-json-atomic';
+import { writeJsonAtomic } from '../../files';
 
 /** The last run of one model, as kept in `.dango/state/models.json`. */
 export interface ModelRunState {

@@ -1,0 +1,2 @@
+export * from './text-files';
+export * from './json-lines';
