@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
+import { afterEach, beforeEach } from 'vitest';
 import { initProject } from '@dango/core';
 
 /** The `dango` executable under test. */
@@ -56,6 +57,26 @@ export async function waitUntil<T>(check: () => T | null | undefined | false, ms
   }
 }
 
+/** Servers started and not yet stopped, so a test scope can stop what a failing test left running. */
+const running = new Set<RunningServer>();
+
+/** Registers per-test scaffolding for suites that run `dango start`: a fresh temp folder, and every server still running stopped afterwards. */
+export function serverTestScope(): { readonly dir: string } {
+  let tmp: ReturnType<typeof tempDir>;
+  beforeEach(() => {
+    tmp = tempDir();
+  });
+  afterEach(async () => {
+    await Promise.all([...running].map((server) => stopServer(server)));
+    tmp.cleanup();
+  });
+  return {
+    get dir() {
+      return tmp.dir;
+    },
+  };
+}
+
 /** A `dango start` child with its collected output. */
 export interface RunningServer {
   child: ResultPromise;
@@ -84,11 +105,14 @@ export async function startServer(root: string, args: string[] = [], env: Record
     child.stdout!.on('data', onData);
     void child.then((r) => reject(new Error(`dango start exited (${r.exitCode}) before listening:\n${out}`)));
   });
-  return { child, url, output: () => out };
+  const server = { child, url, output: () => out };
+  running.add(server);
+  return server;
 }
 
 /** Stops a server child with a signal (SIGTERM by default) and returns its exit code. */
 export async function stopServer(server: RunningServer, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | undefined> {
+  running.delete(server);
   if (server.child.exitCode !== null && server.child.exitCode !== undefined) return server.child.exitCode;
   server.child.kill(signal);
   const r = await server.child;

@@ -1,8 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { csvProject, salesCsv, startServer, stopServer, tempDir, type RunningServer } from './helpers';
+import { csvProject, salesCsv, serverTestScope, startServer } from './helpers';
 
 interface WsEvent {
   type: string;
@@ -39,16 +39,7 @@ function listen(url: string): Promise<{ events: WsEvent[]; next: (match: (e: WsE
 }
 
 describe('dango start with the watcher', () => {
-  let tmp: ReturnType<typeof tempDir>;
-  let server: RunningServer | null = null;
-  beforeEach(() => {
-    tmp = tempDir();
-  });
-  afterEach(async () => {
-    if (server) await stopServer(server);
-    server = null;
-    tmp.cleanup();
-  });
+  const tmp = serverTestScope();
 
   it('picks up a dropped file by itself: warehouse, downstream model, /ws and the health report', async () => {
     const root = await csvProject(tmp.dir, {});
@@ -56,7 +47,7 @@ describe('dango start with the watcher', () => {
     writeFileSync(projectFile, readFileSync(projectFile, 'utf8').replace('debounce_seconds: 600', 'debounce_seconds: 1'));
     writeFileSync(path.join(root, 'dbt', 'models', 'marts', 'sales_total.sql'), "select count(*) as n, sum(amount) as total from {{ ref('stg_sales_sales') }}\n");
 
-    server = await startServer(root, [], {}, { watch: true });
+    const server = await startServer(root, [], {}, { watch: true });
     const ws = await listen(server.url);
     expect(await (await fetch(`${server.url}/api/watcher/status`)).json()).toMatchObject({ running: true, debounce_seconds: 1, auto_sync_enabled: true });
 

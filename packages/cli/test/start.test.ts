@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { csvProject, dango, hasServerFile, salesCsv, startServer, stopServer, tempDir, type RunningServer } from './helpers';
+import { csvProject, dango, hasServerFile, salesCsv, serverTestScope, startServer, stopServer } from './helpers';
 
 function serverJson(root: string): { pid: number; port: number; host: string; url: string; started_at: string } {
   return JSON.parse(readFileSync(path.join(root, '.dango', 'server.json'), 'utf8'));
@@ -27,20 +27,11 @@ function upgradeStatus(url: string, headers: Record<string, string> = {}): Promi
 }
 
 describe('dango start', () => {
-  let tmp: ReturnType<typeof tempDir>;
-  let server: RunningServer | null = null;
-  beforeEach(() => {
-    tmp = tempDir();
-  });
-  afterEach(async () => {
-    if (server) await stopServer(server);
-    server = null;
-    tmp.cleanup();
-  });
+  const tmp = serverTestScope();
 
   it('serves the API on port 0, routes sync/status/logs through it, and removes server.json on SIGTERM', async () => {
     const root = await csvProject(tmp.dir, { 'a.csv': salesCsv(250) });
-    server = await startServer(root);
+    const server = await startServer(root);
     const { url } = server;
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(url).not.toMatch(/:0$/);
@@ -92,7 +83,6 @@ describe('dango start', () => {
     await new Promise((resolve, reject) => client.once('open', resolve).once('error', reject));
     const clientClosed = new Promise((resolve) => client.once('close', resolve));
     const code = await stopServer(server);
-    server = null;
     expect(code).toBe(0);
     await clientClosed;
     expect(hasServerFile(root)).toBe(false);
@@ -137,7 +127,7 @@ describe('dango start', () => {
   it('with DANGO_API_TOKEN requires the bearer on every route and /ws, and the CLI sends it', async () => {
     const root = await csvProject(tmp.dir, { 'a.csv': salesCsv(7) });
     const token = 'test-token-0123456789';
-    server = await startServer(root, ['--host', '0.0.0.0'], { DANGO_API_TOKEN: token });
+    const server = await startServer(root, ['--host', '0.0.0.0'], { DANGO_API_TOKEN: token });
     const url = server.url;
     expect(url).toMatch(/^http:\/\/0\.0\.0\.0:\d+$/);
     expect(server.output()).toContain('Authorization: Bearer');
@@ -159,7 +149,6 @@ describe('dango start', () => {
     expect(sync.stdout.trim().split('\n').at(-1)).toBe('1 source synced, 0 failed, 7 rows');
 
     const code = await stopServer(server, 'SIGINT');
-    server = null;
     expect(code).toBe(0);
     expect(hasServerFile(root)).toBe(false);
   });

@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { csvProject, dango, startServer, stopServer, tempDir, type RunningServer } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { csvProject, dango, serverTestScope, startServer } from './helpers';
 
 /** A tiny dbt project: one seed, a staging view on it, a mart table on that, and one unique test. */
 async function dbtProject(dir: string): Promise<string> {
@@ -20,16 +20,7 @@ async function dbtProject(dir: string): Promise<string> {
 const lastLine = (s: string) => s.trim().split('\n').at(-1);
 
 describe('transform commands', () => {
-  let tmp: ReturnType<typeof tempDir>;
-  let server: RunningServer | null = null;
-  beforeEach(() => {
-    tmp = tempDir();
-  });
-  afterEach(async () => {
-    if (server) await stopServer(server);
-    server = null;
-    tmp.cleanup();
-  });
+  const tmp = serverTestScope();
 
   it('builds, seeds, runs, tests, compiles and generates docs with dbt-like lines and summaries', async () => {
     const root = await dbtProject(tmp.dir);
@@ -97,7 +88,7 @@ describe('transform commands', () => {
   it('runs models by name through a running server and refuses selections its API cannot express', async () => {
     const root = await dbtProject(tmp.dir);
     expect((await dango(['seed', '--project', root])).exitCode).toBe(0);
-    server = await startServer(root);
+    const server = await startServer(root);
     const run = await dango(['run', '--select', 'stg_categories+', '--project', root]);
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
