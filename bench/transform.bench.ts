@@ -70,6 +70,16 @@ async function freshProject(models: number, rows: number): Promise<{ dir: string
   return { dir, dbtDir };
 }
 
+/** Reads and parses the dbt project the way the engine does before a run (nothing executed). */
+function readGraph(dbtDir: string) {
+  const files = loadProjectFiles(dbtDir);
+  return parseProject(files, {
+    projectName: files.project.name, vars: files.project.vars,
+    target: { name: 'dev', schema: 'main', type: 'duckdb', database: 'warehouse', threads: 4 },
+    runStartedAt: new Date(), invocationId: 'bench', fullRefresh: false, execute: false, docs: files.docs,
+  });
+}
+
 /** Bench 1: read, parse (every template rendered once), resolve and compile all 500 models. */
 async function parseCompileBench(): Promise<number[]> {
   const { dir, dbtDir } = await freshProject(500, 1000);
@@ -77,12 +87,7 @@ async function parseCompileBench(): Promise<number[]> {
   try {
     for (let round = 0; round < ROUNDS; round++) {
       const t0 = performance.now();
-      const files = loadProjectFiles(dbtDir);
-      const graph = parseProject(files, {
-        projectName: files.project.name, vars: files.project.vars,
-        target: { name: 'dev', schema: 'main', type: 'duckdb', database: 'warehouse', threads: 4 },
-        runStartedAt: new Date(), invocationId: 'bench', fullRefresh: false, execute: false, docs: files.docs,
-      });
+      const graph = readGraph(dbtDir);
       const compiler = createCompiler(graph);
       let compiled = 0;
       for (const node of graph.byName.values()) if (node.resource_type === 'model') (compiler.model(node as ModelNode, false), compiled++);
@@ -105,12 +110,7 @@ async function runBench(): Promise<{ engine: number[]; direct: number[] }> {
     const warm = await platform.transform();
     if (!warm.success) throw new Error(`warm-up run failed: ${JSON.stringify(warm.results.find((r) => r.status === 'error'))}`);
     // The direct side executes exactly what the engine compiled, in the same dependency order.
-    const files = loadProjectFiles(dbtDir);
-    const graph = parseProject(files, {
-      projectName: files.project.name, vars: files.project.vars,
-      target: { name: 'dev', schema: 'main', type: 'duckdb', database: 'warehouse', threads: 4 },
-      runStartedAt: new Date(), invocationId: 'bench', fullRefresh: false, execute: false, docs: files.docs,
-    });
+    const graph = readGraph(dbtDir);
     const compiler = createCompiler(graph);
     const statements = nodesFor(graph, 'run', {}).map((n) => {
       const node = n as ModelNode;
