@@ -69,4 +69,42 @@ describe('integer columns beyond the sniffed sample', () => {
     const seen = await rows<{ path: string; beyond: unknown }>(platform, `SELECT path, json_extract(read_options::JSON, '$.beyondSample') AS beyond FROM _dango.source_files ORDER BY path`);
     expect(seen.map((r) => [r.path, String(r.beyond)])).toEqual([['a.csv', 'false'], ['long.csv', 'true']]);
   });
+
+  it('one sample read serves both checks: a DOUBLE column of long whole numbers becomes HUGEINT and a late decimal in an integer column still fails', async () => {
+    project = await createProject({ sales: { sample_size: 100 } });
+    const big = (i: number) => `1234567890123456789${String(i).padStart(4, '0')}`;
+    const file = (late: Record<number, string>) =>
+      ['id,qty,ref', ...Array.from({ length: 3000 }, (_, i) => `${i},${late[i] ?? i * 10},${big(i)}`)].join('\n') + '\n';
+    project.write('sales', 'a.csv', file({}));
+    const platform = await project.open();
+    expect(await platform.sync('sales')).toMatchObject({ status: 'success', rows_processed: 3000 });
+    expect(await typeOf(project, 'ref')).toBe('HUGEINT');
+    expect(await typeOf(project, 'qty')).toBe('BIGINT');
+    expect(await rows(platform, 'SELECT ref::VARCHAR AS ref FROM raw_sales.sales WHERE id = 2999')).toEqual([{ ref: big(2999) }]);
+    project.write('sales', 'a.csv', file({ 2990: '7.25' }));
+    expect((await platform.sync('sales')).error_message).toMatch(/^a\.csv .*column qty is BIGINT but holds '7\.25'/);
+  });
+
+  it('the row after the sample only counts: a longer whole number there does not turn HUGEINT into VARCHAR', async () => {
+    project = await createProject({ sales: { sample_size: 100 } });
+    // Rows 0-99 are the sample (20 digits: HUGEINT); row 100 holds 40 digits, which alone would have picked VARCHAR.
+    const lines = Array.from({ length: 3000 }, (_, i) => `${i},${i === 100 ? '9'.repeat(40) : `${12345678901234567890n + BigInt(i)}`}`);
+    project.write('sales', 'a.csv', ['id,ref', ...lines].join('\n') + '\n');
+    const platform = await project.open();
+    const result = await platform.sync('sales');
+    expect(result.status).toBe('failed');
+    expect(result.error_message).toMatch(/^a\.csv has a value that does not fit its column's type: Could not convert string '9{40}' to INT128/);
+  });
+
+  it('with sample_size -1 the whole file decides the digits and nothing is beyond the sample', async () => {
+    project = await createProject({ sales: { sample_size: -1 } });
+    const lines = Array.from({ length: 3000 }, (_, i) => `${i},${i === 2900 ? '9'.repeat(40) : `${12345678901234567890n + BigInt(i)}`}`);
+    project.write('sales', 'a.csv', ['id,ref', ...lines].join('\n') + '\n');
+    const platform = await project.open();
+    expect(await platform.sync('sales')).toMatchObject({ status: 'success', rows_processed: 3000 });
+    expect(await typeOf(project, 'ref')).toBe('VARCHAR');
+    expect(await rows(platform, `SELECT ref FROM raw_sales.sales WHERE id = 2900`)).toEqual([{ ref: '9'.repeat(40) }]);
+    const seen = await rows<{ beyond: unknown }>(platform, `SELECT json_extract(read_options::JSON, '$.beyondSample') AS beyond FROM _dango.source_files`);
+    expect(seen.map((r) => String(r.beyond))).toEqual(['false']);
+  });
 });

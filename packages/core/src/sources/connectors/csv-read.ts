@@ -4,7 +4,7 @@ import type { SourceConfig } from '../../config';
 import { globSafePath, quoteLiteral } from '../../warehouse';
 import type { FileColumn, Reader } from '../file-tracking';
 import { SourceFileError } from './connector';
-import { exceedsSample, isIntegerType, keepIntegerDigits, NOT_INTEGER_MARKER } from './csv-integer-columns';
+import { inspectIntegerColumns, NOT_INTEGER_MARKER } from './csv-integer-columns';
 
 /** Encodings DuckDB's CSV reader decodes itself (no extension needed). */
 const ENCODINGS = ['utf-8', 'utf-16', 'latin-1'] as const;
@@ -176,10 +176,9 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
       dateformat: s.DateFormat || null,
       timestampformat: s.TimestampFormat || null,
     };
-    const columns = await keepIntegerDigits(read, globSafePath(abs), (cols) => readCsvSql(1, dialect, cols), s.Columns, options.sampleSize);
-    if (columns.some((c) => isIntegerType(c.type))) {
-      dialect.beyondSample = await exceedsSample(read, globSafePath(abs), (cols) => readCsvSql(1, dialect, cols), columns, options.sampleSize);
-    }
+    const facts = await inspectIntegerColumns(read, globSafePath(abs), (cols) => readCsvSql(1, dialect, cols), s.Columns, options.sampleSize);
+    const columns = facts.columns;
+    if (facts.beyondSample !== undefined) dialect.beyondSample = facts.beyondSample;
     let noRows = false;
     if (size < COUNT_BELOW_BYTES) {
       const [c] = await read<{ n: number }>(`SELECT count(*) AS n FROM ${readCsvSql(1, dialect, columns)}`, [globSafePath(abs)]);
