@@ -12,6 +12,8 @@ export interface FileColumn {
 /** What the platform remembers about one file of a file source (table `_dango.source_files`). */
 export interface TrackedFile {
   path: string;
+  /** The `_dango_file_id` its rows carry (unique within the source); null until it first loads. */
+  file_id: number | null;
   table_name: string;
   size: number | null;
   mtime_ms: number | null;
@@ -33,9 +35,10 @@ export async function ensureTrackingTable(conn: WarehouseConnection): Promise<vo
   await conn.run(`CREATE TABLE IF NOT EXISTS ${TABLE} (
     source VARCHAR NOT NULL, path VARCHAR NOT NULL, table_name VARCHAR NOT NULL,
     size BIGINT, mtime_ms DOUBLE, hash VARCHAR, rows BIGINT NOT NULL DEFAULT 0, columns VARCHAR, read_options VARCHAR,
-    loaded_at VARCHAR, error VARCHAR)`);
-  // Warehouses tracked by an early build of this table lack the column.
+    loaded_at VARCHAR, error VARCHAR, file_id INTEGER)`);
+  // Warehouses tracked by an early build of this table lack these columns.
   await conn.run(`ALTER TABLE ${TABLE} ADD COLUMN IF NOT EXISTS read_options VARCHAR`);
+  await conn.run(`ALTER TABLE ${TABLE} ADD COLUMN IF NOT EXISTS file_id INTEGER`);
 }
 
 /** Every tracked file of a source. */
@@ -44,7 +47,8 @@ export async function readTracked(read: Reader, source: string): Promise<Map<str
   let rows: Row[];
   try {
     rows = await read<Row>(
-      `SELECT path, table_name, size, mtime_ms, hash, rows, columns, read_options, loaded_at, error FROM ${TABLE} WHERE source = $1`,
+      // `*`: a warehouse tracked by an earlier build may lack newer columns until its next sync adds them.
+      `SELECT * EXCLUDE (source) FROM ${TABLE} WHERE source = $1`,
       [source],
     );
   } catch (err) {
@@ -53,7 +57,12 @@ export async function readTracked(read: Reader, source: string): Promise<Map<str
     throw err;
   }
   const parse = <T>(text: string | null): T | null => (text ? (JSON.parse(text) as T) : null);
-  return new Map(rows.map((r) => [r.path, { ...r, columns: parse<FileColumn[]>(r.columns), read_options: parse<Record<string, unknown>>(r.read_options) }]));
+  return new Map(
+    rows.map((r) => [
+      r.path,
+      { ...r, file_id: r.file_id ?? null, columns: parse<FileColumn[]>(r.columns), read_options: parse<Record<string, unknown>>(r.read_options ?? null) },
+    ]),
+  );
 }
 
 /** Deletes the tracking rows of the given files (all of the source's files when `paths` is null). */
@@ -68,7 +77,7 @@ export async function forgetFiles(conn: WarehouseConnection, source: string, pat
   }
 }
 
-const COLUMNS = ['source', 'path', 'table_name', 'size', 'mtime_ms', 'hash', 'rows', 'columns', 'read_options', 'loaded_at', 'error'];
+const COLUMNS = ['source', 'path', 'file_id', 'table_name', 'size', 'mtime_ms', 'hash', 'rows', 'columns', 'read_options', 'loaded_at', 'error'];
 /** Rows per statement, far below DuckDB's parameter limits. */
 const BATCH = 200;
 
@@ -78,7 +87,7 @@ export async function saveTracked(conn: WarehouseConnection, source: string, fil
   for (let i = 0; i < files.length; i += BATCH) {
     const chunk = files.slice(i, i + BATCH);
     const params = chunk.flatMap((f) => [
-      source, f.path, f.table_name, f.size, f.mtime_ms, f.hash, f.rows,
+      source, f.path, f.file_id, f.table_name, f.size, f.mtime_ms, f.hash, f.rows,
       f.columns ? JSON.stringify(f.columns) : null, f.read_options ? JSON.stringify(f.read_options) : null, f.loaded_at, f.error,
     ]);
     const tuples = chunk.map((_, r) => `(${COLUMNS.map((_, c) => `$${r * COLUMNS.length + c + 1}`).join(', ')})`);
@@ -89,7 +98,7 @@ export async function saveTracked(conn: WarehouseConnection, source: string, fil
 /** Records a failed load of one file, keeping what is known about its earlier successful load. */
 export async function markFailed(conn: WarehouseConnection, source: string, table: string, rel: string, error: string): Promise<void> {
   const existing = (await readTracked(conn.all, source)).get(rel);
-  const base: TrackedFile = existing ?? { path: rel, table_name: table, size: null, mtime_ms: null, hash: null, rows: 0, columns: null, read_options: null, loaded_at: null, error: null };
+  const base: TrackedFile = existing ?? { path: rel, file_id: null, table_name: table, size: null, mtime_ms: null, hash: null, rows: 0, columns: null, read_options: null, loaded_at: null, error: null };
   await saveTracked(conn, source, [{ ...base, error }]);
 }
 

@@ -3,7 +3,7 @@ import { resolveInProject } from '../config';
 import type { PlatformContext } from '../context';
 import { DangoError, errorMessage } from '../errors';
 import { nowIso } from '../events';
-import { listColumns, listTables } from '../warehouse';
+import { listTableColumns } from '../warehouse';
 import { dbtDocsPaths, runWithDbt } from './dbt-engine';
 import { generateDocsEmbedded, loadGraph, runEmbedded, type EngineSettings } from './embedded-engine';
 import { nodesFor, type Command } from './execute/run-command';
@@ -149,11 +149,7 @@ export class TransformService {
   async afterSync(source: string): Promise<void> {
     if (!hasDbtProject(this.dbtDir)) return;
     try {
-      const schema = `raw_${source}`;
-      const tables = [];
-      for (const t of await listTables(this.ctx.warehouse, schema)) {
-        tables.push({ name: t.name, columns: await listColumns(this.ctx.warehouse, schema, t.name) });
-      }
+      const tables = await listTableColumns(this.ctx.warehouse, `raw_${source}`);
       if (tables.length) await generateStagingModels({ dbtDir: this.dbtDir, source, tables });
     } catch (err) {
       // The sync itself succeeded; a transform problem is reported, not turned into a sync failure.

@@ -53,3 +53,21 @@ export async function listColumns(wh: Warehouse, schema: string, table: string):
     [schema, table],
   );
 }
+
+/** The base tables of one schema (views left out) with their columns in order, from one catalog query. */
+export async function listTableColumns(wh: Warehouse, schema: string): Promise<{ name: string; columns: { name: string; type: string }[] }[]> {
+  const rows = await wh.query<{ t: string; name: string; type: string }>(
+    `SELECT c.table_name AS t, c.column_name AS name, c.data_type AS type
+       FROM duckdb_columns() c JOIN duckdb_tables() USING (database_oid, schema_oid, table_oid)
+      WHERE c.database_name = current_database() AND c.schema_name = $1
+      ORDER BY c.table_name, c.column_index`,
+    [schema],
+  );
+  const tables = new Map<string, { name: string; type: string }[]>();
+  for (const r of rows) {
+    const columns = tables.get(r.t) ?? [];
+    columns.push({ name: r.name, type: r.type });
+    tables.set(r.t, columns);
+  }
+  return [...tables].map(([name, columns]) => ({ name, columns }));
+}

@@ -182,7 +182,7 @@ describe('CSV formats and schema evolution', () => {
     const platform = await project.open();
     const r = await platform.sync('sales');
     expect(r.status).toBe('failed');
-    expect(r.error_message).toMatch(/a\.csv has a column named _dango_file/);
+    expect(r.error_message).toMatch(/a\.csv has a column named _dango_file: names starting with _dango_ are reserved/);
   });
 
   it('full refresh rebuilds the table from the files present, dropping columns of files gone', async () => {
@@ -194,7 +194,7 @@ describe('CSV formats and schema evolution', () => {
     fs.rmSync(b);
     const r = await platform.sync('sales', { fullRefresh: true });
     expect(r).toMatchObject({ status: 'success', full_refresh: true, rows_processed: 1 });
-    expect(await columnTypes(project)).toEqual({ id: 'BIGINT', v: 'BIGINT', _dango_file: 'VARCHAR', _dango_loaded_at: 'TIMESTAMP WITH TIME ZONE' });
+    expect(await columnTypes(project)).toEqual({ id: 'BIGINT', v: 'BIGINT', _dango_file_id: 'INTEGER', _dango_loaded_at: 'TIMESTAMP WITH TIME ZONE' });
     expect((await platform.getSource('sales')).history[0]).toMatchObject({ full_refresh: true, status: 'success' });
   });
 });

@@ -55,7 +55,7 @@ describe('CSV source options and dialects', () => {
     project.write('sales', '.tmp/hidden.csv', csv(['id'], [[4]]));
     const platform = await project.open();
     expect((await platform.sync('sales')).files?.loaded).toEqual(['2024/jan.csv', 'top.csv']);
-    expect(await rows(platform, 'SELECT id, _dango_file AS f FROM raw_sales.sales ORDER BY id')).toEqual([{ id: 1, f: 'top.csv' }, { id: 2, f: '2024/jan.csv' }]);
+    expect(await rows(platform, 'SELECT id, _dango_file AS f FROM raw_sales.sales JOIN raw_sales._dango_files USING (_dango_file_id) ORDER BY id')).toEqual([{ id: 1, f: 'top.csv' }, { id: 2, f: '2024/jan.csv' }]);
     const listing = await platform.listFiles('sales');
     expect(listing.files.map((f) => f.filename)).toEqual(['2024/jan.csv', 'top.csv']);
     expect(listing.files[0]!.path).toBe(`${project.sourceDir('sales')}/2024/jan.csv`);

@@ -40,7 +40,7 @@ describe('integer columns beyond the sniffed sample', () => {
     const failed = await platform.sync('sales');
     expect(failed.status).toBe('failed');
     expect(failed.error_message).toMatch(/^b\.csv has a value that does not fit its column's type: column qty is BIGINT but holds '1\.5'; .*csv\.sample_size: -1/);
-    expect(await rows(platform, 'SELECT count(*) AS n, sum(qty) AS s, count(DISTINCT _dango_file) AS f FROM raw_sales.sales')).toEqual([
+    expect(await rows(platform, 'SELECT count(*) AS n, sum(qty) AS s, count(DISTINCT _dango_file_id) AS f FROM raw_sales.sales')).toEqual([
       { n: 150, s: 111750, f: 1 },
     ]);
     const listing = await platform.listFiles('sales');

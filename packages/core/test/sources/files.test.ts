@@ -171,7 +171,7 @@ describe('deleteFile', () => {
     expect([del.background_sync, up.auto_sync]).toEqual([true, true]);
     await first.done;
     await twoDone;
-    expect(await rows(platform, `SELECT _dango_file AS f, count(*)::INT AS n FROM raw_sales.sales GROUP BY 1 ORDER BY 1`)).toEqual([
+    expect(await rows(platform, `SELECT _dango_file AS f, count(*)::INT AS n FROM raw_sales.sales JOIN raw_sales._dango_files USING (_dango_file_id) GROUP BY 1 ORDER BY 1`)).toEqual([
       { f: 'big.csv', n: 100_000 },
       { f: 'late.csv', n: 1 },
     ]);

@@ -21,7 +21,7 @@ describe('real-world CSV files', () => {
     project.write('sales', 'blank.csv', '\n\n');
     project.write('sales', 'utf16-bom-only.csv', Buffer.from([0xff, 0xfe, 0x0a, 0x00]));
     expect(await platform.sync('sales')).toMatchObject({ status: 'success', rows_processed: 0 });
-    expect(await columnNames(project)).toEqual(['id', 'v', '_dango_file', '_dango_loaded_at']);
+    expect(await columnNames(project)).toEqual(['id', 'v', '_dango_file_id', '_dango_loaded_at']);
     const listing = await platform.listFiles('sales');
     expect(listing.files.map((f) => [f.filename, f.status, f.rows_loaded])).toEqual([
       ['a.csv', 'success', 1], ['blank.csv', 'success', 0], ['bom-only.csv', 'success', 0], ['utf16-bom-only.csv', 'success', 0],
@@ -122,7 +122,7 @@ describe('file names DuckDB would read as a glob', () => {
     project.write('sales', 't?.csv', 'id,v\n6,own\n');
     const platform = await project.open();
     expect(await platform.sync('sales')).toMatchObject({ status: 'success', rows_processed: 6 });
-    expect(await rows(platform, 'SELECT _dango_file AS f, id, v FROM raw_sales.sales ORDER BY id')).toEqual([
+    expect(await rows(platform, 'SELECT _dango_file AS f, id, v FROM raw_sales.sales JOIN raw_sales._dango_files USING (_dango_file_id) ORDER BY id')).toEqual([
       { f: 'q[1].csv', id: 1, v: 'own' }, { f: 'q1.csv', id: 2, v: 'other' }, { f: 'r[2].csv', id: 3, v: 'own' },
       { f: 's*.csv', id: 4, v: 'own' }, { f: 'sx.csv', id: 5, v: 'other' }, { f: 't?.csv', id: 6, v: 'own' },
     ]);

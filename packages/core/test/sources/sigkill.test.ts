@@ -61,17 +61,17 @@ it('keeps exactly the previous data when the process is killed (SIGKILL) mid-loa
   expect(out).not.toMatch(/DONE/);
 
   platform = await project.open();
-  expect(await rows(platform, 'SELECT id, name, amount, _dango_file AS f FROM raw_sales.sales ORDER BY id')).toEqual([
+  expect(await rows(platform, 'SELECT id, name, amount, _dango_file AS f FROM raw_sales.sales JOIN raw_sales._dango_files USING (_dango_file_id) ORDER BY id')).toEqual([
     { id: 1, name: 'a', amount: 10, f: 'small.csv' },
     { id: 2, name: 'b', amount: 20, f: 'small.csv' },
     { id: 3, name: 'c', amount: 30, f: 'small.csv' },
   ]);
-  expect((await rows<{ column_name: string }>(platform, 'DESCRIBE raw_sales.sales')).map((c) => c.column_name)).toEqual(['id', 'name', 'amount', '_dango_file', '_dango_loaded_at']);
+  expect((await rows<{ column_name: string }>(platform, 'DESCRIBE raw_sales.sales')).map((c) => c.column_name)).toEqual(['id', 'name', 'amount', '_dango_file_id', '_dango_loaded_at']);
   const files = (await platform.listFiles('sales')).files.map((f) => [f.filename, f.status, f.rows_loaded]);
   expect(files).toEqual([['big.csv', 'pending', 0], ['small.csv', 'pending', 3]]);
 
   const next = await platform.sync('sales');
   expect(next).toMatchObject({ status: 'success', rows_processed: big + 1, files: { loaded: ['big.csv', 'small.csv'], unchanged: 0 } });
   expect(await rows(platform, 'SELECT count(*)::INT AS n, count(extra)::INT AS e FROM raw_sales.sales')).toEqual([{ n: big + 1, e: big }]);
-  expect(await rows(platform, `SELECT name FROM raw_sales.sales WHERE _dango_file = 'small.csv'`)).toEqual([{ name: 'changed' }]);
+  expect(await rows(platform, `SELECT name FROM raw_sales.sales JOIN raw_sales._dango_files USING (_dango_file_id) WHERE _dango_file = 'small.csv'`)).toEqual([{ name: 'changed' }]);
 });

@@ -19,7 +19,7 @@ describe('CSV sync', () => {
     expect(result).toMatchObject({ source_name: 'sales', status: 'success', rows_processed: 2, full_refresh: false, error_message: null });
     expect(result.files).toEqual({ loaded: ['a.csv'], removed: [], unchanged: 0 });
 
-    const data = await rows(platform, 'SELECT id, amount, day, _dango_file, typeof(_dango_loaded_at) AS t FROM raw_sales.sales ORDER BY id');
+    const data = await rows(platform, 'SELECT id, amount, day, _dango_file, typeof(_dango_loaded_at) AS t FROM raw_sales.sales JOIN raw_sales._dango_files USING (_dango_file_id) ORDER BY id');
     expect(data).toEqual([
       { id: 1, amount: 9.5, day: expect.anything(), _dango_file: 'a.csv', t: 'TIMESTAMP WITH TIME ZONE' },
       { id: 2, amount: 3.25, day: expect.anything(), _dango_file: 'a.csv', t: 'TIMESTAMP WITH TIME ZONE' },
@@ -67,7 +67,7 @@ describe('CSV sync', () => {
     fs.rmSync(c);
     const third = await platform.sync('sales');
     expect(third).toMatchObject({ status: 'success', rows_processed: 2, files: { loaded: ['b.csv'], removed: ['c.csv'], unchanged: 1 } });
-    expect(await rows(platform, 'SELECT id, v, _dango_file AS f FROM raw_sales.sales ORDER BY id')).toEqual([
+    expect(await rows(platform, 'SELECT id, v, _dango_file AS f FROM raw_sales.sales JOIN raw_sales._dango_files USING (_dango_file_id) ORDER BY id')).toEqual([
       { id: 1, v: 10, f: 'a.csv' }, { id: 2, v: 20, f: 'a.csv' }, { id: 3, v: 31, f: 'b.csv' }, { id: 5, v: 50, f: 'b.csv' },
     ]);
 

@@ -18,7 +18,7 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const lineage = [
-  { name: '_dango_file', type: 'VARCHAR' },
+  { name: '_dango_file_id', type: 'INTEGER' },
   { name: '_dango_loaded_at', type: 'TIMESTAMP' },
 ];
 const orders = {
@@ -57,26 +57,33 @@ describe('generateStagingModels', () => {
     expect(sql).toMatch(/^ {4}order_id,$/m);
     expect(sql).toMatch(/^ {4}"order",$/m);
     expect(sql).toMatch(/^ {4}"Order Date",$/m);
+    expect(sql).toMatch(/^ {4}_dango_file,$/m);
     expect(sql).toMatch(/^ {4}_dango_loaded_at$/m);
+    expect(sql).not.toContain('_dango_file_id,');
+    expect(sql).toContain("left join {{ source('sales', '_dango_files') }} using (_dango_file_id)");
 
     const ymlText = read('_sales__sources.yml');
     expect(ymlText.split('\n')[0]).toBe(`# ${GENERATED_MARKER}`);
     const yml = parse(ymlText);
     expect(yml.version).toBe(2);
     expect(yml.sources).toEqual([
-      expect.objectContaining({ name: 'sales', schema: 'raw_sales', tables: [{ name: 'orders' }, { name: 'customers' }] }),
+      expect.objectContaining({
+        name: 'sales',
+        schema: 'raw_sales',
+        tables: [{ name: 'orders' }, { name: 'customers' }, { name: '_dango_files', description: expect.stringMatching(/_dango_file_id/) }],
+      }),
     ]);
     expect(yml.models.map((m: { name: string }) => m.name)).toEqual(['stg_sales_orders', 'stg_sales_customers']);
     expect(yml.models[0].description).toMatch(/raw_sales\.orders/);
     expect(yml.models[1].columns).toEqual([
       { name: 'id', data_type: 'INTEGER' },
-      { name: '_dango_file', data_type: 'VARCHAR', description: expect.stringMatching(/file/i) },
+      { name: '_dango_file', data_type: 'VARCHAR', description: expect.stringMatching(/file.*relative to the source directory/i) },
       { name: '_dango_loaded_at', data_type: 'TIMESTAMP', description: expect.stringMatching(/loaded/i) },
     ]);
     expect(fs.readdirSync(staging).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('generates SQL that selects every column, odd names included, from a real DuckDB table', async () => {
+  it('generates SQL that selects every column, odd names included, and joins the file path, from a real DuckDB table', async () => {
     await generateStagingModels({ dbtDir: dir, source: 'sales', tables: [orders] });
     const db = await DuckDBInstance.create(path.join(dir, 'w.duckdb'));
     const conn = await db.connect();
@@ -84,10 +91,11 @@ describe('generateStagingModels', () => {
       await conn.run('CREATE SCHEMA raw_sales');
       const cols = orders.columns.map((c) => `"${c.name.replaceAll('"', '""')}" ${c.type}`).join(', ');
       await conn.run(`CREATE TABLE raw_sales.orders (${cols})`);
-      await conn.run(`INSERT INTO raw_sales.orders VALUES (1, 'big', DATE '2024-01-02', 'q', 'j', 'a.csv', TIMESTAMP '2024-01-03 00:00:00')`);
+      await conn.run(`CREATE VIEW raw_sales._dango_files AS SELECT * FROM (VALUES (7, '2024/a.csv')) f(_dango_file_id, _dango_file)`);
+      await conn.run(`INSERT INTO raw_sales.orders VALUES (1, 'big', DATE '2024-01-02', 'q', 'j', 7, TIMESTAMP '2024-01-03 00:00:00')`);
       const reader = await conn.runAndReadAll(renderModel(read('stg_sales_orders.sql')));
-      expect(reader.columnNames()).toEqual(orders.columns.map((c) => c.name));
-      expect(reader.getRowsJson()[0]).toEqual([1, 'big', '2024-01-02', 'q', 'j', 'a.csv', '2024-01-03 00:00:00']);
+      expect(reader.columnNames()).toEqual(orders.columns.map((c) => (c.name === '_dango_file_id' ? '_dango_file' : c.name)));
+      expect(reader.getRowsJson()[0]).toEqual([1, 'big', '2024-01-02', 'q', 'j', '2024/a.csv', '2024-01-03 00:00:00']);
     } finally {
       conn.closeSync();
       db.closeSync();
@@ -125,15 +133,27 @@ describe('generateStagingModels', () => {
     await generateStagingModels({ dbtDir: dir, source: 'sales', tables: [orders, customers] });
     await generateStagingModels({ dbtDir: dir, source: 'sales', tables: [customers] });
     const yml = parse(read('_sales__sources.yml'));
-    expect(yml.sources[0].tables.map((t: { name: string }) => t.name).sort()).toEqual(['customers', 'orders']);
+    expect(yml.sources[0].tables.map((t: { name: string }) => t.name).sort()).toEqual(['_dango_files', 'customers', 'orders']);
     expect(yml.models.map((m: { name: string }) => m.name).sort()).toEqual(['stg_sales_customers', 'stg_sales_orders']);
     expect(fs.existsSync(path.join(staging, 'stg_sales_orders.sql'))).toBe(true);
+  });
+
+  it('declares the files view only for tables whose rows carry a file id', async () => {
+    const api = { name: 'events', columns: [{ name: 'id', type: 'INTEGER' }, { name: '_dango_loaded_at', type: 'TIMESTAMP' }] };
+    await generateStagingModels({ dbtDir: dir, source: 'feed', tables: [api] });
+    const sql = read('stg_feed_events.sql');
+    expect(sql).not.toContain('join');
+    expect(sql).not.toContain('_dango_file');
+    expect(parse(read('_feed__sources.yml')).sources[0].tables).toEqual([{ name: 'events' }]);
   });
 
   it('quotes the source identifier of a table whose name needs quoting', async () => {
     await generateStagingModels({ dbtDir: dir, source: 'files', tables: [{ name: 'Q1 Report', columns: lineage }] });
     expect(read('stg_files_q1_report.sql')).toContain("source('files', 'Q1 Report')");
-    expect(parse(read('_files__sources.yml')).sources[0].tables).toEqual([{ name: 'Q1 Report', quoting: { identifier: true } }]);
+    expect(parse(read('_files__sources.yml')).sources[0].tables).toEqual([
+      { name: 'Q1 Report', quoting: { identifier: true } },
+      { name: '_dango_files', description: expect.any(String) },
+    ]);
   });
 
   it('keeps Jinja delimiters in a table name out of comments and descriptions', async () => {

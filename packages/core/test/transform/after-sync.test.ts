@@ -36,6 +36,8 @@ describe('after a sync', () => {
     expect(existsSync(path.join(project!.dbtDir, 'models', 'staging', 'stg_shop_orders.sql'))).toBe(true);
     expect(events.find((e) => e.type === 'dbt_run_started')).toMatchObject({ select: ['source:shop+'] });
     expect(await p.warehouse.query('SELECT total::INTEGER AS total FROM marts.order_totals')).toEqual([{ total: 60 }]);
+    // Raw rows carry a file id; the staging view shows the file's path.
+    expect(await p.warehouse.query('SELECT _dango_file, count(*)::INTEGER AS n FROM staging.stg_shop_orders GROUP BY 1')).toEqual([{ _dango_file: 'orders.csv', n: 3 }]);
     const models = Object.fromEntries((await p.listModels()).map((m) => [m.name, m]));
     expect(models.stg_shop_orders).toMatchObject({ schema: 'staging', materialization: 'view', status: 'success' });
     expect(models.order_totals).toMatchObject({ depends_on: ['stg_shop_orders'], status: 'success' });

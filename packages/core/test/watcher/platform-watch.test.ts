@@ -55,7 +55,7 @@ describe('DangoPlatform.open({ watch: true })', () => {
     rmSync(gone);
     await second;
     expect(await rowCount(platform, 'raw_sales.sales')).toBe(5);
-    const files = await platform.warehouse.query<{ f: string }>('SELECT DISTINCT _dango_file AS f FROM raw_sales.sales');
+    const files = await platform.warehouse.query<{ f: string }>('SELECT DISTINCT _dango_file AS f FROM raw_sales.sales JOIN raw_sales._dango_files USING (_dango_file_id)');
     expect(files.map((r) => r.f)).toEqual(['b.csv']);
   });
 

@@ -3,7 +3,8 @@ import { globSafePath, qualified, quoteIdent, type WarehouseConnection } from '.
 import { hashFile, type DiskFile } from '../file-source';
 import { ensureTrackingTable, forgetFiles, recordHash, saveTracked, type FileColumn, type TrackedFile } from '../file-tracking';
 import type { ConnectorContext, LoadOutcome } from './connector';
-import { assertNoReservedColumns, fileReadColumns, LINEAGE_COLUMNS, planIncremental, unionSchema, type TableColumn } from './csv-schema-plan';
+import { createFilesView, isReservedColumn, LINEAGE_COLUMNS } from '../file-lineage';
+import { assertNoReservedColumns, fileReadColumns, planIncremental, unionSchema, type TableColumn } from './csv-schema-plan';
 import { csvFileError, readCsvSql, type CsvDialect, type DescribedFile } from './csv-read';
 import { isIntegerType, strictIntegerSql } from './csv-integer-columns';
 
@@ -33,24 +34,37 @@ function dialectOf(plan: CsvFilePlan): CsvDialect {
   return plan.described?.dialect ?? (plan.prev!.read_options as unknown as CsvDialect);
 }
 
-async function tableColumns(conn: WarehouseConnection, schema: string, table: string): Promise<TableColumn[]> {
+/** The table's data columns, and whether it carries today's lineage columns (a table from an earlier build is rebuilt). */
+async function tableColumns(conn: WarehouseConnection, schema: string, table: string): Promise<{ columns: TableColumn[]; currentLineage: boolean }> {
   const rows = await conn.all<{ name: string; type: string }>(
-    `SELECT column_name AS name, data_type AS type FROM information_schema.columns
-      WHERE table_catalog = current_database() AND table_schema = $1 AND table_name = $2 ORDER BY ordinal_position`,
+    // duckdb_columns() rather than information_schema: the same answer in a fraction of the time, inside the load's transaction.
+    `SELECT column_name AS name, data_type AS type FROM duckdb_columns()
+      WHERE database_name = current_database() AND schema_name = $1 AND table_name = $2 ORDER BY column_index`,
     [schema, table],
   );
-  return rows.filter((c) => !LINEAGE_COLUMNS.some((l) => l.name === c.name));
+  const names = new Set(rows.map((c) => c.name));
+  return { columns: rows.filter((c) => !isReservedColumn(c.name)), currentLineage: LINEAGE_COLUMNS.every((l) => names.has(l.name)) };
 }
 
-async function deleteRowsOf(conn: WarehouseConnection, target: string, files: string[]): Promise<void> {
-  for (let i = 0; i < files.length; i += 500) {
-    const chunk = files.slice(i, i + 500);
-    await conn.run(`DELETE FROM ${target} WHERE _dango_file IN (${chunk.map((_, j) => `$${j + 1}`).join(', ')})`, chunk);
+async function deleteRowsOf(conn: WarehouseConnection, target: string, fileIds: number[]): Promise<void> {
+  for (let i = 0; i < fileIds.length; i += 500) {
+    const chunk = fileIds.slice(i, i + 500);
+    await conn.run(`DELETE FROM ${target} WHERE _dango_file_id IN (${chunk.map((_, j) => `$${j + 1}`).join(', ')})`, chunk);
   }
 }
 
+/** Hands out `_dango_file_id`s: a reloaded file keeps its id, a new one gets the next free id of the source. */
+async function fileIdAllocator(conn: WarehouseConnection, source: string, fresh: boolean): Promise<(plan: CsvFilePlan) => number> {
+  let last = 0;
+  if (!fresh) {
+    const [row] = await conn.all<{ n: number | null }>('SELECT max(file_id) AS n FROM _dango.source_files WHERE source = $1', [source]);
+    last = Number(row?.n ?? 0);
+  }
+  return (plan) => (!fresh && plan.prev?.file_id != null ? plan.prev.file_id : ++last);
+}
+
 /** Inserts one file's rows straight from `read_csv` (never through JavaScript); returns the row count. */
-async function insertFile(conn: WarehouseConnection, input: CsvLoadInput, target: string, columns: TableColumn[], plan: CsvFilePlan): Promise<number> {
+async function insertFile(conn: WarehouseConnection, input: CsvLoadInput, target: string, columns: TableColumn[], plan: CsvFilePlan, fileId: number): Promise<number> {
   const fileColumns = columnsOf(plan);
   if (plan.described?.noRows || fileColumns.length === 0 || fileColumns.every((c) => c.type === null)) return 0;
   const { ctx } = input;
@@ -65,10 +79,10 @@ async function insertFile(conn: WarehouseConnection, input: CsvLoadInput, target
   const select = read.map((c, i) => (strict[i] ? strictIntegerSql(c.name, c.type) : quoteIdent(c.name)));
   const reader = readCsvSql(3, dialect, read.map((c, i) => (strict[i] ? { name: c.name, type: 'VARCHAR' } : c)));
   const sql = `INSERT INTO ${target} (${[...into, ...LINEAGE_COLUMNS.map((l) => l.name)].join(', ')})
-    SELECT ${[...select, '$1', '$2::TIMESTAMPTZ'].join(', ')} FROM ${reader}`;
+    SELECT ${[...select, '$1::INTEGER', '$2::TIMESTAMPTZ'].join(', ')} FROM ${reader}`;
   let rows: number;
   try {
-    const [res] = await conn.all<{ Count: number }>(sql, [rel, ctx.loadedAt.toISOString(), globSafePath(plan.file.abs)]);
+    const [res] = await conn.all<{ Count: number }>(sql, [fileId, ctx.loadedAt.toISOString(), globSafePath(plan.file.abs)]);
     rows = Number(res?.Count ?? 0);
   } catch (err) {
     throw csvFileError(rel, err);
@@ -98,9 +112,9 @@ async function hashLoadedFiles(ctx: ConnectorContext, files: DiskFile[]): Promis
   });
 }
 
-function trackingRow(plan: CsvFilePlan, table: string, rows: number, loadedAt: string): TrackedFile {
+function trackingRow(plan: CsvFilePlan, fileId: number, table: string, rows: number, loadedAt: string): TrackedFile {
   return {
-    path: plan.file.rel, table_name: table, size: plan.file.size, mtime_ms: plan.file.mtimeMs, hash: plan.hash,
+    path: plan.file.rel, file_id: fileId, table_name: table, size: plan.file.size, mtime_ms: plan.file.mtimeMs, hash: plan.hash,
     rows, columns: columnsOf(plan), read_options: { ...dialectOf(plan) }, loaded_at: loadedAt, error: null,
   };
 }
@@ -117,12 +131,13 @@ export async function loadCsvFiles(conn: WarehouseConnection, input: CsvLoadInpu
   const target = qualified(ctx.schema, table);
   await ensureTrackingTable(conn);
   await conn.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(ctx.schema)}`);
+  await createFilesView(conn, ctx.schema, name);
 
   const fileSchemas = (list: CsvFilePlan[]) => list.map((p) => ({ rel: p.file.rel, columns: columnsOf(p) }));
   fileSchemas(plans).forEach(assertNoReservedColumns);
-  const existing = await tableColumns(conn, ctx.schema, table);
+  const { columns: existing, currentLineage } = await tableColumns(conn, ctx.schema, table);
   const changed = plans.filter((p) => p.action === 'load');
-  let rebuild = ctx.options.fullRefresh || existing.length === 0;
+  let rebuild = ctx.options.fullRefresh || existing.length === 0 || !currentLineage;
   let columns = existing;
   if (!rebuild) {
     const plan = planIncremental(existing, fileSchemas(changed), `${ctx.schema}.${table}`);
@@ -147,7 +162,7 @@ export async function loadCsvFiles(conn: WarehouseConnection, input: CsvLoadInpu
     await forgetFiles(conn, name, null);
   } else {
     const gone = [...removed.filter((t) => t.loaded_at !== null), ...changed.filter((p) => p.prev?.loaded_at).map((p) => p.prev!)];
-    await deleteRowsOf(conn, target, gone.map((t) => t.path));
+    await deleteRowsOf(conn, target, gone.flatMap((t) => (t.file_id === null ? [] : [t.file_id])));
     for (const t of removed) ctx.progress({ file: t.path, step: 'removed', message: `Removed rows of ${t.path}` });
     await forgetFiles(conn, name, removed.map((t) => t.path));
   }
@@ -155,10 +170,12 @@ export async function loadCsvFiles(conn: WarehouseConnection, input: CsvLoadInpu
   let rows = 0;
   const loadedAt = ctx.loadedAt.toISOString();
   const tracking: TrackedFile[] = [];
+  const nextFileId = await fileIdAllocator(conn, name, rebuild);
   for (const plan of toLoad) {
-    const n = await insertFile(conn, input, target, columns, plan);
+    const fileId = nextFileId(plan);
+    const n = await insertFile(conn, input, target, columns, plan, fileId);
     rows += n;
-    tracking.push(trackingRow(plan, table, n, loadedAt));
+    tracking.push(trackingRow(plan, fileId, table, n, loadedAt));
   }
   for (const plan of plans) {
     if (toLoad.includes(plan)) continue;

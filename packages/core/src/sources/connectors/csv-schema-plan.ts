@@ -1,12 +1,7 @@
 import type { FileColumn } from '../file-tracking';
 import { SourceFileError } from './connector';
+import { isReservedColumn, RESERVED_COLUMN_PREFIX } from '../file-lineage';
 import { sameType, widenType } from './type-widening';
-
-/** Lineage columns every raw row of a file source carries. */
-export const LINEAGE_COLUMNS = [
-  { name: '_dango_file', type: 'VARCHAR' },
-  { name: '_dango_loaded_at', type: 'TIMESTAMP WITH TIME ZONE' },
-] as const;
 
 /** A column of the target table. */
 export interface TableColumn {
@@ -22,11 +17,11 @@ export interface FileSchema {
 
 const key = (name: string): string => name.toLowerCase(); // DuckDB identifiers are case-insensitive
 
-/** Fails a file whose header uses a lineage column name. */
+/** Fails a file whose header uses a name Dango reserves for lineage. */
 export function assertNoReservedColumns(file: FileSchema): void {
   for (const c of file.columns) {
-    if (LINEAGE_COLUMNS.some((l) => l.name === key(c.name))) {
-      throw new SourceFileError(file.rel, `${file.rel} has a column named ${c.name}, which Dango reserves for lineage; rename it`);
+    if (isReservedColumn(c.name)) {
+      throw new SourceFileError(file.rel, `${file.rel} has a column named ${c.name}: names starting with ${RESERVED_COLUMN_PREFIX} are reserved for Dango's lineage columns; rename it`);
     }
   }
 }
