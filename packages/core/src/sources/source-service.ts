@@ -11,7 +11,7 @@ import { resolveInsideDirectory } from './file-paths';
 import { SyncHistory } from './history';
 import { summarizeSource } from './source-status';
 import { resolveSyncOptions } from './sync-options';
-import { announceResult, executeSync } from './sync-runner';
+import { announceResult, executeSync, type ExecutedSync } from './sync-runner';
 import { saveUpload } from './uploads';
 import type {
   CsvFilesListing, DeleteFileResult, HistoryEntry, SourceDetails, SourceSummary, StartedSync, SyncOptions, SyncResult, UploadInput, UploadResult,
@@ -95,17 +95,18 @@ export class SourceService {
     this.running.add(name);
     const startedAt = new Date();
     const done = (async () => {
-      let result: SyncResult;
+      let executed: ExecutedSync;
       try {
         await this.bookkeeping.get(name);
-        const executed = await executeSync(this.ctx, this.historyStore, source, resolved, startedAt);
-        result = executed.result;
-        if (executed.afterCommit) this.deferBookkeeping(name, executed.afterCommit);
+        executed = await executeSync(this.ctx, this.historyStore, source, resolved, startedAt);
       } finally {
         this.running.delete(name);
       }
+      const { result, afterCommit } = executed;
       announceResult(this.ctx, result);
       if (result.status === 'success') await this.runAfterSync(name, result);
+      // Bookkeeping (hashing every new file in full) starts once the after-sync steps are done, so it does not slow them down.
+      if (afterCommit) this.deferBookkeeping(name, afterCommit);
       this.startFollowUp(name);
       return result;
     })();
