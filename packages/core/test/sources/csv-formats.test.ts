@@ -13,6 +13,20 @@ async function columnTypes(project: TestProject, table = 'raw_sales.sales'): Pro
 }
 
 describe('CSV formats and schema evolution', () => {
+  it('reads quotes escaped by doubling and by backslash, and quoted delimiters and line breaks', async () => {
+    project = await createProject();
+    project.write('sales', 'doubled.csv', 'id,text\n1,"say ""hi"", then\ngo"\n2,plain\n');
+    project.write('sales', 'backslash.csv', 'id,text\n3,"say \\"hi\\", ok"\n4,plain\n');
+    const platform = await project.open();
+    expect(await platform.sync('sales')).toMatchObject({ status: 'success', rows_processed: 4 });
+    expect(await rows(platform, 'SELECT id, text FROM raw_sales.sales ORDER BY id')).toEqual([
+      { id: 1, text: 'say "hi", then\ngo' },
+      { id: 2, text: 'plain' },
+      { id: 3, text: 'say "hi", ok' },
+      { id: 4, text: 'plain' },
+    ]);
+  });
+
   it('adds a new column from a later file; earlier rows get NULL', async () => {
     project = await createProject();
     project.write('sales', 'a.csv', csv(['id', 'v'], [[1, 10]]));

@@ -145,7 +145,8 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
       // UTF-16 text stores its delimiters and line breaks with a zero byte; DuckDB would decode any other file into garbage.
       throw new SourceFileError(rel, `${rel} is not UTF-16 encoded (it has no zero bytes); fix csv.encoding in .dango/sources.yml`);
     }
-    const args = ['$1'];
+    // The quote the load forces is given to the sniffer too: it then does not try other quotes (a third of its time).
+    const args = ['$1', `quote = ${quoteLiteral(options.quote)}`];
     if (options.delimiter !== undefined) args.push(`delim = ${quoteLiteral(options.delimiter)}`);
     if (options.encoding !== 'utf-8') args.push(`encoding = ${quoteLiteral(options.encoding)}`);
     if (options.header !== undefined) args.push(`header = ${options.header}`);
