@@ -47,6 +47,20 @@ describe('whole numbers beyond BIGINT', () => {
       { id: '1', code: '1' }, { id: '2', code: '2' }, { id: huge, code: longer },
     ]);
   });
+
+  it('finds them in quoted files too, where values spanning lines put sample rows past the lines a byte scan reads', async () => {
+    project = await createProject({ sales: { sample_size: 100 } });
+    const huge = '123456789012345678901';
+    // 100 rows of two lines each: row 80 (line ~161) is in the sample but beyond its first 100 lines.
+    const lines = Array.from({ length: 100 }, (_, i) => `${i},"note ${i}\nsecond line",${i === 80 ? huge : i}`);
+    project.write('sales', 'a.csv', ['id,note,ref', ...lines].join('\n') + '\n');
+    const platform = await project.open();
+    expect(await platform.sync('sales')).toMatchObject({ status: 'success', rows_processed: 100 });
+    expect(await rows(platform, 'SELECT typeof(ref) AS t, ref::VARCHAR AS ref FROM raw_sales.sales WHERE id IN (79, 80) ORDER BY id')).toEqual([
+      { t: 'HUGEINT', ref: '79' },
+      { t: 'HUGEINT', ref: huge },
+    ]);
+  });
 });
 
 describe('null markers', () => {

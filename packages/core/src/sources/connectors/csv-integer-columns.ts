@@ -1,12 +1,13 @@
 import { quoteIdent, quoteLiteral } from '../../warehouse';
 import type { Reader } from '../file-tracking';
+import type { HeadFacts } from './csv-head-scan';
 
 /** Digits a BIGINT always holds. */
-const BIGINT_DIGITS = 18;
+export const BIGINT_DIGITS = 18;
 /** Digits a HUGEINT always holds (its range is about ±1.7e38). */
 const HUGEINT_DIGITS = 38;
 /** DuckDB's default sniffer sample, in rows. */
-const DEFAULT_SAMPLE_ROWS = 20480;
+export const DEFAULT_SAMPLE_ROWS = 20480;
 
 /** What one read of the sniffer's sample tells about a file's integer columns. */
 export interface IntegerFacts {
@@ -25,7 +26,9 @@ export interface IntegerFacts {
  * HUGEINT (up to 38 digits) or VARCHAR (longer), so no digit is lost. And when an integer column remains,
  * whether the file is longer than the sample, so the load knows to check late values. Both come from
  * ONE read of the sample as text (sample + 1 rows: the extra row only counts, it never sways a type);
- * files with neither a DOUBLE nor an integer column are not read at all.
+ * files with neither a DOUBLE nor an integer column are not read at all. `head` (a byte scan of the
+ * sample's lines, null when it proves nothing) answers both without that read for most unquoted files:
+ * no run of 19+ digits means no DOUBLE can widen, and its line count bounds the rows.
  */
 export async function inspectIntegerColumns(
   read: Reader,
@@ -34,13 +37,19 @@ export async function inspectIntegerColumns(
   readSql: (columns: Array<{ name: string; type: string }>) => string,
   columns: Array<{ name: string; type: string }>,
   sampleSize: number | undefined,
+  head: HeadFacts | null = null,
 ): Promise<IntegerFacts> {
-  const doubles = columns.filter((c) => c.type === 'DOUBLE');
+  const doubles = head && !head.longDigits ? [] : columns.filter((c) => c.type === 'DOUBLE');
   const wholeFile = sampleSize === -1;
-  // With the whole file sampled nothing lies beyond it, so rows are only counted for a smaller sample.
-  const needCount = !wholeFile && (doubles.length > 0 || columns.some((c) => isIntegerType(c.type)));
-  if (doubles.length === 0 && !needCount) return { columns };
   const sample = sampleSize ?? DEFAULT_SAMPLE_ROWS;
+  const hasInteger = columns.some((c) => isIntegerType(c.type));
+  if (doubles.length === 0 && head && hasInteger && !wholeFile) {
+    // Rows never outnumber line breaks + 1; a head scan that stopped before the end saw more lines than the sample has rows.
+    return { columns, beyondSample: !head.complete || head.breaks + 1 >= sample };
+  }
+  // With the whole file sampled nothing lies beyond it, so rows are only counted for a smaller sample.
+  const needCount = !wholeFile && (doubles.length > 0 || hasInteger);
+  if (doubles.length === 0 && !needCount) return { columns };
   const text = columns.map((c) => ({ name: c.name, type: 'VARCHAR' }));
   // row_number() over the limited read numbers rows in file order (a streaming window), so `_dango_row <= sample` is the
   // first `sample` rows that a `LIMIT sample` read kept: the digits decision sees exactly those rows, never the extra one.

@@ -4,7 +4,8 @@ import type { SourceConfig } from '../../config';
 import { globSafePath, quoteLiteral } from '../../warehouse';
 import type { FileColumn, Reader } from '../file-tracking';
 import { SourceFileError } from './connector';
-import { inspectIntegerColumns, NOT_INTEGER_MARKER } from './csv-integer-columns';
+import { BIGINT_DIGITS, DEFAULT_SAMPLE_ROWS, inspectIntegerColumns, isIntegerType, NOT_INTEGER_MARKER } from './csv-integer-columns';
+import { scanHead } from './csv-head-scan';
 
 /** Encodings DuckDB's CSV reader decodes itself (no extension needed). */
 const ENCODINGS = ['utf-8', 'utf-16', 'latin-1'] as const;
@@ -177,7 +178,12 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
       dateformat: s.DateFormat || null,
       timestampformat: s.TimestampFormat || null,
     };
-    const facts = await inspectIntegerColumns(read, globSafePath(abs), (cols) => readCsvSql(1, dialect, cols), s.Columns, options.sampleSize);
+    const numeric = s.Columns.some((c) => c.type === 'DOUBLE' || isIntegerType(c.type));
+    // Zero bytes between UTF-16 digits hide digit runs from a byte scan; a whole-file sample is left to DuckDB too.
+    const scannable = numeric && options.encoding !== 'utf-16' && options.sampleSize !== -1;
+    const sampleLines = (options.sampleSize ?? DEFAULT_SAMPLE_ROWS) + dialect.skip + 2;
+    const head = scannable ? await scanHead(abs, sampleLines, BIGINT_DIGITS, dialect.quote) : null;
+    const facts = await inspectIntegerColumns(read, globSafePath(abs), (cols) => readCsvSql(1, dialect, cols), s.Columns, options.sampleSize, head);
     const columns = facts.columns;
     if (facts.beyondSample !== undefined) dialect.beyondSample = facts.beyondSample;
     let noRows = false;
