@@ -12,33 +12,39 @@ const file = (content: string | Buffer): string => {
   fs.writeFileSync(p, content);
   return p;
 };
+const scan = (content: string | Buffer, lines = 100, delim = ',') => scanHead(file(content), lines, 18, delim, '"');
 
 describe('scanHead', () => {
-  it('finds a run of more digits than asked for, and counts line breaks (CRLF twice) to the end', async () => {
-    expect(await scanHead(file('id,v\n1,12345678901234567890\n2,3\n'), 100, 18, '"')).toEqual({ longDigits: true, complete: true, breaks: 3 });
-    expect(await scanHead(file('id,v\r\n1,123456789012345678\r\n2,1.5'), 100, 18, '"')).toEqual({ longDigits: false, complete: true, breaks: 4 });
-    // Digits split by a non-digit are two runs.
-    expect((await scanHead(file('v\n123456789.0123456789\n'), 100, 18, '"'))!.longDigits).toBe(false);
+  it('finds a field that is a whole number of more digits than asked for, wherever it sits in the line', async () => {
+    for (const line of ['1,12345678901234567890', '12345678901234567890,1', '1, -12345678901234567890 ,2', '1,+0012345678901234567\r']) {
+      expect((await scan(`id,v\n${line}\n2,3\n`))!.longDigits, line).toBe(true);
+    }
+    expect((await scan('id;v\n1;12345678901234567890\n', 100, ';'))!.longDigits).toBe(true);
+    expect((await scan('id\tv\n1\t12345678901234567890\n', 100, '\t'))!.longDigits).toBe(true);
+    expect((await scan('id v\n1 12345678901234567890\n', 100, ' '))!.longDigits).toBe(true);
   });
 
-  it('stops after the given number of lines, so a long number further down is not seen', async () => {
+  it('ignores long digit runs inside other text (hashes, decimals, codes) and numbers of up to `digits` digits', async () => {
+    const text = 'id,hash,amount,code\n1,c4ca4238a0b923820dcc5096412345678901234567,123456789.0123456789,X12345678901234567890\n2,3,123456789012345678,4\n';
+    expect(await scan(text)).toEqual({ longDigits: false, complete: true, breaks: 3 });
+  });
+
+  it('counts line breaks to the end (CRLF twice) and stops after the given number of lines', async () => {
+    expect(await scan('id,v\r\n1,2\r\n2,1.5')).toEqual({ longDigits: false, complete: true, breaks: 4 });
     const rows = Array.from({ length: 50 }, (_, i) => `${i},1`);
-    const facts = await scanHead(file(['id,v', ...rows, '99,12345678901234567890123'].join('\n')), 20, 18, '"');
-    expect(facts).toEqual({ longDigits: false, complete: false, breaks: 20 });
+    expect(await scan(['id,v', ...rows, '99,12345678901234567890123'].join('\n'), 20)).toEqual({ longDigits: false, complete: false, breaks: 20 });
+    expect(await scan('', 10)).toEqual({ longDigits: false, complete: true, breaks: 0 });
   });
 
-  it('sees a digit run that crosses a read chunk', async () => {
+  it('sees a field in a line that crosses a read chunk', async () => {
     const pad = 'x'.repeat(256 * 1024 - 10);
-    expect((await scanHead(file(`v\n${pad}\n12345678901234567890\n`), 100, 18, '"'))!.longDigits).toBe(true);
+    expect((await scan(`v,w\n${pad},12345678901234567890\n`))!.longDigits).toBe(true);
+    expect((await scan(`v,w\n${pad},12345678901234567890`))!.longDigits).toBe(true);
   });
 
-  it('proves nothing (null) for a file with the quote character or a head longer than 8 MiB', async () => {
-    expect(await scanHead(file('id,v\n1,"a\nb"\n'), 100, 18, '"')).toBeNull();
-    expect(await scanHead(file("id,v\n1,'a'\n"), 100, 18, "'")).toBeNull();
-    expect(await scanHead(file(Buffer.alloc(9 * 1024 * 1024, 'a')), 100, 18, '"')).toBeNull();
-  });
-
-  it('reads an empty file as complete with no breaks', async () => {
-    expect(await scanHead(file(''), 10, 18, '"')).toEqual({ longDigits: false, complete: true, breaks: 0 });
+  it('proves nothing (null) with a quote character, a non-ASCII delimiter, or a head longer than 8 MiB', async () => {
+    expect(await scan('id,v\n1,"a\nb"\n')).toBeNull();
+    expect(await scan('id§v\n1§12345678901234567890\n', 100, '§')).toBeNull();
+    expect(await scan(Buffer.alloc(9 * 1024 * 1024, 'a'))).toBeNull();
   });
 });

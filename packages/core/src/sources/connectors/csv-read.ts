@@ -182,7 +182,7 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
     // Zero bytes between UTF-16 digits hide digit runs from a byte scan; a whole-file sample is left to DuckDB too.
     const scannable = numeric && options.encoding !== 'utf-16' && options.sampleSize !== -1;
     const sampleLines = (options.sampleSize ?? DEFAULT_SAMPLE_ROWS) + dialect.skip + 2;
-    const head = scannable ? await scanHead(abs, sampleLines, BIGINT_DIGITS, dialect.quote) : null;
+    const head = scannable ? await scanHead(abs, sampleLines, BIGINT_DIGITS, dialect.delim, dialect.quote) : null;
     const facts = await inspectIntegerColumns(read, globSafePath(abs), (cols) => readCsvSql(1, dialect, cols), s.Columns, options.sampleSize, head);
     const columns = facts.columns;
     if (facts.beyondSample !== undefined) dialect.beyondSample = facts.beyondSample;
