@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { scanHead } from '../../src/sources/connectors/csv-head-scan';
+import { headFitsDelimiter, scanHead } from '../../src/sources/connectors/csv-head-scan';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dango-head-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -12,16 +12,16 @@ const file = (content: string | Buffer): string => {
   fs.writeFileSync(p, content);
   return p;
 };
-const scan = (content: string | Buffer, lines = 100, delim = ',') => scanHead(file(content), lines, 18, delim, '"');
+const scan = (content: string | Buffer, lines = 100) => scanHead(file(content), lines, 18, '"');
 
 describe('scanHead', () => {
   it('finds a field that is a whole number of more digits than asked for, wherever it sits in the line', async () => {
     for (const line of ['1,12345678901234567890', '12345678901234567890,1', '1, -12345678901234567890 ,2', '1,+0012345678901234567\r']) {
       expect((await scan(`id,v\n${line}\n2,3\n`))!.longDigits, line).toBe(true);
     }
-    expect((await scan('id;v\n1;12345678901234567890\n', 100, ';'))!.longDigits).toBe(true);
-    expect((await scan('id\tv\n1\t12345678901234567890\n', 100, '\t'))!.longDigits).toBe(true);
-    expect((await scan('id v\n1 12345678901234567890\n', 100, ' '))!.longDigits).toBe(true);
+    for (const delim of [';', '\t', ' ', '|', '§', '::']) {
+      expect((await scan(`id${delim}v\n1${delim}12345678901234567890\n`))!.longDigits, delim).toBe(true);
+    }
   });
 
   it('ignores long digit runs inside other text (hashes, decimals, codes) and numbers of up to `digits` digits', async () => {
@@ -36,15 +36,20 @@ describe('scanHead', () => {
     expect(await scan('', 10)).toEqual({ longDigits: false, complete: true, breaks: 0 });
   });
 
+  it('applies to delimiters that could border a number: not letters, digits, dots or non-ASCII', () => {
+    expect([',', ';', '\t', ' ', '|', '::', '~'].filter(headFitsDelimiter)).toHaveLength(7);
+    expect(['x', '0', '.', '§'].filter(headFitsDelimiter)).toEqual([]);
+  });
+
   it('sees a field in a line that crosses a read chunk', async () => {
-    const pad = 'x'.repeat(256 * 1024 - 10);
+    const pad = 'x'.repeat(1024 * 1024 - 10);
     expect((await scan(`v,w\n${pad},12345678901234567890\n`))!.longDigits).toBe(true);
     expect((await scan(`v,w\n${pad},12345678901234567890`))!.longDigits).toBe(true);
   });
 
-  it('proves nothing (null) with a quote character, a non-ASCII delimiter, or a head longer than 8 MiB', async () => {
+  it('proves nothing (null) with a quote character, a non-ASCII quote, or a head longer than 8 MiB', async () => {
     expect(await scan('id,v\n1,"a\nb"\n')).toBeNull();
-    expect(await scan('id§v\n1§12345678901234567890\n', 100, '§')).toBeNull();
+    expect(await scanHead(file('a\n'), 10, 18, '§')).toBeNull();
     expect(await scan(Buffer.alloc(9 * 1024 * 1024, 'a'))).toBeNull();
   });
 });

@@ -4,8 +4,8 @@ import type { SourceConfig } from '../../config';
 import { globSafePath, quoteLiteral } from '../../warehouse';
 import type { FileColumn, Reader } from '../file-tracking';
 import { SourceFileError } from './connector';
-import { BIGINT_DIGITS, DEFAULT_SAMPLE_ROWS, inspectIntegerColumns, isIntegerType, NOT_INTEGER_MARKER } from './csv-integer-columns';
-import { scanHead } from './csv-head-scan';
+import { BIGINT_DIGITS, DEFAULT_SAMPLE_ROWS, inspectIntegerColumns, NOT_INTEGER_MARKER } from './csv-integer-columns';
+import { headFitsDelimiter, scanHead } from './csv-head-scan';
 
 /** Encodings DuckDB's CSV reader decodes itself (no extension needed). */
 const ENCODINGS = ['utf-8', 'utf-16', 'latin-1'] as const;
@@ -46,6 +46,9 @@ export interface CsvDialect {
    */
   beyondSample?: boolean;
 }
+
+/** Lines the head scan reads beyond the sample: the header and lines the sniffer may skip. */
+const HEAD_EXTRA_LINES = 16;
 
 /** Files this small are counted during extraction so a header-only file is known to have no rows. */
 const COUNT_BELOW_BYTES = 64 * 1024;
@@ -160,6 +163,10 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
           [globSafePath(abs)],
         )
       )[0];
+    // The byte scan needs no dialect, so it runs while DuckDB sniffs; a failed scan only means the DuckDB read decides.
+    const headScan = options.encoding === 'utf-16' || options.sampleSize === -1
+      ? Promise.resolve(null)
+      : scanHead(abs, (options.sampleSize ?? DEFAULT_SAMPLE_ROWS) + HEAD_EXTRA_LINES, BIGINT_DIGITS, options.quote).catch(() => null);
     let s = await sniff();
     if (!s) return { dialect: fallback, columns: [], noRows: true };
     const suspect = options.delimiter === undefined && s.Columns.length === 1 ? await likelyDelimiter(abs, s.Delimiter) : null;
@@ -178,11 +185,9 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
       dateformat: s.DateFormat || null,
       timestampformat: s.TimestampFormat || null,
     };
-    const numeric = s.Columns.some((c) => c.type === 'DOUBLE' || isIntegerType(c.type));
-    // Zero bytes between UTF-16 digits hide digit runs from a byte scan; a whole-file sample is left to DuckDB too.
-    const scannable = numeric && options.encoding !== 'utf-16' && options.sampleSize !== -1;
-    const sampleLines = (options.sampleSize ?? DEFAULT_SAMPLE_ROWS) + dialect.skip + 2;
-    const head = scannable ? await scanHead(abs, sampleLines, BIGINT_DIGITS, dialect.delim, dialect.quote) : null;
+    const scanned = await headScan;
+    // The scan covered the sample only if the header and skipped lines fit in its extra lines.
+    const head = scanned && headFitsDelimiter(dialect.delim) && dialect.skip + 1 < HEAD_EXTRA_LINES ? scanned : null;
     const facts = await inspectIntegerColumns(read, globSafePath(abs), (cols) => readCsvSql(1, dialect, cols), s.Columns, options.sampleSize, head);
     const columns = facts.columns;
     if (facts.beyondSample !== undefined) dialect.beyondSample = facts.beyondSample;
