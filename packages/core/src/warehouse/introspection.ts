@@ -1,4 +1,5 @@
 import type { Warehouse } from './warehouse';
+import { qualified, quoteLiteral } from './sql';
 
 /** A table or view in the warehouse. */
 export interface TableInfo {
@@ -54,20 +55,17 @@ export async function listColumns(wh: Warehouse, schema: string, table: string):
   );
 }
 
-/** The base tables of one schema (views left out) with their columns in order, from one catalog query. */
+/** The base tables of one schema (views left out) with their columns in order. */
 export async function listTableColumns(wh: Warehouse, schema: string): Promise<{ name: string; columns: { name: string; type: string }[] }[]> {
-  const rows = await wh.query<{ t: string; name: string; type: string }>(
-    `SELECT c.table_name AS t, c.column_name AS name, c.data_type AS type
-       FROM duckdb_columns() c JOIN duckdb_tables() USING (database_oid, schema_oid, table_oid)
-      WHERE c.database_name = current_database() AND c.schema_name = $1
-      ORDER BY c.table_name, c.column_index`,
+  const tables = await wh.query<{ name: string }>(
+    'SELECT table_name AS name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = $1 ORDER BY 1',
     [schema],
   );
-  const tables = new Map<string, { name: string; type: string }[]>();
-  for (const r of rows) {
-    const columns = tables.get(r.t) ?? [];
-    columns.push({ name: r.name, type: r.type });
-    tables.set(r.t, columns);
-  }
-  return [...tables].map(([name, columns]) => ({ name, columns }));
+  // pragma_table_info reads one table's entry, where duckdb_columns() lists every column of the catalog.
+  return Promise.all(
+    tables.map(async (t) => ({
+      name: t.name,
+      columns: await wh.query<{ name: string; type: string }>(`SELECT name, type FROM pragma_table_info(${quoteLiteral(qualified(schema, t.name))}) ORDER BY cid`),
+    })),
+  );
 }
