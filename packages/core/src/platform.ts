@@ -73,7 +73,7 @@ export class DangoPlatform extends EventEmitter<DangoEventListeners> {
       startedAt: Date.now(),
     };
     this.transforms = new TransformService(this.ctx);
-    this.sources = new SourceService(this.ctx, { afterSync: (source) => this.transforms.afterSync(source) });
+    this.sources = new SourceService(this.ctx, { afterSync: (source, _result, tables) => this.transforms.afterSync(source, tables) });
     this.healthService = new HealthService(this.ctx, { listModels: () => this.transforms.listModels() }, options.health);
     this.watcher = new WatcherService(this.ctx, {
       syncSource: (name) => this.sync(name),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { maskSecrets, type SourceConfig } from '../config';
 import type { PlatformContext } from '../context';
 import { DangoError, errorMessage, isDangoError } from '../errors';
+import type { RawTable } from './connectors/connector';
 import { assertCsvSource } from './connectors/csv';
 import { getConnector } from './connectors/registry';
 import { fileSourceSpec } from './file-source';
@@ -20,7 +21,7 @@ import type {
 /** What the sources module calls back into the platform for. */
 export interface SourceHooks {
   /** Runs after a successful sync (staging generation, downstream models); its errors never fail the sync. */
-  afterSync(source: string, result: SyncResult): Promise<void>;
+  afterSync(source: string, result: SyncResult, tables?: RawTable[]): Promise<void>;
 }
 
 /** Sources: listing, sync runs, history, and the files of file-based sources. */
@@ -104,7 +105,7 @@ export class SourceService {
       }
       const { result, afterCommit } = executed;
       announceResult(this.ctx, result);
-      if (result.status === 'success') await this.runAfterSync(name, result);
+      if (result.status === 'success') await this.runAfterSync(name, result, executed.tables);
       // Bookkeeping (hashing every new file in full) starts once the after-sync steps are done, so it does not slow them down.
       if (afterCommit) this.deferBookkeeping(name, afterCommit);
       this.startFollowUp(name);
@@ -131,9 +132,9 @@ export class SourceService {
     return this.running.has(name);
   }
 
-  private async runAfterSync(name: string, result: SyncResult): Promise<void> {
+  private async runAfterSync(name: string, result: SyncResult, tables: RawTable[] | undefined): Promise<void> {
     try {
-      await this.hooks.afterSync(name, result);
+      await this.hooks.afterSync(name, result, tables);
     } catch (err) {
       this.ctx.emit('log', { level: 'WARNING', source: name, message: `After-sync step for ${name} failed: ${errorMessage(err)}` });
     }

@@ -2,7 +2,7 @@ import type { SourceConfig } from '../config';
 import type { PlatformContext } from '../context';
 import { DangoError, errorMessage, isDangoError } from '../errors';
 import { quoteIdent, type WarehouseConnection } from '../warehouse';
-import { SourceFileError, type LoadOutcome, type ResolvedSyncOptions } from './connectors/connector';
+import { SourceFileError, type LoadOutcome, type RawTable, type ResolvedSyncOptions } from './connectors/connector';
 import { getConnector } from './connectors/registry';
 import type { SyncHistory } from './history';
 import type { SyncResult } from './types';
@@ -52,6 +52,8 @@ function failureReason(err: unknown): string {
 /** A finished sync and the connector's deferred bookkeeping, if any. */
 export interface ExecutedSync {
   result: SyncResult;
+  /** The tables the load wrote (see `LoadOutcome.tables`). */
+  tables?: RawTable[];
   afterCommit?: () => Promise<void>;
 }
 
@@ -123,7 +125,7 @@ export async function executeSync(
       error_message: result.error_message,
     })
     .catch((err) => ctx.emit('log', { level: 'WARNING', source: name, message: `Could not write sync history of ${name}: ${errorMessage(err)}` }));
-  return { result, afterCommit: outcome?.afterCommit };
+  return { result, tables: outcome?.tables, afterCommit: outcome?.afterCommit };
 }
 
 /** Emits the end of a sync: `sync_completed` with `rows`, or `sync_failed` with `error`. */

@@ -11,7 +11,7 @@ import type { ProjectGraph } from './graph/project-graph';
 import { hasDbtProject } from './project/load-project';
 import { projectFingerprint } from './project/project-fingerprint';
 import { missingSeedsFor } from './missing-seeds';
-import { generateStagingModels } from './staging-generator';
+import { generateStagingModels, type StagingTableInput } from './staging-generator';
 import { ModelStateStore } from './state/model-state';
 import { modelsFromManifest } from './models-from-manifest';
 import { emitNodeResult, emitRunFinished, emitRunStarted, resultOf } from './run-events';
@@ -146,10 +146,11 @@ export class TransformService {
   }
 
   /** Called after a successful sync: generate staging models, then run downstream models when auto_dbt is on. Never throws. */
-  async afterSync(source: string): Promise<void> {
+  async afterSync(source: string, loaded?: StagingTableInput[]): Promise<void> {
     if (!hasDbtProject(this.dbtDir)) return;
     try {
-      const tables = await listTableColumns(this.ctx.warehouse, `raw_${source}`);
+      // The load reports the tables it wrote; without that report (e.g. a connector that does not give one), ask the catalog.
+      const tables = loaded ?? (await listTableColumns(this.ctx.warehouse, `raw_${source}`));
       if (tables.length) await generateStagingModels({ dbtDir: this.dbtDir, source, tables });
     } catch (err) {
       // The sync itself succeeded; a transform problem is reported, not turned into a sync failure.

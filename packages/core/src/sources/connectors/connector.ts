@@ -26,9 +26,17 @@ export interface ConnectorContext {
   progress(fields: Omit<EventFields<'sync_progress'>, 'source'>): void;
 }
 
+/** A raw table with its columns as the warehouse reports them. */
+export interface RawTable {
+  name: string;
+  columns: { name: string; type: string }[];
+}
+
 /** What a load did: rows written by this sync and, for file sources, the files touched. */
 export interface LoadOutcome {
   rows: number;
+  /** The tables the load wrote, read inside its transaction, so the after-sync steps need not query the catalog again. */
+  tables?: RawTable[];
   files?: { loaded: string[]; removed: string[]; unchanged: number };
   /**
    * Bookkeeping that may run after the load committed, off the sync's critical path (e.g. content

@@ -34,14 +34,20 @@ function dialectOf(plan: CsvFilePlan): CsvDialect {
   return plan.described?.dialect ?? (plan.prev!.read_options as unknown as CsvDialect);
 }
 
-/** The table's data columns, and whether it carries today's lineage columns (a table from an earlier build is rebuilt). */
-async function tableColumns(conn: WarehouseConnection, schema: string, table: string): Promise<{ columns: TableColumn[]; currentLineage: boolean }> {
+/** A table's columns in order; none when it does not exist. */
+async function readColumns(conn: WarehouseConnection, schema: string, table: string): Promise<TableColumn[]> {
   const [found] = await conn.all<{ n: number }>(
     'SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = $1 AND table_name = $2',
     [schema, table],
   );
   // pragma_table_info reads one table's entry, where information_schema.columns lists every column of the catalog.
-  const rows = found?.n ? await conn.all<{ name: string; type: string }>(`SELECT name, type FROM pragma_table_info(${quoteLiteral(qualified(schema, table))}) ORDER BY cid`) : [];
+  if (!found?.n) return [];
+  return conn.all<TableColumn>(`SELECT name, type FROM pragma_table_info(${quoteLiteral(qualified(schema, table))}) ORDER BY cid`);
+}
+
+/** The table's data columns, and whether it carries today's lineage columns (a table from an earlier build is rebuilt). */
+async function tableColumns(conn: WarehouseConnection, schema: string, table: string): Promise<{ columns: TableColumn[]; currentLineage: boolean }> {
+  const rows = await readColumns(conn, schema, table);
   const names = new Set(rows.map((c) => c.name));
   return { columns: rows.filter((c) => !isReservedColumn(c.name)), currentLineage: LINEAGE_COLUMNS.every((l) => names.has(l.name)) };
 }
@@ -185,8 +191,10 @@ export async function loadCsvFiles(conn: WarehouseConnection, input: CsvLoadInpu
   await saveTracked(conn, name, tracking);
 
   const unhashed = toLoad.filter((p) => p.hash === null).map((p) => p.file);
+  const written = columns.length > 0 || existing.length > 0 ? await readColumns(conn, ctx.schema, table) : [];
   return {
     rows,
+    tables: written.length > 0 ? [{ name: table, columns: written }] : [],
     afterCommit: unhashed.length > 0 ? () => hashLoadedFiles(ctx, unhashed) : undefined,
     files: { loaded: toLoad.map((p) => p.file.rel), removed: removed.filter((t) => t.loaded_at !== null).map((t) => t.path), unchanged: plans.length - toLoad.length },
   };
