@@ -13,6 +13,18 @@ async function columnTypes(project: TestProject, table = 'raw_sales.sales'): Pro
 }
 
 describe('CSV formats and schema evolution', () => {
+  it('infers types from the whole sample when it spans several of the sniffer\'s read buffers', async () => {
+    project = await createProject();
+    // ~600-byte rows: row 15000 lies ~9 MB into the file, beyond the sniffer's first 2 MiB buffer but inside its 20480-row sample.
+    const pad = 'x'.repeat(580);
+    const lines = Array.from({ length: 16000 }, (_, i) => `${i},${i === 15000 ? '1.5' : i},${pad}`);
+    project.write('sales', 'wide.csv', ['id,v,pad', ...lines].join('\n') + '\n');
+    const platform = await project.open();
+    expect(await platform.sync('sales')).toMatchObject({ status: 'success', rows_processed: 16000 });
+    expect(await columnTypes(project)).toMatchObject({ id: 'BIGINT', v: 'DOUBLE', pad: 'VARCHAR' });
+    expect(await rows(platform, 'SELECT v FROM raw_sales.sales WHERE id = 15000')).toEqual([{ v: 1.5 }]);
+  });
+
   it('reads quotes escaped by doubling and by backslash, and quoted delimiters and line breaks', async () => {
     project = await createProject();
     project.write('sales', 'doubled.csv', 'id,text\n1,"say ""hi"", then\ngo"\n2,plain\n');

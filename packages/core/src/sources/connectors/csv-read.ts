@@ -47,6 +47,9 @@ export interface CsvDialect {
   beyondSample?: boolean;
 }
 
+/** The sniffer's read buffer (DuckDB's default `max_line_size`, which a buffer must hold). */
+const SNIFF_BUFFER_BYTES = 2 * 1024 * 1024;
+
 /** Lines the head scan reads beyond the sample: the header and lines the sniffer may skip. */
 const HEAD_EXTRA_LINES = 16;
 
@@ -150,7 +153,9 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
       throw new SourceFileError(rel, `${rel} is not UTF-16 encoded (it has no zero bytes); fix csv.encoding in .dango/sources.yml`);
     }
     // The quote the load forces is given to the sniffer too: it then does not try other quotes (a third of its time).
-    const args = ['$1', `quote = ${quoteLiteral(options.quote)}`];
+    // A 2 MiB buffer (the longest line DuckDB reads by default) instead of 32 MiB: the sniffer reads only as many as its
+    // sample needs, where a fresh instance would otherwise fault in a 32 MiB buffer for a sample of a few MiB.
+    const args = ['$1', `quote = ${quoteLiteral(options.quote)}`, `buffer_size = ${SNIFF_BUFFER_BYTES}`];
     if (options.delimiter !== undefined) args.push(`delim = ${quoteLiteral(options.delimiter)}`);
     if (options.encoding !== 'utf-8') args.push(`encoding = ${quoteLiteral(options.encoding)}`);
     if (options.header !== undefined) args.push(`header = ${options.header}`);
