@@ -21,7 +21,10 @@ import { writeResponse } from './response-writer';
 export interface MountOptions {
   /** Where Dango lives in the host's URL space, e.g. `/dango`; default `''` (the root). */
   prefix?: string;
-  /** Guards every route, proxy and `/ws`; false answers 401. */
+  /**
+   * Guards every route, proxy and `/ws`; false answers 401. With a hook, the `Authorization` header is
+   * taken as Dango's own credential and never forwarded to Metabase or dbt docs.
+   */
   authorize?: (req: IncomingMessage) => boolean | Promise<boolean>;
   /** Browser origins (besides the host's own) allowed to make state-changing requests and open `/ws`. */
   allowedOrigins?: string[];
@@ -63,7 +66,11 @@ export function createMount(platform: DangoPlatform, options: MountOptions = {})
   const dbtDocsTarget = (): string | null | false =>
     options.proxies?.dbtDocs === false ? false : options.proxies?.dbtDocs || platform.config.platform.dbt_docs_url || null;
   // One proxy per service, so a 502 names the service asked for even when both share an upstream URL.
-  const proxies = { metabase: createProxy({ serviceName: () => 'Metabase' }), dbtDocs: createProxy({ serviceName: () => 'dbt docs' }) };
+  const withholdHeaders = options.authorize ? ['authorization'] : [];
+  const proxies = {
+    metabase: createProxy({ serviceName: () => 'Metabase', withholdHeaders }),
+    dbtDocs: createProxy({ serviceName: () => 'dbt docs', withholdHeaders }),
+  };
 
   const attached = new Set<Server>();
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {

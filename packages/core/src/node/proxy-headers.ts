@@ -16,17 +16,19 @@ export function stripHopByHop(headers: IncomingHttpHeaders): void {
 }
 
 /** The headers to send upstream for a plain HTTP request; `body` is a re-sent body whose length replaces the original framing. */
-export function upstreamHeaders(incoming: IncomingHttpHeaders, body?: Buffer): IncomingHttpHeaders {
+export function upstreamHeaders(incoming: IncomingHttpHeaders, body?: Buffer, withhold: readonly string[] = []): IncomingHttpHeaders {
   const headers = { ...incoming };
   stripHopByHop(headers);
+  for (const name of withhold) delete headers[name];
   if (body) headers['content-length'] = String(body.length);
   return headers;
 }
 
 /** The headers to send upstream for a WebSocket handshake: end-to-end ones plus the upgrade request itself. */
-export function upstreamUpgradeHeaders(incoming: IncomingHttpHeaders): IncomingHttpHeaders {
+export function upstreamUpgradeHeaders(incoming: IncomingHttpHeaders, withhold: readonly string[] = []): IncomingHttpHeaders {
   const headers = { ...incoming };
   stripHopByHop(headers);
+  for (const name of withhold) delete headers[name];
   headers.connection = 'Upgrade';
   headers.upgrade = incoming.upgrade;
   return headers;

@@ -22,6 +22,8 @@ export interface ProxyOptions {
   timeoutMs?: number;
   /** The service name shown in 502 details for a target, e.g. `'Metabase'`. Defaults to "The upstream at <origin>". */
   serviceName?: (target: string) => string;
+  /** Request headers (lower-case) never sent upstream, e.g. `authorization` when it carries Dango's own credential. */
+  withholdHeaders?: readonly string[];
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -29,6 +31,7 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 /** Creates a proxy with its own keep-alive agents; call `close()` when the mount closes. */
 export function createProxy(options: ProxyOptions = {}): Proxy {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const withhold = options.withholdHeaders ?? [];
   const serviceName = options.serviceName ?? ((target: string) => `The upstream at ${originOf(target)}`);
   const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
   // ignorePath: the caller has already mapped the public path to `upstreamPath`, which becomes the target's path.
@@ -90,7 +93,7 @@ export function createProxy(options: ProxyOptions = {}): Proxy {
         fail(err);
         return done;
       }
-      withHeaders(req, upstreamHeaders(req.headers, body), () =>
+      withHeaders(req, upstreamHeaders(req.headers, body, withhold), () =>
         server.web(req, res, { target: url, agent: agents[url.protocol === 'https:' ? 'https' : 'http'], buffer: body && Readable.from([body]) }, fail),
       );
       return done;
@@ -113,7 +116,7 @@ export function createProxy(options: ProxyOptions = {}): Proxy {
         return;
       }
       // No agent: an upgraded connection is never reused, and pooling it would only delay its release.
-      withHeaders(req, upstreamUpgradeHeaders(req.headers), () => server.ws(req, socket, head, { target: url, agent: false }, fail));
+      withHeaders(req, upstreamUpgradeHeaders(req.headers, withhold), () => server.ws(req, socket, head, { target: url, agent: false }, fail));
     },
 
     close() {

@@ -1,5 +1,8 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearerTokenAuthorizer } from '../../src/node/bearer-token';
 import { getJson, startServer, type TestServer } from './helpers';
 
 /** Opens a WebSocket and resolves with the handshake's HTTP status (101 on success) and first message. */
@@ -136,6 +139,27 @@ describe('security: browser origins', () => {
     const ok = await tryWs(ws, { origin: new URL(s.url).origin });
     expect(ok.status).toBe(101);
     expect(JSON.parse(ok.first!).type).toBe('connected');
+  });
+});
+
+describe('security: a bearer token stays with Dango', () => {
+  it('does not forward the Authorization header that authorized the request to Metabase', async () => {
+    const upstream = http.createServer((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(req.headers)));
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const s = await startServer({
+      authorize: bearerTokenAuthorizer('t0ken'),
+      proxies: { metabase: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` },
+    });
+    try {
+      expect((await getJson(`${s.url}/metabase/api/health`)).status).toBe(401);
+      const seen = await getJson(`${s.url}/metabase/api/health`, { headers: { authorization: 'Bearer t0ken', 'x-metabase-session': 's1' } });
+      expect(seen.status).toBe(200);
+      expect(seen.body.authorization).toBeUndefined();
+      expect(seen.body['x-metabase-session']).toBe('s1');
+    } finally {
+      await s.close();
+      await new Promise((resolve) => upstream.close(resolve));
+    }
   });
 });
 

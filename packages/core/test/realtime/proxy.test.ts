@@ -266,6 +266,31 @@ describe('createProxy: keep-alive and teardown', () => {
   });
 });
 
+describe('createProxy: withheld headers', () => {
+  it('never sends a withheld header upstream, over HTTP or in a WebSocket handshake', async () => {
+    const seenWs: Array<string | undefined> = [];
+    const server = http.createServer((req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(req.headers)));
+    const wss = new WebSocketServer({ server });
+    wss.on('connection', (ws, req) => {
+      seenWs.push(req.headers.authorization);
+      ws.send('hi');
+    });
+    cleanups.push(() => {
+      for (const client of wss.clients) client.terminate();
+    });
+    const upstream = await serve(server);
+    const { url } = await startHost(upstream, { withholdHeaders: ['authorization'] });
+    const headers = { authorization: 'Bearer dango-secret', 'x-metabase-session': 's1' };
+    const seen = await json<http.IncomingHttpHeaders>(await fetch(`${url}/metabase/api/user/current`, { headers }));
+    expect(seen.authorization).toBeUndefined();
+    expect(seen['x-metabase-session']).toBe('s1');
+    const client = await TestClient.connect(`${url.replace('http', 'ws')}/metabase/socket`, { headers });
+    cleanups.push(() => client.close());
+    await client.received(1);
+    expect(seenWs).toEqual([undefined]);
+  });
+});
+
 describe('createProxy: WebSocket', () => {
   it('tunnels a WebSocket to the upstream with the prefix stripped, both ways, text and binary', async () => {
     const upstream = await startEchoUpstream();
