@@ -16,6 +16,32 @@ export function securityCases(env: ContractEnv): void {
     expectDetail(await post(env.base, 'no_such_source'), 404);
   });
 
+  it('answers CORS for an allow-listed origin (preflight and response) and never for a foreign one', async () => {
+    const preflight = (origin: string) =>
+      env.api(`/api/sources/${SOURCE}/sync`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, authorization' },
+      });
+    const ok = await preflight(ALLOWED_ORIGIN);
+    expect(ok.status).toBe(204);
+    expect(ok.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
+    expect(ok.headers.get('access-control-allow-methods')).toContain('POST');
+    expect(ok.headers.get('access-control-allow-headers')).toBe('content-type, authorization');
+    expect(ok.headers.get('access-control-allow-credentials')).toBe('true');
+    expect(ok.headers.get('vary')).toMatch(/origin/i);
+    expectDetail(await preflight(FOREIGN_ORIGIN), 403);
+
+    const read = await env.api('/api/status', { headers: { origin: ALLOWED_ORIGIN } });
+    expect(read.status).toBe(200);
+    expect(read.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
+    // Errors carry the headers too, so the page can read their detail.
+    const missing = await env.api('/api/sources/no_such_source/sync', { method: 'POST', headers: { origin: ALLOWED_ORIGIN }, json: {} });
+    expectDetail(missing, 404);
+    expect(missing.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
+    const foreign = await env.api('/api/status', { headers: { origin: FOREIGN_ORIGIN } });
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('refuses a /ws upgrade from a foreign origin and accepts an allow-listed one', async () => {
     expect(await refusedUpgradeStatus(env.wsUrl('/ws'), { origin: FOREIGN_ORIGIN })).toBe(403);
     await closeWs(await openWs(env.wsUrl('/ws'), { origin: ALLOWED_ORIGIN }));

@@ -8,6 +8,7 @@ import type { DangoResponse } from '../http/types';
 import type { DangoPlatform } from '../platform';
 import { createWsHub, type WsHubOptions } from '../realtime/ws-hub';
 import { classifyPath, normalizePrefix, splitUrl, stripPrefix, type DangoPath } from './dango-paths';
+import { handleCors } from './cors';
 import { serveDbtDocs } from './dbt-docs';
 import { bodyForResend } from './json-body';
 import { NodeDangoRequest, type NodeRequestSettings } from './node-request';
@@ -26,7 +27,10 @@ export interface MountOptions {
    * taken as Dango's own credential and never forwarded to Metabase or dbt docs.
    */
   authorize?: (req: IncomingMessage) => boolean | Promise<boolean>;
-  /** Browser origins (besides the host's own) allowed to make state-changing requests and open `/ws`. */
+  /**
+   * Browser origins (besides the host's own) allowed to make state-changing requests and open `/ws`; `/api`
+   * answers them with CORS headers, so such a page can read the responses too.
+   */
   allowedOrigins?: string[];
   /** Proxy upstreams; a string overrides the project config, `false` disables the path (404). */
   proxies?: { metabase?: string | false; dbtDocs?: string | false };
@@ -131,6 +135,8 @@ export function createMount(platform: DangoPlatform, options: MountOptions = {})
       const target = path === null ? null : classifyPath(path);
       if (!target || path === null) return false;
       try {
+        // Only with an allow-list: without one the hot path never builds `req.headers` for this.
+        if (target.kind === 'api' && allowedOrigins.size > 0 && handleCors(req, res, allowedOrigins)) return true;
         const originMatters = STATE_CHANGING.has(req.method ?? 'GET');
         // Reads without an authorize hook skip the async check entirely: the hot path stays synchronous.
         const refused = options.authorize || originMatters ? await refusal(req, originMatters) : null;

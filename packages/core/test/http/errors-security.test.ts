@@ -163,6 +163,31 @@ describe('security: a bearer token stays with Dango', () => {
   });
 });
 
+describe('security: CORS with an authorize hook', () => {
+  it('answers an allow-listed preflight without credentials (browsers send none), then guards the request itself', async () => {
+    const s = await startServer({ authorize: bearerTokenAuthorizer('t0ken'), allowedOrigins: ['https://app.example'] });
+    try {
+      const preflight = await fetch(`${s.url}/api/sources`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://app.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-headers')).toBe('authorization');
+      const refused = await getJson(`${s.url}/api/sources`, { headers: { origin: 'https://app.example' } });
+      expect(refused).toMatchObject({ status: 401, body: { detail: 'Unauthorized' } });
+      expect(refused.headers.get('access-control-allow-origin')).toBe('https://app.example');
+      const ok = await getJson(`${s.url}/api/sources`, { headers: { origin: 'https://app.example', authorization: 'Bearer t0ken' } });
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('access-control-allow-origin')).toBe('https://app.example');
+      // Outside /api (docs, proxies) there is no CORS.
+      const docs = await fetch(`${s.url}/manifest.json`, { headers: { origin: 'https://app.example', authorization: 'Bearer t0ken' } });
+      expect(docs.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('security: authorize hook', () => {
   let s: TestServer;
   beforeAll(async () => {
