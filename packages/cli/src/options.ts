@@ -16,6 +16,20 @@ export function intOption(min: number, max: number): (value: string) => number {
   };
 }
 
+/** Commander collector for a repeatable `--allow-origin`: each value must be an http(s) origin such as `https://app.example.com`. */
+export function originOption(value: string, previous: string[] = []): string[] {
+  let url: URL | null = null;
+  try {
+    url = new URL(value);
+  } catch {
+    /* reported below */
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || url.origin !== value.replace(/\/$/, '')) {
+    throw new InvalidArgumentError(`expected an origin such as https://app.example.com (scheme, host and optional port, no path)`);
+  }
+  return [...previous, url.origin];
+}
+
 /** Commander collector for a repeatable option that also accepts space-separated values (`--select a b`). */
 export function listOption(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(/\s+/).filter(Boolean)];

@@ -20,9 +20,12 @@ export function baseUrl(host: string, port: number): string {
 /** Serves the platform's API, `/ws`, docs and proxies on `host:port` (port 0 picks a free one). */
 export async function startStandaloneServer(
   platform: DangoPlatform,
-  options: { host: string; port: number; token?: string },
+  options: { host: string; port: number; token?: string; allowedOrigins?: string[] },
 ): Promise<StandaloneServer> {
-  const node = createNodeListener(platform, options.token ? { authorize: bearerTokenAuthorizer(options.token) } : {});
+  const node = createNodeListener(platform, {
+    ...(options.token ? { authorize: bearerTokenAuthorizer(options.token) } : {}),
+    allowedOrigins: options.allowedOrigins ?? [],
+  });
   const server = createServer(node.listener);
   node.attach(server);
   try {

@@ -124,6 +124,35 @@ describe('dango start', () => {
     expect(hasServerFile(root)).toBe(false);
   });
 
+  it('--allow-origin lets that browser origin call the API with CORS and open /ws; other origins stay refused', async () => {
+    const root = await csvProject(tmp.dir, { 'a.csv': salesCsv(3) });
+    const server = await startServer(root, ['--allow-origin', 'https://app.example', '--allow-origin', 'http://localhost:5173']);
+    expect(server.output()).toContain('Origins:    https://app.example, http://localhost:5173');
+    const preflight = await fetch(`${server.url}/api/sources/sales/sync`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+    const sync = await fetch(`${server.url}/api/sources/sales/sync`, { method: 'POST', headers: { origin: 'https://app.example' } });
+    expect(sync.status).toBe(200);
+    expect(sync.headers.get('access-control-allow-origin')).toBe('https://app.example');
+    expect((await fetch(`${server.url}/api/sources/sales/sync`, { method: 'POST', headers: { origin: 'https://evil.example' } })).status).toBe(403);
+    expect(await upgradeStatus(`${server.url.replace('http', 'ws')}/ws`, { origin: 'https://app.example' })).toBe(101);
+    expect(await upgradeStatus(`${server.url.replace('http', 'ws')}/ws`, { origin: 'https://evil.example' })).toBe(403);
+    expect(await stopServer(server, 'SIGTERM')).toBe(0);
+  });
+
+  it('rejects an --allow-origin that is not an origin', async () => {
+    const root = await csvProject(tmp.dir, {});
+    for (const bad of ['app.example', 'https://app.example/path', 'ftp://app.example']) {
+      const r = await dango(['start', '--project', root, '--port', '0', '--allow-origin', bad]);
+      expect(r.exitCode, bad).toBe(1);
+      expect(r.stderr, bad).toMatch(/--allow-origin.*expected an origin such as https:\/\/app\.example\.com/);
+    }
+    expect(hasServerFile(root)).toBe(false);
+  });
+
   it('with DANGO_API_TOKEN requires the bearer on every route and /ws, and the CLI sends it', async () => {
     const root = await csvProject(tmp.dir, { 'a.csv': salesCsv(7) });
     const token = 'test-token-0123456789';

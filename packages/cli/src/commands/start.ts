@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { DangoError, DangoPlatform, loadProjectConfig, nowIso } from '@dango/core';
 import { detectServer } from '../detect-server';
 import type { CliIo } from '../io';
-import { intOption, withProjectOption } from '../options';
+import { intOption, originOption, withProjectOption } from '../options';
 import { resolveProjectDir } from '../project';
 import { isLoopbackHost } from '../loopback-host';
 import { removeServerFile, writeServerFile } from '../server-file';
@@ -13,6 +13,7 @@ interface StartFlags {
   port?: number;
   host?: string;
   watch: boolean;
+  allowOrigin?: string[];
 }
 
 /** Resolves on the first SIGINT or SIGTERM; a second one while shutting down exits at once. */
@@ -27,7 +28,7 @@ function untilSignal(onForce: () => void): Promise<NodeJS.Signals> {
   });
 }
 
-function printBanner(io: CliIo, server: StandaloneServer, name: string, watching: boolean, guarded: boolean): void {
+function printBanner(io: CliIo, server: StandaloneServer, name: string, watching: boolean, guarded: boolean, origins: string[]): void {
   const ws = server.url.replace(/^http/, 'ws');
   io.out(`Dango is serving project '${name}' at ${server.url}`);
   io.out(`  API:        ${server.url}/api`);
@@ -36,6 +37,7 @@ function printBanner(io: CliIo, server: StandaloneServer, name: string, watching
   io.out(`  dbt docs:   ${server.url}/dbt-docs/`);
   io.out(`  Watcher:    ${watching ? 'on' : 'off'}`);
   if (guarded) io.out('  Auth:       every request needs Authorization: Bearer $DANGO_API_TOKEN');
+  if (origins.length) io.out(`  Origins:    ${origins.join(', ')} (CORS on /api, /ws allowed)`);
   io.out('Press Ctrl+C to stop.');
 }
 
@@ -46,6 +48,7 @@ export function registerStart(program: Command, io: CliIo): void {
     .option('--port <port>', 'port to listen on, 0 = any free port (default: platform.port, 8800)', intOption(0, 65535))
     .option('--host <host>', 'interface to bind (default: platform.host, 127.0.0.1)')
     .option('--no-watch', 'do not watch data/uploads and dbt/models for changes')
+    .option('--allow-origin <origin>', 'a browser origin (e.g. https://app.example.com) that may call the API, with CORS, and open /ws; repeatable', originOption)
     .action(async (opts: StartFlags) => {
       const root = resolveProjectDir(opts.project);
       const token = io.env.DANGO_API_TOKEN || undefined;
@@ -63,7 +66,7 @@ export function registerStart(program: Command, io: CliIo): void {
       const platform = await DangoPlatform.open({ projectDir: root, watch: opts.watch });
       let server: StandaloneServer;
       try {
-        server = await startStandaloneServer(platform, { host, port, token });
+        server = await startStandaloneServer(platform, { host, port, token, allowedOrigins: opts.allowOrigin });
       } catch (err) {
         await platform.close();
         throw err;
@@ -74,7 +77,7 @@ export function registerStart(program: Command, io: CliIo): void {
       const dropFile = () => removeServerFile(root, process.pid);
       process.on('exit', dropFile);
 
-      printBanner(io, server, config.project.name, opts.watch && (config.platform.auto_sync || config.platform.auto_dbt), token !== undefined);
+      printBanner(io, server, config.project.name, opts.watch && (config.platform.auto_sync || config.platform.auto_dbt), token !== undefined, opts.allowOrigin ?? []);
       platform.on('event', (e) => io.out(`${e.timestamp}  ${e.type.padEnd(19)} ${e.message}`));
 
       const signal = await untilSignal(() => {
