@@ -158,9 +158,9 @@ export class DangoPlatform extends EventEmitter<DangoEventListeners> {
     return this.ctx.log.entries({ limit: options.limit ?? 1000 });
   }
 
-  /** Service URLs and project identity (`GET /api/config`). */
-  configView(): ConfigView {
-    return configView(this.ctx.config, this.webUrl);
+  /** Service URLs and project identity (`GET /api/config`), for a client that reached the platform at `baseUrl` (default `webUrl`). */
+  configView(baseUrl?: string): ConfigView {
+    return configView(this.ctx.config, baseUrl ?? this.webUrl);
   }
 
   /** Metabase integration state (`GET /api/metabase-config`). */

@@ -32,14 +32,14 @@ function queryObject(query: URLSearchParams): Record<string, string> {
   return out;
 }
 
-type Inputs = { params: unknown; query: unknown; body: unknown; file: unknown };
+type Inputs = { params: unknown; query: unknown; body: unknown; file: unknown; request: DangoRequest };
 
 /** Validates path and query parameters; routes that declare neither skip zod entirely. */
 function parseParams(route: AnyRoute, rawParams: Record<string, string>, req: DangoRequest): Inputs {
   const { input } = route;
   const params = input.params ? validateInput('path parameter', input.params, rawParams) : undefined;
   const query = input.query ? validateInput('query parameter', input.query, queryObject(req.query)) : undefined;
-  return { params, query, body: undefined, file: undefined };
+  return { params, query, body: undefined, file: undefined, request: req };
 }
 
 /** Adds the JSON body and the upload to the parameters, for routes that declare them. */
@@ -54,7 +54,7 @@ async function readInputs(route: AnyRoute, rawParams: Record<string, string>, re
   }
   // The file is opened last so a bad parameter is refused before any upload byte is read.
   const file = input.file ? await req.file(input.file) : undefined;
-  return { params, query, body, file };
+  return { params, query, body, file, request: req };
 }
 
 /** Builds the handler of Dango's `/api/` paths: the route table plus the OpenAPI document and docs pages. */

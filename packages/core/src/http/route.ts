@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { DangoPlatform } from '../platform';
 import type { UploadInput } from '../sources/types';
-import type { HttpMethod } from './types';
+import type { DangoRequest, HttpMethod } from './types';
 
 type Schema = z.ZodType;
 type Parsed<S> = S extends Schema ? z.output<S> : undefined;
@@ -13,6 +13,8 @@ export interface RouteInput<P, Q, B> {
   body: Parsed<B>;
   /** The multipart file part, for routes that declare `input.file`. */
   file: UploadInput | undefined;
+  /** The request itself, for the rare route that answers about how it was reached. */
+  request: DangoRequest;
 }
 
 /** One endpoint, declared once as data; it feeds the router, validation and the OpenAPI document. */

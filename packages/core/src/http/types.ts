@@ -23,6 +23,8 @@ export interface DangoRequest {
   file(field: string): Promise<UploadInput>;
   /** Aborted when the client goes away. */
   readonly signal: AbortSignal;
+  /** Where the client reached Dango (`http://host:port/prefix`, or the mount's `publicUrl`); null without a Host header. */
+  readonly baseUrl: string | null;
 }
 
 /** A JSON answer. */

@@ -34,6 +34,11 @@ export interface MountOptions {
   allowedOrigins?: string[];
   /** Proxy upstreams; a string overrides the project config, `false` disables the path (404). */
   proxies?: { metabase?: string | false; dbtDocs?: string | false };
+  /**
+   * The URL clients reach this mount at, e.g. `https://data.example.com/dango` behind a TLS proxy; `/api/config`
+   * reports it. Default: each request's own scheme, Host and prefix.
+   */
+  publicUrl?: string;
   /** Largest JSON body in bytes (default 1 MiB); bigger ones get 413. */
   maxJsonBytes?: number;
   /** Tuning of the `/ws` hub. */
@@ -83,11 +88,6 @@ export function createMount(platform: DangoPlatform, options: MountOptions = {})
   let closed = false;
   let closing: Promise<void> | null = null;
 
-  const rememberWebUrl = (req: IncomingMessage): void => {
-    if (platform.webUrl || !req.headers.host) return;
-    const secure = (req.socket as { encrypted?: boolean }).encrypted === true;
-    platform.webUrl = `${secure ? 'https' : 'http'}://${req.headers.host}${prefix}`;
-  };
 
   /** Authorisation first (a stranger learns nothing), then the browser-origin rule. */
   const refusal = async (req: IncomingMessage, originMatters: boolean): Promise<DangoError | null> => {
@@ -100,6 +100,7 @@ export function createMount(platform: DangoPlatform, options: MountOptions = {})
 
   const requestSettings: NodeRequestSettings = {
     prefix,
+    ...(options.publicUrl ? { publicUrl: options.publicUrl.replace(/\/+$/, '') } : {}),
     maxJsonBytes,
     // Read per request, as the platform's limit may change after mounting.
     get upload() {
@@ -144,7 +145,6 @@ export function createMount(platform: DangoPlatform, options: MountOptions = {})
           await writeResponse(req, res, errorToResponse(platform, refused, ''));
           return true;
         }
-        rememberWebUrl(req);
         if (target.kind === 'api') {
           // Inline rather than a helper: every async hop on this path costs measurable time per request.
           const request = new NodeDangoRequest(req, res, requestSettings, path, search, parsedBody);

@@ -6,6 +6,8 @@ import { openMultipartFile, type MultipartLimits, type MultipartUpload } from '.
 /** The per-mount settings every Node request shares (built once by the mount, not per request). */
 export interface NodeRequestSettings {
   prefix: string;
+  /** The configured public URL of the mount, which wins over the request's Host. */
+  publicUrl?: string;
   maxJsonBytes: number;
   upload: MultipartLimits;
 }
@@ -39,6 +41,14 @@ export class NodeDangoRequest implements DangoRequest {
   /** Node builds `req.headers` from the raw header list on first access, so routes that never read a header skip that work. */
   get headers(): HeaderMap {
     return this.req.headers;
+  }
+
+  get baseUrl(): string | null {
+    if (this.settings.publicUrl) return this.settings.publicUrl;
+    const host = this.req.headers.host;
+    if (!host) return null;
+    const secure = (this.req.socket as { encrypted?: boolean }).encrypted === true;
+    return `${secure ? 'https' : 'http'}://${host}${this.prefix}`;
   }
 
   get query(): URLSearchParams {

@@ -54,6 +54,13 @@ async function startHost(platform: DangoPlatform, options: MountOptions) {
   };
 }
 
+/** `GET /api/config` sent with the given Host header (fetch may not set it). */
+function configWithHost(url: string, hostHeader: string): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    http.get(url, { headers: { host: hostHeader }, agent: false }, async (res) => resolve(JSON.parse(await readBody(res)))).on('error', reject);
+  });
+}
+
 function firstMessage(url: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url);
@@ -102,11 +109,25 @@ describe('createMount in a host app', () => {
     }
   });
 
-  it('serves the API under the prefix and learns its public URL from the first request', async () => {
+  it('serves the API under the prefix and reports the URLs each client reached it at', async () => {
     const r = await getJson(`${host.url}/dango/api/config`);
     expect(r.status).toBe(200);
     expect(r.body.web_url).toBe(`${host.url}/dango`);
     expect(r.body.dbt_docs_url).toBe(`${host.url}/dango/dbt-docs/`);
+    // Another Host (a LAN name, or a forged one) gets its own URLs and changes nothing for anyone else.
+    const other = await configWithHost(`${host.url}/dango/api/config`, 'evil.example:1234');
+    expect(other).toMatchObject({ web_url: 'http://evil.example:1234/dango', web_port: 1234, api_url: 'http://evil.example:1234/dango/api' });
+    expect((await getJson(`${host.url}/dango/api/config`)).body.web_url).toBe(`${host.url}/dango`);
+  });
+
+  it('reports the configured publicUrl whatever the Host', async () => {
+    const behindProxy = await startHost(platform, { prefix: '/dango', publicUrl: 'https://data.example.com/dango/' });
+    try {
+      const config = await configWithHost(`${behindProxy.url}/dango/api/config`, 'internal:8080');
+      expect(config).toMatchObject({ web_url: 'https://data.example.com/dango', web_port: 443, dbt_docs_url: 'https://data.example.com/dango/dbt-docs/' });
+    } finally {
+      await behindProxy.close();
+    }
   });
 
   it('uses a body the host already parsed', async () => {

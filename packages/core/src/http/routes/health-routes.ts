@@ -42,7 +42,8 @@ export const healthRoutes = [
     tags: ['Configuration'],
     input: {},
     response: configViewSchema,
-    handler: (platform) => platform.configView(),
+    // Each client gets the URLs it reached Dango at: a Host header never sticks for everyone else.
+    handler: (platform, { request }) => platform.configView(request.baseUrl ?? undefined),
   }),
   defineRoute({
     method: 'GET',
