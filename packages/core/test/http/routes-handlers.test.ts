@@ -17,6 +17,7 @@ function getRequest(p: string): DangoRequest {
     prefix: '',
     query: new URLSearchParams(),
     headers: {},
+    baseUrl: null,
     body: async () => undefined,
     file: async () => {
       throw new DangoError('BAD_REQUEST', 'no file');
