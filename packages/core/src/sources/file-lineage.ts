@@ -10,7 +10,13 @@ export const LINEAGE_COLUMNS = [
   { name: '_dango_loaded_at', type: 'TIMESTAMP WITH TIME ZONE' },
 ] as const;
 
-/** The view in each `raw_<source>` schema that maps `_dango_file_id` to `_dango_file` (the path in the source directory). */
+/** The column of raw rows that names their file by id. */
+export const FILE_ID_COLUMN = LINEAGE_COLUMNS[0].name;
+
+/** The column of the files view (and of generated staging models) holding the file's path in the source directory. */
+export const FILE_PATH_COLUMN = '_dango_file';
+
+/** The view in each `raw_<source>` schema that maps `_dango_file_id` to `_dango_file`. */
 export const FILES_VIEW = '_dango_files';
 
 /** Column names starting with this belong to Dango (lineage now and later); a source's own data may not use them. */
@@ -28,7 +34,7 @@ export function isReservedColumn(name: string): boolean {
 export async function createFilesView(conn: WarehouseConnection, schema: string, source: string): Promise<void> {
   await conn.run(
     `CREATE OR REPLACE VIEW ${qualified(schema, FILES_VIEW)} AS
-       SELECT file_id AS _dango_file_id, path AS _dango_file FROM _dango.source_files
+       SELECT file_id AS ${FILE_ID_COLUMN}, path AS ${FILE_PATH_COLUMN} FROM _dango.source_files
         WHERE source = ${quoteLiteral(source)} AND file_id IS NOT NULL`,
   );
 }

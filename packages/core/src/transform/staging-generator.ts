@@ -4,7 +4,7 @@ import { parse, stringify } from 'yaml';
 import { SOURCE_NAME_RE } from '../config/schemas';
 import { DangoError } from '../errors';
 import { readTextIfExists, writeTextAtomic } from '../files';
-import { FILES_VIEW, LINEAGE_COLUMNS } from '../sources/file-lineage';
+import { FILE_ID_COLUMN as FILE_ID, FILE_PATH_COLUMN, FILES_VIEW } from '../sources/file-lineage';
 import { isPlainIdent, quoteIdent } from '../warehouse/sql';
 
 /** The text that marks a file as Dango's; without it the file belongs to the user and is never rewritten. */
@@ -23,18 +23,15 @@ export interface StagingGenerationResult {
 }
 
 const LINEAGE_COLUMN_DOCS: Readonly<Record<string, string>> = {
-  _dango_file: 'File this row was loaded from, relative to the source directory (added by Dango).',
+  [FILE_PATH_COLUMN]: 'File this row was loaded from, relative to the source directory (added by Dango).',
   _dango_loaded_at: 'When Dango loaded this row (UTC).',
 };
 
-/** Raw rows name their file by id; staging models show the file's path instead, joined from the source's files view. */
-const FILE_ID = LINEAGE_COLUMNS[0].name;
-
 const hasFileLineage = (table: StagingTableInput): boolean => table.columns.some((c) => c.name === FILE_ID);
 
-/** The staging model's columns: the raw table's, with the file id replaced by the file's path. */
+/** The staging model's columns: the raw table's, with the file id replaced by the file's path (joined from the files view). */
 function stagingColumns(table: StagingTableInput): { name: string; type: string }[] {
-  return table.columns.map((c) => (c.name === FILE_ID ? { name: '_dango_file', type: 'VARCHAR' } : c));
+  return table.columns.map((c) => (c.name === FILE_ID ? { name: FILE_PATH_COLUMN, type: 'VARCHAR' } : c));
 }
 
 // DuckDB's reserved words: plain-looking column names that still need quotes in a select list.
@@ -136,7 +133,7 @@ function previousEntries(text: string | null, source: string, current: Set<strin
 
 const FILES_VIEW_ENTRY: YamlMap = {
   name: FILES_VIEW,
-  description: `The files Dango loaded for this source, by ${FILE_ID} (on every raw row), with their path as _dango_file.`,
+  description: `The files Dango loaded for this source, by ${FILE_ID} (on every raw row), with their path as ${FILE_PATH_COLUMN}.`,
 };
 
 function sourcesYml(source: string, tables: StagingTableInput[], previous: string | null): string {
