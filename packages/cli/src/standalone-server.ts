@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { bearerTokenAuthorizer, createNodeListener, DangoError, type DangoPlatform } from '@dango/core';
+import { bearerTokenAuthorizer, createNodeListener, DangoError, tokenLogin, type DangoPlatform } from '@dango/core';
 
 /** A listening standalone server. */
 export interface StandaloneServer {
@@ -26,7 +26,11 @@ export async function startStandaloneServer(
     ...(options.token ? { authorize: bearerTokenAuthorizer(options.token) } : {}),
     allowedOrigins: options.allowedOrigins ?? [],
   });
-  const server = createServer(node.listener);
+  const { token } = options;
+  // A browser cannot send the bearer header: `?token=` on any page logs it in with a cookie first.
+  const server = createServer((req, res) => {
+    if (!token || !tokenLogin(req, res, token)) node.listener(req, res);
+  });
   node.attach(server);
   try {
     await new Promise<void>((resolve, reject) => {

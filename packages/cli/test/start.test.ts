@@ -166,7 +166,16 @@ describe('dango start', () => {
     }
     expect((await fetch(`${url}/api/sources`, { headers: { authorization: 'Bearer wrong' } })).status).toBe(401);
     expect((await fetch(`${url}/api/sources`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    // A browser logs in once with ?token= (the banner says how) and then works with the cookie.
+    expect(server.output()).toContain(`${url}/api/docs?token=<the token>`);
+    const login = await fetch(`${url}/api/docs?token=${token}`, { redirect: 'manual' });
+    expect(login.status).toBe(303);
+    expect(login.headers.get('location')).toBe('/api/docs');
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    expect((await fetch(`${url}/api/docs`, { headers: { cookie } })).status).toBe(200);
+    expect((await fetch(`${url}/api/docs?token=wrong`, { redirect: 'manual' })).status).toBe(401);
     const wsUrl = `${url.replace('http', 'ws')}/ws`;
+    expect(await upgradeStatus(wsUrl, { cookie })).toBe(101);
     expect(await upgradeStatus(wsUrl)).toBe(401);
     expect(await upgradeStatus(wsUrl, { authorization: `Bearer ${token}` })).toBe(101);
 

@@ -14,7 +14,7 @@ export { createWsHub, type WsHub, type WsHubOptions } from './realtime';
 export { createProxy, type Proxy, type ProxyOptions } from './node/proxy';
 export { createMount, type MountOptions, type DangoMount } from './node/mount';
 export { createNodeListener, type NodeListener } from './node/node-listener';
-export { bearerTokenAuthorizer } from './node/bearer-token';
+export { bearerTokenAuthorizer, tokenLogin, TOKEN_COOKIE } from './node/bearer-token';
 export { ROUTES } from './http/routes';
 export type { RouteDef, RouteInput, AnyRoute } from './http/route';
 export { buildOpenApiDocument, type OpenApiOptions } from './http/openapi';

@@ -36,7 +36,10 @@ function printBanner(io: CliIo, server: StandaloneServer, name: string, watching
   io.out(`  WebSocket:  ${ws}/ws`);
   io.out(`  dbt docs:   ${server.url}/dbt-docs/`);
   io.out(`  Watcher:    ${watching ? 'on' : 'off'}`);
-  if (guarded) io.out('  Auth:       every request needs Authorization: Bearer $DANGO_API_TOKEN');
+  if (guarded) {
+    io.out('  Auth:       every request needs Authorization: Bearer $DANGO_API_TOKEN');
+    io.out(`              in a browser, open ${server.url}/api/docs?token=<the token> once (it sets a cookie)`);
+  }
   if (origins.length) io.out(`  Origins:    ${origins.join(', ')} (CORS on /api, /ws allowed)`);
   io.out('Press Ctrl+C to stop.');
 }
