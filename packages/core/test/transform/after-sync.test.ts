@@ -2,16 +2,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DangoPlatform } from '../../src/index';
-import { createTestProject, recordEvents, type TestProject } from './helpers';
+import { closeTestProjects, createTestProject, recordEvents, type TestProject } from './helpers';
 
 let project: TestProject | undefined;
 let platform: DangoPlatform | undefined;
-afterEach(async () => {
-  await platform?.close();
-  project?.cleanup();
-  platform = undefined;
-  project = undefined;
-});
+afterEach(closeTestProjects);
 
 async function csvProject(files: Record<string, string>, autoDbt = true): Promise<DangoPlatform> {
   project = await createTestProject(undefined, files);

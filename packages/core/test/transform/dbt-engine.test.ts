@@ -5,16 +5,11 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DangoPlatform } from '../../src/index';
-import { createTestProject, FIXTURES, recordEvents, type TestProject } from './helpers';
+import { closeTestProjects, createTestProject, FIXTURES, recordEvents, type TestProject } from './helpers';
 
 let project: TestProject | undefined;
 let platform: DangoPlatform | undefined;
-afterEach(async () => {
-  await platform?.close();
-  project?.cleanup();
-  platform = undefined;
-  project = undefined;
-});
+afterEach(closeTestProjects);
 
 async function dbtProject(executable: string): Promise<DangoPlatform> {
   project = await createTestProject(undefined, { 'models/stg_a.sql': 'select 1 as id', 'models/broken.sql': 'select x', 'models/after_broken.sql': "select * from {{ ref('broken') }}" });

@@ -15,8 +15,19 @@ export interface TestProject {
   write(rel: string, text: string): void;
   /** Removes a file relative to `dbt/`. */
   remove(rel: string): void;
+  /** Opens a platform on the project; `closeTestProjects` closes it. */
   open(): Promise<DangoPlatform>;
-  cleanup(): void;
+}
+
+/** Projects created since the last `closeTestProjects`, with the platforms opened on them. */
+const live: Array<{ dir: string; platforms: DangoPlatform[] }> = [];
+
+/** Closes every platform the test projects opened and removes their folders (a test file's `afterEach`/`afterAll`). */
+export async function closeTestProjects(): Promise<void> {
+  for (const { dir, platforms } of live.splice(0)) {
+    await Promise.all(platforms.map((p) => p.close()));
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Creates a temp project; `fixture` (a folder under fixtures/) replaces the scaffolded dbt folder. */
@@ -34,13 +45,18 @@ export async function createTestProject(fixture?: string, files: Record<string, 
     writeFileSync(file, text);
   };
   for (const [rel, text] of Object.entries(files)) write(rel, text);
+  const entry = { dir, platforms: [] as DangoPlatform[] };
+  live.push(entry);
   return {
     dir,
     dbtDir,
     write,
     remove: (rel) => rmSync(path.join(dbtDir, rel), { force: true }),
-    open: () => DangoPlatform.open({ projectDir: dir }),
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    open: async () => {
+      const platform = await DangoPlatform.open({ projectDir: dir });
+      entry.platforms.push(platform);
+      return platform;
+    },
   };
 }
 

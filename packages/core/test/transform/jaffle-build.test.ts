@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DangoEvent, DangoPlatform, TransformResult } from '../../src/index';
-import { createTestProject, recordEvents, type TestProject } from './helpers';
+import { closeTestProjects, createTestProject, recordEvents, type TestProject } from './helpers';
 
 const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Record<string, any>;
 
@@ -18,10 +18,7 @@ describe('a typical dbt-duckdb project (seeds, staging views, mart tables with J
     events = recordEvents(platform);
     result = await platform.build();
   });
-  afterAll(async () => {
-    await platform?.close();
-    project?.cleanup();
-  });
+  afterAll(closeTestProjects);
 
   it('builds every seed, model and test like dbt build', () => {
     expect(result.success).toBe(true);

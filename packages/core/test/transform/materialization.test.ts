@@ -1,17 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DangoPlatform } from '../../src/index';
-import { createTestProject, type TestProject } from './helpers';
+import { closeTestProjects, createTestProject, type TestProject } from './helpers';
 
 const SOURCES = 'version: 2\nsources:\n  - name: app\n    schema: raw_app\n    tables:\n      - name: events\n';
 
 let project: TestProject | undefined;
 let platform: DangoPlatform | undefined;
-afterEach(async () => {
-  await platform?.close();
-  project?.cleanup();
-  platform = undefined;
-  project = undefined;
-});
+afterEach(closeTestProjects);
 
 async function setup(files: Record<string, string>, rawSql?: string): Promise<DangoPlatform> {
   project = await createTestProject(undefined, { 'models/sources.yml': SOURCES, ...files });

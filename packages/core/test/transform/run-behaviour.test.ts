@@ -1,15 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DangoError, type DangoEvent, type DangoPlatform } from '../../src/index';
-import { createTestProject, recordEvents, type TestProject } from './helpers';
+import { closeTestProjects, createTestProject, recordEvents, type TestProject } from './helpers';
 
 let project: TestProject | undefined;
 let platform: DangoPlatform | undefined;
-afterEach(async () => {
-  await platform?.close();
-  project?.cleanup();
-  platform = undefined;
-  project = undefined;
-});
+afterEach(closeTestProjects);
 
 async function setup(files: Record<string, string>, fixture?: string): Promise<{ p: DangoPlatform; events: DangoEvent[] }> {
   project = await createTestProject(fixture, files);
