@@ -1,5 +1,7 @@
 import type { Server } from 'node:http';
 import type { DangoPlatform, MountOptions } from '@dango/core';
+import { attachHostSocket } from './host-socket';
+import { closeServer, listen } from './upstream';
 
 /** One way of mounting: at the root or under a prefix, with or without the host's own JSON body parser. */
 export interface HostVariant {
@@ -44,4 +46,28 @@ export const HOST_ROUTES = {
 export function once(close: () => Promise<void>): () => Promise<void> {
   let closing: Promise<void> | null = null;
   return () => (closing ??= close());
+}
+
+/** An adapter's middleware as the hosts below need it: its WebSocket hook and its teardown. */
+export interface MountedMiddleware {
+  attach(server: Server): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a host whose framework hands requests to Dango's middleware: attaches Dango's and the host's
+ * WebSockets to `server`, listens on port 0, and closes all three (the Express and Koa hosts share this).
+ */
+export async function serveMiddlewareHost(server: Server, middleware: MountedMiddleware): Promise<RunningHost> {
+  middleware.attach(server);
+  const closeHostSocket = attachHostSocket(server);
+  await listen(server);
+  return {
+    server,
+    close: once(async () => {
+      await middleware.close();
+      closeHostSocket();
+      await closeServer(server);
+    }),
+  };
 }

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import express from 'express';
 import { dango } from '@dango/express';
-import { attachHostSocket, closeServer, HOST_ROUTES, listen, once, runContract, type MakeHost } from '../src';
+import { HOST_ROUTES, runContract, serveMiddlewareHost, type MakeHost } from '../src';
 
 const makeExpressHost: MakeHost = async ({ prefix, hostParser, platform, mount }) => {
   const app = express();
@@ -12,18 +12,7 @@ const makeExpressHost: MakeHost = async ({ prefix, hostParser, platform, mount }
   app.get(HOST_ROUTES.after(prefix), (_req, res) => void res.json({ route: 'after' }));
   app.post(HOST_ROUTES.echo, (req, res) => void res.json({ body: req.body ?? null }));
   app.use((_req, res) => void res.status(404).json(HOST_ROUTES.notFoundBody));
-  const server = http.createServer(app);
-  middleware.attach(server);
-  const closeHostSocket = attachHostSocket(server);
-  await listen(server);
-  return {
-    server,
-    close: once(async () => {
-      await middleware.close();
-      closeHostSocket();
-      await closeServer(server);
-    }),
-  };
+  return serveMiddlewareHost(http.createServer(app), middleware);
 };
 
 runContract('express', makeExpressHost);

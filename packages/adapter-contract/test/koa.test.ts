@@ -2,7 +2,7 @@ import http from 'node:http';
 import Router from '@koa/router';
 import Koa from 'koa';
 import { dango } from '@dango/koa';
-import { attachHostSocket, closeServer, HOST_ROUTES, listen, once, runContract, type MakeHost } from '../src';
+import { HOST_ROUTES, runContract, serveMiddlewareHost, type MakeHost } from '../src';
 import { koaJsonParser } from './koa-json-parser';
 
 const makeKoaHost: MakeHost = async ({ prefix, hostParser, platform, mount }) => {
@@ -26,18 +26,7 @@ const makeKoaHost: MakeHost = async ({ prefix, hostParser, platform, mount }) =>
     ctx.status = 404;
     ctx.body = HOST_ROUTES.notFoundBody;
   });
-  const server = http.createServer(app.callback());
-  middleware.attach(server);
-  const closeHostSocket = attachHostSocket(server);
-  await listen(server);
-  return {
-    server,
-    close: once(async () => {
-      await middleware.close();
-      closeHostSocket();
-      await closeServer(server);
-    }),
-  };
+  return serveMiddlewareHost(http.createServer(app.callback()), middleware);
 };
 
 runContract('koa', makeKoaHost);
