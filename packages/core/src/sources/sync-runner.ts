@@ -25,9 +25,13 @@ async function tableRowCounts(conn: WarehouseConnection, schema: string): Promis
   return counts;
 }
 
-/** Refuses a load that turned a table with rows into an empty (or vanished) one, unless asked for. */
-function assertNothingEmptied(schema: string, before: Map<string, number>, after: Map<string, number>, allowEmpty: boolean): void {
-  if (allowEmpty) return;
+/**
+ * Refuses a load that turned a table with rows into an empty (or vanished) one, unless asked for. Only a
+ * table that had rows can be emptied, so a first load (or an allowed empty) never counts rows again.
+ */
+async function assertNothingEmptied(conn: WarehouseConnection, schema: string, before: Map<string, number>, allowEmpty: boolean): Promise<void> {
+  if (allowEmpty || ![...before.values()].some((n) => n > 0)) return;
+  const after = await tableRowCounts(conn, schema);
   for (const [table, n] of before) {
     if (n > 0 && (after.get(table) ?? 0) === 0) {
       throw new DangoError(
@@ -90,10 +94,7 @@ export async function executeSync(
       async (conn) => {
         const before = await tableRowCounts(conn, schema);
         const result = await prepared.load(conn);
-        // Only a table that had rows can be emptied: a first load or an allowed empty skips the second count.
-        if (!options.allowEmpty && [...before.values()].some((n) => n > 0)) {
-          assertNothingEmptied(schema, before, await tableRowCounts(conn, schema), options.allowEmpty);
-        }
+        await assertNothingEmptied(conn, schema, before, options.allowEmpty);
         return result;
       },
       { transaction: true },
