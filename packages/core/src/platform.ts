@@ -12,7 +12,7 @@ import type {
 } from './sources/types';
 import { TransformService } from './transform/transform-service';
 import type { ModelInfo, SelectionOptions, StartedModelRun, TransformResult } from './transform/types';
-import { Warehouse } from './warehouse';
+import { Warehouse, duckdbOpenOptions } from './warehouse';
 import { WatcherService } from './watcher/watcher-service';
 
 /** Options of `DangoPlatform.open`. */
@@ -27,7 +27,7 @@ export interface OpenOptions {
   maxUploadBytes?: number;
   /** Override `platform.debounce_seconds` (tests use 1). */
   debounceSeconds?: number;
-  /** DuckDB memory limit such as `'512MB'`. */
+  /** DuckDB memory limit such as `'512MB'`; wins over `platform.duckdb.memory_limit`. */
   memoryLimit?: string;
   /** Health thresholds (disk, database size, staleness) and measurements to use instead of the defaults. */
   health?: HealthOptions;
@@ -87,7 +87,7 @@ export class DangoPlatform extends EventEmitter<DangoEventListeners> {
     const config = await loadProjectConfig(options.projectDir);
     if (options.debounceSeconds !== undefined) config.platform.debounce_seconds = options.debounceSeconds;
     const file = options.duckdbPath ?? resolveInProject(config.root, config.platform.duckdb_path);
-    const warehouse = await Warehouse.open(file, { memoryLimit: options.memoryLimit });
+    const warehouse = await Warehouse.open(file, duckdbOpenOptions(config, options.memoryLimit));
     const platform = new DangoPlatform(config, warehouse, options);
     platform.ctx.emit('log', { level: 'INFO', message: `Platform started (project ${config.project.name})` });
     if (options.watch) await platform.watcher.start();

@@ -5,6 +5,32 @@ export const SOURCE_NAME_RE = /^[a-z][a-z0-9_]*$/;
 
 const url = z.string().url();
 
+const BYTE_UNITS: Record<string, number> = { kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
+
+/** Below this DuckDB cannot even hold its catalog; the limit must leave room for a real load. */
+const MIN_MEMORY_LIMIT_BYTES = 64 * 2 ** 20;
+
+/** A DuckDB memory limit such as `512MB` or `2GiB` (units DuckDB accepts), at least 64 MiB. */
+export const memoryLimitSchema = z
+  .string()
+  .trim()
+  .regex(/^\d+(\.\d+)?\s*(kb|mb|gb|tb|kib|mib|gib|tib)$/i, "must be a size with a unit, such as '512MB' or '2GiB'")
+  .refine((v) => {
+    const size = /^([\d.]+)\s*([a-z]+)$/i.exec(v);
+    const factor = size && BYTE_UNITS[size[2]!.toLowerCase()];
+    // Not a size at all: the pattern above already said so.
+    return !factor || Number(size[1]) * factor >= MIN_MEMORY_LIMIT_BYTES;
+  }, 'must be at least 64MiB (DuckDB needs room for its catalog and a load)');
+
+/** `platform.duckdb`: DuckDB settings applied when the warehouse opens. */
+export const duckdbSettingsSchema = z
+  .object({
+    memory_limit: memoryLimitSchema.optional(),
+    threads: z.number().int('must be a whole number').min(1, 'must be at least 1').max(1024).optional(),
+    temp_directory: z.string().trim().min(1, 'must be a directory path').optional(),
+  })
+  .strict();
+
 /** `.dango/project.yml`: the keys of the Python Dango, with its defaults. */
 export const projectFileSchema = z.object({
   project: z
@@ -34,6 +60,7 @@ export const projectFileSchema = z.object({
       dbt_executable: z.string().min(1).default('dbt'),
       threads: z.number().int().min(1).max(64).default(4),
       metabase_database_id: z.number().int().nullable().default(null),
+      duckdb: duckdbSettingsSchema.optional(),
     })
     .passthrough()
     .prefault({}),

@@ -1,10 +1,33 @@
 import { mkdirSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { DangoError, errorMessage } from '../errors';
+import { DangoError } from '../errors';
+import { warehouseOpenError } from './open-error';
+import { ReaderPool, type ReaderPoolStats } from './reader-pool';
 import { toPlain } from './rows';
 import { WriteQueue } from './write-queue';
+
+/** DuckDB settings applied when the warehouse opens. */
+export interface WarehouseOpenOptions {
+  /** DuckDB `memory_limit`, such as `'512MB'` or `'2GiB'`. */
+  memoryLimit?: string;
+  /** DuckDB `threads`: worker threads of each query. */
+  threads?: number;
+  /** DuckDB `temp_directory`: where operators that exceed the memory limit spill. */
+  tempDirectory?: string;
+  /** The most reader connections open at once (default: twice the cores, at least 4). */
+  readers?: number;
+}
+
+/** Reader connections beyond this many per core only add memory: DuckDB's threads do the parallel work. */
+const READERS_PER_CORE = 2;
+
+/** The default bound of concurrent reader connections. */
+export function defaultReaderLimit(): number {
+  return Math.max(4, READERS_PER_CORE * os.availableParallelism());
+}
 
 /** Values bound to `$1`-style or `$name` parameters. */
 export type SqlParams = unknown[] | Record<string, unknown>;
@@ -48,11 +71,12 @@ export class Warehouse {
   /** Files open in this process: two DuckDB instances on one file silently diverge, so a second open is refused. */
   private static readonly openFiles = new Set<string>();
   private readonly queue = new WriteQueue();
-  private readonly idleReaders: DuckDBConnection[] = [];
-  private readonly allReaders = new Set<DuckDBConnection>();
+  private readonly readers: ReaderPool;
+  /** Set once close() starts: new and waiting reads fail at once, running ones finish. */
+  private closing = false;
+  private closingDone: Promise<void> = Promise.resolve();
   private closed = false;
-  private activeReads = 0;
-  private readsDrained: (() => void) | null = null;
+  private reads = 0;
   /** Set while the file is released to another process; reads wait for it. */
   private released: Promise<void> | null = null;
 
@@ -62,10 +86,13 @@ export class Warehouse {
     private instance: DuckDBInstance,
     private writer: DuckDBConnection,
     private readonly config: Record<string, string>,
-  ) {}
+    readerLimit: number,
+  ) {
+    this.readers = new ReaderPool(() => this.instance.connect(), readerLimit);
+  }
 
   /** Opens (or creates) the database file; fails with a clear message when another process holds it. */
-  static async open(file: string, options: { memoryLimit?: string; threads?: number } = {}): Promise<Warehouse> {
+  static async open(file: string, options: WarehouseOpenOptions = {}): Promise<Warehouse> {
     const isMemory = file === ':memory:';
     const key = isMemory ? null : path.resolve(file);
     if (key && Warehouse.openFiles.has(key)) {
@@ -75,20 +102,34 @@ export class Warehouse {
     const config: Record<string, string> = {};
     if (options.memoryLimit) config.memory_limit = options.memoryLimit;
     if (options.threads) config.threads = String(options.threads);
+    if (options.tempDirectory) config.temp_directory = options.tempDirectory;
     let instance: DuckDBInstance;
+    let writer: DuckDBConnection;
     try {
       instance = await DuckDBInstance.create(file, config);
     } catch (err) {
-      const msg = errorMessage(err);
-      if (/lock/i.test(msg)) {
-        throw new DangoError('CONFLICT', `The warehouse ${file} is in use by another process (is \`dango start\` running?)`, { cause: err });
-      }
-      throw new DangoError('INTERNAL', `Cannot open the warehouse ${file}: ${msg}`, { cause: err });
+      throw warehouseOpenError(file, err);
     }
-    const writer = await instance.connect();
-    await writer.run('CREATE SCHEMA IF NOT EXISTS _dango');
+    try {
+      writer = await instance.connect();
+      // Reads the catalog, so a damaged metadata block fails here rather than in the first request.
+      await writer.run('CREATE SCHEMA IF NOT EXISTS _dango');
+    } catch (err) {
+      instance.closeSync();
+      throw warehouseOpenError(file, err);
+    }
     if (key) Warehouse.openFiles.add(key);
-    return new Warehouse(key ?? file, instance, writer, config);
+    return new Warehouse(key ?? file, instance, writer, config, options.readers ?? defaultReaderLimit());
+  }
+
+  /** Reads issued since open (each `query()` call counts once), so tests can check what a call costs. */
+  get queryCount(): number {
+    return this.reads;
+  }
+
+  /** The reader pool's bound and use. */
+  get readerStats(): ReaderPoolStats {
+    return this.readers.stats;
   }
 
   /** Writes queued or running. */
@@ -98,17 +139,15 @@ export class Warehouse {
 
   /** Runs a read-only query concurrently with writes (it sees the last committed state). */
   async query<T = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<T[]> {
+    this.reads++;
+    this.assertReadable();
     while (this.released) await this.released;
-    this.activeReads++;
+    this.assertReadable();
+    const conn = await this.readers.acquire();
     try {
-      const conn = await this.acquireReader();
-      try {
-        return await all<T>(conn, sql, params);
-      } finally {
-        this.releaseReader(conn);
-      }
+      return await all<T>(conn, sql, params);
     } finally {
-      if (--this.activeReads === 0) this.readsDrained?.();
+      this.readers.release(conn);
     }
   }
 
@@ -123,8 +162,8 @@ export class Warehouse {
       let reopen!: () => void;
       this.released = new Promise<void>((r) => (reopen = r));
       try {
-        if (this.activeReads > 0) await new Promise<void>((r) => (this.readsDrained = r));
-        this.readsDrained = null;
+        // Reads already waiting for a connection still run; reads issued from now on wait for the reopen.
+        await this.readers.whenIdle();
         this.closeConnections();
         try {
           return await job();
@@ -172,42 +211,41 @@ export class Warehouse {
     return total;
   }
 
-  /** Waits for queued writes, then closes every connection and the instance. */
+  /**
+   * Refuses new reads and fails those waiting for a connection, waits for queued writes and running
+   * reads, then closes every connection and the instance: closing a connection DuckDB is still
+   * reading on crashes the process.
+   */
   async close(): Promise<void> {
-    if (this.closed) return;
-    await this.queue.drain();
-    this.closed = true;
-    this.closeConnections();
-    Warehouse.openFiles.delete(this.path);
+    if (!this.closing) {
+      this.closing = true;
+      this.readers.rejectWaiting(closedError());
+      this.closingDone = (async () => {
+        await this.queue.drain();
+        this.closed = true;
+        await this.readers.whenIdle();
+        this.closeConnections();
+        Warehouse.openFiles.delete(this.path);
+      })();
+    }
+    await this.closingDone;
   }
 
   private closeConnections(): void {
-    for (const c of this.allReaders) c.closeSync();
-    this.allReaders.clear();
-    this.idleReaders.length = 0;
+    this.readers.closeAll();
     this.writer.closeSync();
     this.instance.closeSync();
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new DangoError('INTERNAL', 'The warehouse is closed');
+    if (this.closed) throw closedError();
   }
 
-  private async acquireReader(): Promise<DuckDBConnection> {
-    this.assertOpen();
-    const idle = this.idleReaders.pop();
-    if (idle) return idle;
-    const conn = await this.instance.connect();
-    this.allReaders.add(conn);
-    return conn;
+  private assertReadable(): void {
+    if (this.closing) throw closedError();
   }
+}
 
-  private releaseReader(conn: DuckDBConnection): void {
-    if (this.closed) return;
-    if (this.idleReaders.length < 8) this.idleReaders.push(conn);
-    else {
-      this.allReaders.delete(conn);
-      conn.closeSync();
-    }
-  }
+function closedError(): DangoError {
+  return new DangoError('CONFLICT', 'The warehouse is closed: the platform is shutting down');
 }
