@@ -11,8 +11,13 @@ function isHistoryEntry(value: unknown): boolean {
   return typeof e?.timestamp === 'string' && (e.status === 'success' || e.status === 'failed');
 }
 
-/** The sync history of each source: `.dango/history/<source>.jsonl`, oldest first, last 100 kept. */
+/**
+ * The sync history of each source: `.dango/history/<source>.jsonl`, oldest first, last 100 kept. Each
+ * file is read once and kept in memory until the next append to it, so a polled source list reads no file.
+ */
 export class SyncHistory {
+  private readonly cache = new Map<string, Promise<HistoryEntry[]>>();
+
   constructor(private readonly dir: string) {}
 
   private file(source: string): string {
@@ -21,12 +26,33 @@ export class SyncHistory {
 
   /** Every kept entry of a source, oldest first (a torn last line after a crash is skipped). */
   async read(source: string): Promise<HistoryEntry[]> {
+    let entries = this.cache.get(source);
+    if (!entries) {
+      entries = this.load(source);
+      this.cache.set(source, entries);
+      entries.catch(() => this.cache.get(source) === entries && this.cache.delete(source));
+    }
+    // A copy: callers may reorder it (details lists newest first).
+    return [...(await entries)];
+  }
+
+  private async load(source: string): Promise<HistoryEntry[]> {
     const text = await readTextIfExists(this.file(source));
     return text === null ? [] : parseJsonLines<HistoryEntry>(text, isHistoryEntry).slice(-HISTORY_LIMIT);
   }
 
   /** Appends one entry; rewrites the file (atomically, via rename) once it holds more than the limit. */
   async append(source: string, entry: HistoryEntry): Promise<void> {
+    // Dropped before and after the write: a read that starts meanwhile may see the old file, and must not stay cached.
+    this.cache.delete(source);
+    try {
+      await this.write(source, entry);
+    } finally {
+      this.cache.delete(source);
+    }
+  }
+
+  private async write(source: string, entry: HistoryEntry): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     const file = this.file(source);
     await appendFile(file, JSON.stringify(entry) + '\n');

@@ -11,8 +11,9 @@ import { listSourceFiles } from './file-listing';
 import { resolveInsideDirectory } from './file-paths';
 import { SyncHistory } from './history';
 import { summarizeSource } from './source-status';
+import { TableRowCounts } from './table-row-counts';
 import { resolveSyncOptions } from './sync-options';
-import { announceResult, executeSync, type ExecutedSync } from './sync-runner';
+import { announceResult, executeSync, rawSchema, type ExecutedSync } from './sync-runner';
 import { saveUpload } from './uploads';
 import type {
   CsvFilesListing, DeleteFileResult, HistoryEntry, SourceDetails, SourceSummary, StartedSync, SyncOptions, SyncResult, UploadInput, UploadResult,
@@ -27,6 +28,7 @@ export interface SourceHooks {
 /** Sources: listing, sync runs, history, and the files of file-based sources. */
 export class SourceService {
   private readonly historyStore: SyncHistory;
+  private readonly rowCounts: TableRowCounts;
   /** Sources with a sync between `startSync` and its result. */
   private readonly running = new Set<string>();
   /** Every sync promise not yet settled (including its after-sync hook), for `close()`. */
@@ -42,6 +44,7 @@ export class SourceService {
     readonly hooks: SourceHooks,
   ) {
     this.historyStore = new SyncHistory(ctx.paths.historyDir);
+    this.rowCounts = new TableRowCounts(ctx.warehouse);
   }
 
   private source(name: string): SourceConfig {
@@ -50,16 +53,21 @@ export class SourceService {
     return source;
   }
 
-  /** Every configured source with status, freshness and tables. */
+  /** Every configured source with status, freshness and tables: one warehouse query whatever the number of sources. */
   async list(): Promise<SourceSummary[]> {
-    return Promise.all(this.ctx.config.sources.map((s) => summarizeSource(s, this.ctx.warehouse, this.historyStore, this.running.has(s.name))));
+    const tables = await this.rowCounts.tables();
+    return Promise.all(
+      this.ctx.config.sources.map((s) => summarizeSource(s, tables && (tables.get(rawSchema(s.name)) ?? []), this.historyStore, this.running.has(s.name))),
+    );
   }
 
   /** One source's masked config, history (newest first), tables and status. */
   async details(name: string): Promise<SourceDetails> {
     const source = this.source(name);
+    const schema = rawSchema(name);
+    const tables = await this.rowCounts.tables(schema);
     const [summary, history] = await Promise.all([
-      summarizeSource(source, this.ctx.warehouse, this.historyStore, this.running.has(name)),
+      summarizeSource(source, tables && (tables.get(schema) ?? []), this.historyStore, this.running.has(name)),
       this.history(name),
     ]);
     return {

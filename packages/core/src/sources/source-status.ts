@@ -1,18 +1,6 @@
 import type { SourceConfig } from '../config';
-import { listTables, type Warehouse } from '../warehouse';
 import type { SyncHistory } from './history';
-import { rawSchema } from './sync-runner';
 import type { HistoryEntry, SourceStatus, SourceSummary, SourceTable } from './types';
-
-/** The source's tables in the warehouse with row counts, or null when the warehouse cannot be read. */
-export async function sourceTables(warehouse: Warehouse, name: string): Promise<SourceTable[] | null> {
-  try {
-    const tables = await listTables(warehouse, rawSchema(name));
-    return tables.filter((t) => t.type === 'table').map((t) => ({ name: t.name, row_count: t.row_count ?? 0, schema: t.schema }));
-  } catch {
-    return null;
-  }
-}
 
 /** Design section 6: syncing, else unknown / failed / not_synced / empty / synced. */
 export function sourceStatus(syncing: boolean, tables: SourceTable[] | null, last: HistoryEntry | null, rowCount: number): SourceStatus {
@@ -25,9 +13,9 @@ export function sourceStatus(syncing: boolean, tables: SourceTable[] | null, las
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** `GET /api/sources` item of one source. */
-export async function summarizeSource(source: SourceConfig, warehouse: Warehouse, history: SyncHistory, syncing: boolean): Promise<SourceSummary> {
-  const [entries, tables] = await Promise.all([history.read(source.name), sourceTables(warehouse, source.name)]);
+/** `GET /api/sources` item of one source, from its tables (null: warehouse unreadable) and its cached history. */
+export async function summarizeSource(source: SourceConfig, tables: SourceTable[] | null, history: SyncHistory, syncing: boolean): Promise<SourceSummary> {
+  const entries = await history.read(source.name);
   const last = entries.at(-1) ?? null;
   const lastSuccess = entries.findLast((e) => e.status === 'success') ?? null;
   const rowCount = (tables ?? []).reduce((sum, t) => sum + t.row_count, 0);

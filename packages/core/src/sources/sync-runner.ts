@@ -1,10 +1,10 @@
 import type { SourceConfig } from '../config';
 import type { PlatformContext } from '../context';
 import { DangoError, errorMessage, isDangoError } from '../errors';
-import { quoteIdent, type WarehouseConnection } from '../warehouse';
 import { SourceFileError, type LoadOutcome, type RawTable, type ResolvedSyncOptions } from './connectors/connector';
 import { getConnector } from './connectors/registry';
 import type { SyncHistory } from './history';
+import { countTables, recordRowCounts } from './table-row-counts';
 import type { SyncResult } from './types';
 
 /** The warehouse schema holding a source's tables. */
@@ -12,26 +12,9 @@ export function rawSchema(source: string): string {
   return `raw_${source}`;
 }
 
-async function tableRowCounts(conn: WarehouseConnection, schema: string): Promise<Map<string, number>> {
-  const tables = await conn.all<{ name: string }>(
-    'SELECT table_name AS name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = $1',
-    [schema],
-  );
-  const counts = new Map<string, number>();
-  for (const t of tables) {
-    const [row] = await conn.all<{ n: number }>(`SELECT count(*) AS n FROM ${quoteIdent(schema)}.${quoteIdent(t.name)}`);
-    counts.set(t.name, Number(row?.n ?? 0));
-  }
-  return counts;
-}
-
-/**
- * Refuses a load that turned a table with rows into an empty (or vanished) one, unless asked for. Only a
- * table that had rows can be emptied, so a first load (or an allowed empty) never counts rows again.
- */
-async function assertNothingEmptied(conn: WarehouseConnection, schema: string, before: Map<string, number>, allowEmpty: boolean): Promise<void> {
-  if (allowEmpty || ![...before.values()].some((n) => n > 0)) return;
-  const after = await tableRowCounts(conn, schema);
+/** Refuses a load that turned a table with rows into an empty (or vanished) one, unless asked for. */
+function assertNothingEmptied(schema: string, before: Map<string, number>, after: Map<string, number>, allowEmpty: boolean): void {
+  if (allowEmpty) return;
   for (const [table, n] of before) {
     if (n > 0 && (after.get(table) ?? 0) === 0) {
       throw new DangoError(
@@ -92,9 +75,12 @@ export async function executeSync(
     });
     outcome = await ctx.warehouse.write(
       async (conn) => {
-        const before = await tableRowCounts(conn, schema);
+        const before = await countTables(conn, schema);
         const result = await prepared.load(conn);
-        await assertNothingEmptied(conn, schema, before, options.allowEmpty);
+        // Counted after every load: the guard needs it, and the source list reads the recorded figures.
+        const after = await countTables(conn, schema);
+        assertNothingEmptied(schema, before, after, options.allowEmpty);
+        await recordRowCounts(conn, schema, after);
         return result;
       },
       { transaction: true },
