@@ -9,6 +9,9 @@ export const ALLOWED_ORIGIN = 'http://allowed.example';
 /** A browser origin no contract mount trusts. */
 export const FOREIGN_ORIGIN = 'http://evil.example';
 
+/** A Host name the contract mounts list in `allowedHosts` (any other non-loopback name is refused). */
+export const ALLOWED_HOST = 'dango.test';
+
 /** Header that makes the contract's `authorize` hook refuse a request. */
 export const DENY_HEADER = 'x-contract-deny';
 

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { MountOptions } from '@dango/core';
+import { hostAllowListCases } from './cases/host-allow-list';
 import { hostRouteCases } from './cases/host-routes';
 import { modelRunCases } from './cases/model-runs';
 import { proxyCases } from './cases/proxies';
@@ -8,7 +9,7 @@ import { readRouteCases } from './cases/read-routes';
 import { securityCases } from './cases/security';
 import { openNetworkHandles, teardownCases } from './cases/teardown';
 import { uploadSyncCases } from './cases/upload-sync';
-import { ALLOWED_ORIGIN, ContractEnv, DENY_HEADER, MAX_JSON_BYTES } from './contract-env';
+import { ALLOWED_HOST, ALLOWED_ORIGIN, ContractEnv, DENY_HEADER, MAX_JSON_BYTES } from './contract-env';
 import { createFixtureProject } from './fixture-project';
 import type { HostVariant, MakeHost } from './host';
 import { deadUpstreamUrl, startUpstream } from './upstream';
@@ -21,11 +22,12 @@ export const VARIANTS: readonly HostVariant[] = [
   { prefix: '/dango', hostParser: true },
 ];
 
-/** The mount options of a contract host: live Metabase upstream, dead dbt-docs upstream, one allowed origin, a deny header. */
+/** The mount options of a contract host: live Metabase upstream, dead dbt-docs upstream, one allowed origin and Host, a deny header. */
 function mountOptions(env: ContractEnv, deadUrl: string): MountOptions {
   return {
     prefix: env.variant.prefix,
     allowedOrigins: [ALLOWED_ORIGIN],
+    allowedHosts: [ALLOWED_HOST],
     authorize: (req) => req.headers[DENY_HEADER] === undefined,
     proxies: { metabase: env.upstream.url, dbtDocs: deadUrl },
     maxJsonBytes: MAX_JSON_BYTES,
@@ -65,6 +67,7 @@ export function runContract(name: string, makeHost: MakeHost, options: { variant
       uploadSyncCases(env);
       modelRunCases(env);
       securityCases(env);
+      hostAllowListCases(env);
       proxyCases(env);
       hostRouteCases(env);
       teardownCases(env, () => baseline);

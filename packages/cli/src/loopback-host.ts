@@ -1,9 +1,2 @@
-import { isIP } from 'node:net';
-
-/** True for hosts only this machine can reach. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h === '::1') return true;
-  if (h.startsWith('::ffff:')) return isLoopbackHost(h.slice(7));
-  return isIP(h) === 4 && h.startsWith('127.');
-}
+/** True for hosts only this machine can reach (core's rule, shared with the mount's Host allow-list). */
+export { isLoopbackHost } from '@dango/core';

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { type Command, InvalidArgumentError } from 'commander';
 
 /** Adds `--project DIR`, which every command takes. */
@@ -28,6 +29,15 @@ export function originOption(value: string, previous: string[] = []): string[] {
     throw new InvalidArgumentError(`expected an origin such as https://app.example.com (scheme, host and optional port, no path)`);
   }
   return [...previous, url.origin];
+}
+
+/** Commander collector for a repeatable `--allowed-host`: a host name (`data.example.com`, `.example.com` for it and its subdomains) or an IP. */
+export function allowedHostOption(value: string, previous: string[] = []): string[] {
+  const host = value.trim().toLowerCase();
+  if (!/^\.?[a-z0-9_-]+(\.[a-z0-9_-]+)*\.?$/.test(host) && isIP(host.replace(/^\[|\]$/g, '')) === 0) {
+    throw new InvalidArgumentError('expected a host name such as data.example.com (.example.com for it and its subdomains) or an IP, without scheme or port');
+  }
+  return [...previous, host];
 }
 
 /** Commander collector for a repeatable option that also accepts space-separated values (`--select a b`). */

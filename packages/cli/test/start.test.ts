@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import http from 'node:http';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -23,6 +24,19 @@ function upgradeStatus(url: string, headers: Record<string, string> = {}): Promi
       resolve(res.statusCode ?? 0);
     });
     ws.once('error', (err) => reject(err));
+  });
+}
+
+/** The status and detail of a GET with an exact Host header (fetch would replace it). */
+function getWithHost(url: string, host: string): Promise<{ status: number; detail?: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { headers: { host } }, (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, detail: text ? (JSON.parse(text) as { detail?: string }).detail : undefined }));
+      })
+      .on('error', reject);
   });
 }
 
@@ -141,6 +155,32 @@ describe('dango start', () => {
     expect(await upgradeStatus(`${server.url.replace('http', 'ws')}/ws`, { origin: 'https://app.example' })).toBe(101);
     expect(await upgradeStatus(`${server.url.replace('http', 'ws')}/ws`, { origin: 'https://evil.example' })).toBe(403);
     expect(await stopServer(server, 'SIGTERM')).toBe(0);
+  });
+
+  it('answers only loopback Hosts, the bound address and --allowed-host names (DNS rebinding)', async () => {
+    const root = await csvProject(tmp.dir, { 'a.csv': salesCsv(3) });
+    const server = await startServer(root, ['--allowed-host', 'data.example', '--allowed-host', '.corp.example']);
+    expect(server.output()).toContain('Hosts:      data.example, .corp.example');
+    const port = new URL(server.url).port;
+    for (const host of [`data.example:${port}`, 'bi.corp.example', `localhost:${port}`, `127.0.0.1:${port}`]) {
+      expect((await getWithHost(`${server.url}/api/status`, host)).status, host).toBe(200);
+    }
+    const refused = await getWithHost(`${server.url}/api/sources`, `evil.example:${port}`);
+    expect(refused.status).toBe(403);
+    expect(refused.detail).toMatch(/Host 'evil\.example:\d+' is not allowed .*--allowed-host evil\.example/);
+    expect(await upgradeStatus(`${server.url.replace('http', 'ws')}/ws`, { host: `evil.example:${port}`, origin: `http://evil.example:${port}` })).toBe(403);
+    expect(await stopServer(server, 'SIGTERM')).toBe(0);
+    const bad = await dango(['start', '--project', root, '--port', '0', '--allowed-host', 'https://data.example/']);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toMatch(/--allowed-host.*expected a host name/);
+  });
+
+  it('refuses a DANGO_API_TOKEN shorter than 16 characters for a non-loopback address, and says why', async () => {
+    const root = await csvProject(tmp.dir, {});
+    const r = await dango(['start', '--project', root, '--host', '0.0.0.0', '--port', '0'], { env: { DANGO_API_TOKEN: 'x' } });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/^error: Refusing to listen on 0\.0\.0\.0 with a 1-character DANGO_API_TOKEN: .*guess.*at least 16/);
+    expect(hasServerFile(root)).toBe(false);
   });
 
   it('rejects an --allow-origin that is not an origin', async () => {

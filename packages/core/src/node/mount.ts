@@ -13,6 +13,7 @@ import { serveDbtDocs } from './dbt-docs';
 import { bodyForResend } from './json-body';
 import { NodeDangoRequest, type NodeRequestSettings } from './node-request';
 import { isForeignOrigin, normalizeOrigin } from './origin-check';
+import { createHostCheck, type AllowedHosts } from './host-check';
 import { docsAsset } from './docs-assets';
 import { createProxy } from './proxy';
 import { rejectUpgrade } from './proxy-upgrade-reply';
@@ -32,6 +33,12 @@ export interface MountOptions {
    * answers them with CORS headers, so such a page can read the responses too.
    */
   allowedOrigins?: string[];
+  /**
+   * `Host` names (besides loopback names and IPs and the address a connection arrived at) this mount answers,
+   * e.g. `['data.example.com', '.example.com']` (a leading dot: the domain and its subdomains); others get 403,
+   * against DNS rebinding. `publicUrl`'s host is added. `true` accepts any Host (a proxy in front checks it).
+   */
+  allowedHosts?: AllowedHosts;
   /** Proxy upstreams; a string overrides the project config, `false` disables the path (404). */
   proxies?: { metabase?: string | false; dbtDocs?: string | false };
   /**
@@ -66,6 +73,7 @@ export function createMount(platform: DangoPlatform, options: MountOptions = {})
   const prefix = normalizePrefix(options.prefix);
   const maxJsonBytes = options.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES;
   const allowedOrigins = new Set((options.allowedOrigins ?? []).map((o) => normalizeOrigin(o)).filter((o): o is string => o !== null));
+  const hostRefusal = createHostCheck(options.allowedHosts, options.publicUrl ? [options.publicUrl] : []);
   const api = createApiHandler(platform, { version: dangoVersion(), docsAsset });
   const hub = createWsHub(platform.context.events, options.hub);
 
@@ -140,7 +148,7 @@ export function createMount(platform: DangoPlatform, options: MountOptions = {})
         if (target.kind === 'api' && allowedOrigins.size > 0 && handleCors(req, res, allowedOrigins)) return true;
         const originMatters = STATE_CHANGING.has(req.method ?? 'GET');
         // Reads without an authorize hook skip the async check entirely: the hot path stays synchronous.
-        const refused = options.authorize || originMatters ? await refusal(req, originMatters) : null;
+        const refused = hostRefusal(req) ?? (options.authorize || originMatters ? await refusal(req, originMatters) : null);
         if (refused) {
           await writeResponse(req, res, errorToResponse(platform, refused, ''));
           return true;
@@ -177,7 +185,7 @@ export function createMount(platform: DangoPlatform, options: MountOptions = {})
       void (async () => {
         try {
           if (closed) return rejectUpgrade(socket, 503, 'Dango is shutting down');
-          const refused = await refusal(req, true);
+          const refused = hostRefusal(req) ?? (await refusal(req, true));
           if (refused) return rejectUpgrade(socket, refused.status, refused.message);
           socket.off('error', swallow);
           const query = search ? `?${search}` : '';
