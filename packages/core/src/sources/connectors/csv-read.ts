@@ -6,6 +6,7 @@ import type { FileColumn, Reader } from '../file-tracking';
 import { SourceFileError } from './connector';
 import { BIGINT_DIGITS, DEFAULT_SAMPLE_ROWS, inspectIntegerColumns, NOT_INTEGER_MARKER } from './csv-integer-columns';
 import { headFitsDelimiter, scanHead } from './csv-head-scan';
+import { encodingProblem } from './csv-encoding';
 import { assertSameWidth, headText, skippedLinesBlank, widthMismatchReason } from './csv-structure';
 
 /** Encodings DuckDB's CSV reader decodes itself (no extension needed). */
@@ -150,10 +151,8 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
   const headBytes = size === 0 ? Buffer.alloc(0) : await readHead(abs);
   if (size === 0 || isBlankHead(headBytes, size)) return { dialect: fallback, columns: [], noRows: true };
   try {
-    if (options.encoding === 'utf-16' && !headBytes.includes(0)) {
-      // UTF-16 text stores its delimiters and line breaks with a zero byte; DuckDB would decode any other file into garbage.
-      throw new SourceFileError(rel, `${rel} is not UTF-16 encoded (it has no zero bytes); fix csv.encoding in .dango/sources.yml`);
-    }
+    const wrongEncoding = encodingProblem(rel, headBytes, options.encoding);
+    if (wrongEncoding) throw wrongEncoding;
     // The quote the load forces is given to the sniffer too: it then does not try other quotes (a third of its time).
     // A 2 MiB buffer (the longest line DuckDB reads by default) instead of 32 MiB: the sniffer reads only as many as its
     // sample needs, where a fresh instance would otherwise fault in a 32 MiB buffer for a sample of a few MiB.
