@@ -145,7 +145,7 @@ describe('CSV formats and schema evolution', () => {
     expect(() => platform.startSync('sales')).toThrow(/csv\.encoding 'ebcdic' is not supported/);
   });
 
-  it('loads header-only and empty files as zero rows without disturbing column types', async () => {
+  it('loads header-only and empty files as zero rows without changing the table (no column, no type)', async () => {
     project = await createProject();
     project.write('sales', 'a.csv', csv(['id', 'v'], [[1, 2]]));
     project.write('sales', 'header.csv', 'id,v,extra\n');
@@ -153,7 +153,7 @@ describe('CSV formats and schema evolution', () => {
     const platform = await project.open();
     const r = await platform.sync('sales');
     expect(r).toMatchObject({ status: 'success', rows_processed: 1 });
-    expect(await columnTypes(project)).toMatchObject({ id: 'BIGINT', v: 'BIGINT', extra: 'VARCHAR' });
+    expect(await columnTypes(project)).toEqual({ id: 'BIGINT', v: 'BIGINT', _dango_file_id: 'INTEGER', _dango_loaded_at: 'TIMESTAMP WITH TIME ZONE' });
     const listing = await platform.listFiles('sales');
     expect(listing.files.map((f) => [f.filename, f.status, f.rows_loaded])).toEqual([
       ['a.csv', 'success', 1], ['empty.csv', 'success', 0], ['header.csv', 'success', 0],

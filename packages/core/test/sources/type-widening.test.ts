@@ -31,12 +31,12 @@ describe('widenType', () => {
 });
 
 describe('unionSchema', () => {
-  it('merges columns case-insensitively in first-seen order, widening types and naming the conflict', () => {
+  it('merges columns case-insensitively in first-seen order, widening types, leaving out untyped (row-less) columns and naming the conflict', () => {
     const cols = unionSchema([
       { rel: 'a.csv', columns: [{ name: 'Id', type: 'BIGINT' }, { name: 'v', type: null }] },
       { rel: 'b.csv', columns: [{ name: 'id', type: 'DOUBLE' }, { name: 'extra', type: 'DATE' }] },
     ]);
-    expect(cols).toEqual([{ name: 'Id', type: 'DOUBLE' }, { name: 'v', type: 'VARCHAR' }, { name: 'extra', type: 'DATE' }]);
+    expect(cols).toEqual([{ name: 'Id', type: 'DOUBLE' }, { name: 'extra', type: 'DATE' }]);
     expect(() =>
       unionSchema([
         { rel: 'a.csv', columns: [{ name: 'x', type: 'VARCHAR[]' }] },

@@ -146,11 +146,12 @@ export async function loadCsvFiles(conn: WarehouseConnection, input: CsvLoadInpu
   let rebuild = ctx.options.fullRefresh || existing.length === 0 || !currentLineage;
   let columns = existing;
   if (!rebuild) {
-    const plan = planIncremental(existing, fileSchemas(changed), `${ctx.schema}.${table}`);
+    const plan = planIncremental(existing, fileSchemas(changed), `${ctx.schema}.${table}`, fileSchemas(plans));
     rebuild = plan.rebuild;
     if (!rebuild) {
       for (const col of plan.add) await conn.run(`ALTER TABLE ${target} ADD COLUMN ${quoteIdent(col.name)} ${col.type}`);
-      columns = [...existing, ...plan.add];
+      for (const col of plan.drop) await conn.run(`ALTER TABLE ${target} DROP COLUMN ${quoteIdent(col.name)}`);
+      columns = [...existing.filter((c) => !plan.drop.includes(c)), ...plan.add];
     }
   }
 

@@ -6,6 +6,8 @@ import type { FileColumn, Reader } from '../file-tracking';
 import { SourceFileError } from './connector';
 import { BIGINT_DIGITS, DEFAULT_SAMPLE_ROWS, inspectIntegerColumns, NOT_INTEGER_MARKER } from './csv-integer-columns';
 import { headFitsDelimiter, scanHead } from './csv-head-scan';
+import { encodingProblem } from './csv-encoding';
+import { assertSameWidth, headText, skippedLinesBlank, widthMismatchReason } from './csv-structure';
 
 /** Encodings DuckDB's CSV reader decodes itself (no extension needed). */
 const ENCODINGS = ['utf-8', 'utf-16', 'latin-1'] as const;
@@ -146,12 +148,11 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
     comment: null, dateformat: null, timestampformat: null, encoding: options.encoding,
     ...(options.nullValues ? { nullstr: options.nullValues } : {}),
   };
-  if (size === 0 || (await isBlankFile(abs, size))) return { dialect: fallback, columns: [], noRows: true };
+  const headBytes = size === 0 ? Buffer.alloc(0) : await readHead(abs);
+  if (size === 0 || isBlankHead(headBytes, size)) return { dialect: fallback, columns: [], noRows: true };
   try {
-    if (options.encoding === 'utf-16' && !(await readHead(abs)).includes(0)) {
-      // UTF-16 text stores its delimiters and line breaks with a zero byte; DuckDB would decode any other file into garbage.
-      throw new SourceFileError(rel, `${rel} is not UTF-16 encoded (it has no zero bytes); fix csv.encoding in .dango/sources.yml`);
-    }
+    const wrongEncoding = encodingProblem(rel, headBytes, options.encoding);
+    if (wrongEncoding) throw wrongEncoding;
     // The quote the load forces is given to the sniffer too: it then does not try other quotes (a third of its time).
     // A 2 MiB buffer (the longest line DuckDB reads by default) instead of 32 MiB: the sniffer reads only as many as its
     // sample needs, where a fresh instance would otherwise fault in a 32 MiB buffer for a sample of a few MiB.
@@ -174,22 +175,40 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
       : scanHead(abs, (options.sampleSize ?? DEFAULT_SAMPLE_ROWS) + HEAD_EXTRA_LINES, BIGINT_DIGITS, options.quote).catch(() => null);
     let s = await sniff();
     if (!s) return { dialect: fallback, columns: [], noRows: true };
-    const suspect = options.delimiter === undefined && s.Columns.length === 1 ? await likelyDelimiter(abs, s.Delimiter) : null;
-    // One column although the header holds a delimiter: the sniffer gave up on a broken file (ragged rows, an
-    // unclosed quote) and fell back to "one column per line". Sniffing with that delimiter names the problem.
-    if (suspect) s = (await sniff([`delim = ${quoteLiteral(suspect)}`])) ?? s;
-    const sniffedQuote = s.Quote && s.Quote !== EMPTY ? s.Quote : null;
-    const dialect: CsvDialect = {
-      ...fallback,
-      delim: options.delimiter ?? s.Delimiter,
-      // The sniffed escape only applies to the sniffed quote; with the quote forced, RFC 4180 doubling.
-      escape: sniffedQuote === options.quote && s.Escape && s.Escape !== EMPTY ? s.Escape : options.quote,
-      header: options.header ?? s.HasHeader,
-      skip: Number(s.SkipRows ?? 0),
-      comment: s.Comment && s.Comment !== EMPTY ? s.Comment : null,
-      dateformat: s.DateFormat || null,
-      timestampformat: s.TimestampFormat || null,
+    const toDialect = (row: SniffRow): CsvDialect => {
+      const sniffedQuote = row.Quote && row.Quote !== EMPTY ? row.Quote : null;
+      return {
+        ...fallback,
+        delim: options.delimiter ?? row.Delimiter,
+        // The sniffed escape only applies to the sniffed quote; with the quote forced, RFC 4180 doubling.
+        escape: sniffedQuote === options.quote && row.Escape && row.Escape !== EMPTY ? row.Escape : options.quote,
+        header: options.header ?? row.HasHeader,
+        skip: Number(row.SkipRows ?? 0),
+        comment: row.Comment && row.Comment !== EMPTY ? row.Comment : null,
+        dateformat: row.DateFormat || null,
+        timestampformat: row.TimestampFormat || null,
+      };
     };
+    const text = headText(headBytes, options.encoding);
+    const suspect = options.delimiter === undefined && s.Columns.length === 1 ? likelyDelimiter(text, s.Delimiter) : null;
+    // One column although the header holds a delimiter: the sniffer gave up on a broken file (ragged rows, an
+    // unclosed quote) and fell back to "one column per line". Sniffing with that delimiter names the problem,
+    // and when even that fails, a strict read from the first line names the line.
+    if (suspect) {
+      try {
+        s = (await sniff([`delim = ${quoteLiteral(suspect)}`])) ?? s;
+      } catch (err) {
+        await assertSameWidth(read, globSafePath(abs), text, { ...toDialect(s), delim: suspect, escape: options.quote });
+        throw err;
+      }
+    }
+    let dialect = toDialect(s);
+    // The sniffer skipped non-blank lines (e.g. it chose a wider footer as the table): the file is read from its first line instead.
+    if (dialect.skip > 0 && !skippedLinesBlank(text, dialect.skip)) {
+      await assertSameWidth(read, globSafePath(abs), text, dialect);
+      s = (await sniff([`delim = ${quoteLiteral(dialect.delim)}`, 'skip = 0'])) ?? s;
+      dialect = toDialect(s);
+    }
     const scanned = await headScan;
     // The scan covered the sample only if the header and skipped lines fit in its extra lines.
     const head = scanned && headFitsDelimiter(dialect.delim) && dialect.skip + 1 < HEAD_EXTRA_LINES ? scanned : null;
@@ -225,16 +244,15 @@ const BOMS = [Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from([0xff, 0xfe]), Buffer
  * True for a small file holding only a BOM and blank lines (in UTF-8 or UTF-16): DuckDB would read it
  * as one all-NULL row of a made-up `column0`, which would add a column and a row that no file has.
  */
-async function isBlankFile(abs: string, size: number): Promise<boolean> {
+function isBlankHead(head: Buffer, size: number): boolean {
   if (size >= COUNT_BELOW_BYTES) return false;
-  const head = await readHead(abs);
   const bom = BOMS.find((b) => head.subarray(0, b.length).equals(b));
   return head.subarray(bom?.length ?? 0).every((byte) => byte === 0 || byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d);
 }
 
 /** A common delimiter found in the file's first line other than the sniffed one, or null. */
-async function likelyDelimiter(abs: string, sniffed: string): Promise<string | null> {
-  const firstLine = (await readHead(abs)).toString('utf8').split(/\r?\n/, 1)[0] ?? '';
+function likelyDelimiter(head: string, sniffed: string): string | null {
+  const firstLine = head.split(/\r?\n/, 1)[0] ?? '';
   return [',', ';', '\t', '|'].find((d) => d !== sniffed && firstLine.includes(d)) ?? null;
 }
 
@@ -260,7 +278,9 @@ export function csvFileError(rel: string, err: unknown): SourceFileError {
       `curly quotes and dashes; DuckDB cannot read Windows-1252, convert the file to UTF-8 first: ${ICONV}`;
   } else if (/unterminated quote/i.test(raw)) {
     reason = `is not valid CSV${at}: a quoted value is never closed`;
-  } else if (/Expected Number of Columns|too many columns|fewer columns/i.test(raw)) {
+  } else if (widthMismatchReason(raw, at, line)) {
+    reason = widthMismatchReason(raw, at, line)!;
+  } else if (/too many columns|fewer columns/i.test(raw)) {
     reason = `is not valid CSV${at}: rows have different numbers of columns`;
   } else if (/not possible to automatically detect the CSV parsing dialect/i.test(raw)) {
     reason = 'is not valid CSV: its rows cannot be split consistently (a quoted value is never closed, or rows have different numbers of columns)';

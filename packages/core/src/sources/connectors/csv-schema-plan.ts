@@ -26,12 +26,21 @@ export function assertNoReservedColumns(file: FileSchema): void {
   }
 }
 
-/** The union schema of files (first spelling and first position win; types widened; unknown types become VARCHAR). */
+/**
+ * The columns of a file that may shape the table: those with a type. A column without one comes from a
+ * file without data rows (header only, or one line without a newline such as `hello world`), and a file
+ * changes the table's schema only through rows it loads.
+ */
+function shaping(file: FileSchema): FileColumn[] {
+  return file.columns.filter((c) => c.type !== null);
+}
+
+/** The union schema of files (first spelling and first position win; types widened). */
 export function unionSchema(files: FileSchema[], order: string[] = []): TableColumn[] {
   const merged = new Map<string, { name: string; type: string | null; from: string }>();
   for (const name of order) merged.set(key(name), { name, type: null, from: '' });
   for (const file of files) {
-    for (const col of file.columns) {
+    for (const col of shaping(file)) {
       const seen = merged.get(key(col.name));
       if (!seen) {
         merged.set(key(col.name), { name: col.name, type: col.type, from: file.rel });
@@ -49,19 +58,26 @@ export function unionSchema(files: FileSchema[], order: string[] = []): TableCol
   return [...merged.values()].filter((c) => c.from !== '').map((c) => ({ name: c.name, type: c.type ?? 'VARCHAR' }));
 }
 
-/** How new or changed files fit an existing table: columns to add, or `rebuild` when a column must widen. */
+/**
+ * How new or changed files fit an existing table: columns to add, columns to drop (no file present has
+ * them any more, e.g. the file that brought them was deleted), or `rebuild` when a column must widen.
+ */
 export interface IncrementalPlan {
   rebuild: boolean;
   add: TableColumn[];
+  drop: TableColumn[];
 }
 
-/** Compares files to the existing table's columns; throws when a type cannot be reconciled. */
-export function planIncremental(existing: TableColumn[], files: FileSchema[], tableLabel: string): IncrementalPlan {
+/**
+ * Compares the changed files to the existing table's columns, and the table to every file present (so
+ * its shape follows the files on disk); throws when a type cannot be reconciled.
+ */
+export function planIncremental(existing: TableColumn[], files: FileSchema[], tableLabel: string, present: FileSchema[] = files): IncrementalPlan {
   const byKey = new Map(existing.map((c) => [key(c.name), c]));
   const added = new Map<string, { name: string; type: string | null; from: string }>();
   let rebuild = false;
   for (const file of files) {
-    for (const col of file.columns) {
+    for (const col of shaping(file)) {
       const ex = byKey.get(key(col.name));
       if (ex) {
         const wide = widenType(ex.type, col.type);
@@ -83,7 +99,10 @@ export function planIncremental(existing: TableColumn[], files: FileSchema[], ta
       seen.type = wide;
     }
   }
-  return { rebuild, add: [...added.values()].map((c) => ({ name: c.name, type: c.type ?? 'VARCHAR' })) };
+  const kept = new Set(present.flatMap((f) => shaping(f).map((c) => key(c.name))));
+  // With no typed column left (every file header-only, or none at all) the table keeps its shape and only loses rows.
+  const drop = kept.size === 0 ? [] : existing.filter((c) => !kept.has(key(c.name)));
+  return { rebuild, add: [...added.values()].map((c) => ({ name: c.name, type: c.type ?? 'VARCHAR' })), drop };
 }
 
 /** A file's columns in file order, each with the table's type, so `read_csv` parses straight into the table's types. */
