@@ -9,6 +9,7 @@ import { getConnector } from './connectors/registry';
 import { fileSourceSpec } from './file-source';
 import { listSourceFiles } from './file-listing';
 import { resolveInsideDirectory } from './file-paths';
+import { readSchemaChanges } from './rows/schema-changes';
 import { SyncHistory } from './history';
 import { summarizeSource } from './source-status';
 import { resolveSyncOptions } from './sync-options';
@@ -58,9 +59,10 @@ export class SourceService {
   /** One source's masked config, history (newest first), tables and status. */
   async details(name: string): Promise<SourceDetails> {
     const source = this.source(name);
-    const [summary, history] = await Promise.all([
+    const [summary, history, schemaChanges] = await Promise.all([
       summarizeSource(source, this.ctx.warehouse, this.historyStore, this.running.has(name)),
       this.history(name),
+      readSchemaChanges(this.ctx.warehouse, name),
     ]);
     return {
       name,
@@ -70,6 +72,7 @@ export class SourceService {
       tables: summary.tables,
       status: summary.status,
       last_sync: summary.last_sync,
+      schema_changes: schemaChanges,
     };
   }
 
