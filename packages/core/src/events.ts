@@ -25,6 +25,11 @@ export interface DangoEventMap {
   dbt_run_completed: BaseEvent<'dbt_run_completed'> & { model: string | null; models: number };
   dbt_run_failed: BaseEvent<'dbt_run_failed'> & { model: string | null; error: string };
   watcher_triggered: BaseEvent<'watcher_triggered'> & { sources: string[]; models: string[]; files: string[] };
+  schema_changed: BaseEvent<'schema_changed'> & {
+    source: string;
+    table: string;
+    changes: Array<{ column: string; change: 'column_added' | 'type_widened' | 'column_missing'; from_type: string | null; to_type: string | null }>;
+  };
   log: BaseEvent<'log'> & { level: LogLevel; source?: string };
 }
 

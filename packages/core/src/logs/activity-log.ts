@@ -26,6 +26,7 @@ const LEVEL_BY_EVENT: Partial<Record<DangoEvent['type'], LogLevel>> = {
   dbt_run_completed: 'SUCCESS',
   dbt_run_failed: 'ERROR',
   watcher_triggered: 'INFO',
+  schema_changed: 'WARNING',
 };
 
 /** The log line an event produces, or null for events that are not logged. */

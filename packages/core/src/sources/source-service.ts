@@ -9,6 +9,7 @@ import { getConnector } from './connectors/registry';
 import { fileSourceSpec } from './file-source';
 import { listSourceFiles } from './file-listing';
 import { resolveInsideDirectory } from './file-paths';
+import { readSchemaChanges } from './rows/schema-changes';
 import { SyncHistory } from './history';
 import { summarizeSource } from './source-status';
 import { TableRowCounts } from './table-row-counts';
@@ -66,9 +67,10 @@ export class SourceService {
     const source = this.source(name);
     const schema = rawSchema(name);
     const tables = await this.rowCounts.tables(schema);
-    const [summary, history] = await Promise.all([
+    const [summary, history, schemaChanges] = await Promise.all([
       summarizeSource(source, tables && (tables.get(schema) ?? []), this.historyStore, this.running.has(name)),
       this.history(name),
+      readSchemaChanges(this.ctx.warehouse, name),
     ]);
     return {
       name,
@@ -78,6 +80,7 @@ export class SourceService {
       tables: summary.tables,
       status: summary.status,
       last_sync: summary.last_sync,
+      schema_changes: schemaChanges,
     };
   }
 

@@ -1,9 +1,10 @@
 import type { SourceConfig } from '../config';
 import type { PlatformContext } from '../context';
 import { DangoError, errorMessage, isDangoError } from '../errors';
-import { SourceFileError, type LoadOutcome, type RawTable, type ResolvedSyncOptions } from './connectors/connector';
+import { SourceFileError, type LoadOutcome, type PreparedLoad, type RawTable, type ResolvedSyncOptions } from './connectors/connector';
 import { getConnector } from './connectors/registry';
 import type { SyncHistory } from './history';
+import { announceSchemaChanges } from './rows/schema-changes';
 import { countTables, recordRowCounts } from './table-row-counts';
 import type { SyncResult } from './types';
 
@@ -63,8 +64,9 @@ export async function executeSync(
   let outcome: LoadOutcome | null = null;
   let error: unknown = null;
   const connector = getConnector(source.type);
+  let prepared: PreparedLoad | undefined;
   try {
-    const prepared = await connector.prepare({
+    prepared = await connector.prepare({
       source,
       schema,
       root: ctx.root,
@@ -73,10 +75,11 @@ export async function executeSync(
       loadedAt: startedAt,
       progress: (fields) => ctx.emit('sync_progress', { ...fields, source: name }),
     });
+    const load = prepared;
     outcome = await ctx.warehouse.write(
       async (conn) => {
         const before = await countTables(conn, schema);
-        const result = await prepared.load(conn);
+        const result = await load.load(conn);
         // Counted after every load: the guard needs it, and the source list reads the recorded figures.
         const after = await countTables(conn, schema);
         assertNothingEmptied(schema, before, after, options.allowEmpty);
@@ -85,10 +88,13 @@ export async function executeSync(
       },
       { transaction: true },
     );
+    announceSchemaChanges(ctx, name, outcome.schemaChanges);
   } catch (err) {
     error = err;
     const record = connector.recordFailure?.bind(connector);
     if (record) await ctx.warehouse.write((conn) => record(conn, source, err)).catch(() => undefined);
+  } finally {
+    await prepared?.dispose?.().catch(() => undefined);
   }
   const finishedAt = new Date();
   const result: SyncResult = {

@@ -1,3 +1,5 @@
+import type { RecordedSchemaChange } from './rows/schema-changes';
+
 /** Options of one sync, camelCase as in every programmatic option object. */
 export interface SyncOptions {
   fullRefresh?: boolean;
@@ -71,6 +73,8 @@ export interface SourceDetails {
   tables: SourceTable[];
   status: SourceStatus;
   last_sync: string | null;
+  /** Schema changes of the source's raw tables, newest first. */
+  schema_changes: RecordedSchemaChange[];
 }
 
 /** One file of `GET .../csv-files`. */

@@ -37,6 +37,18 @@ export const sourceDetailsSchema = z.object({
   tables: z.array(tableSchema),
   status: sourceStatus,
   last_sync: timestamp.nullable(),
+  schema_changes: z
+    .array(
+      z.object({
+        table: z.string(),
+        column: z.string(),
+        change: z.enum(['column_added', 'type_widened', 'column_missing']),
+        from_type: z.string().nullable(),
+        to_type: z.string().nullable(),
+        detected_at: timestamp,
+      }),
+    )
+    .meta({ description: 'Schema changes of the raw tables (columns added, types widened, columns gone from the source), newest first' }),
 });
 
 /** Body of `POST /api/sources/{source_name}/sync`; every field optional. */

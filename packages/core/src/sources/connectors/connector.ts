@@ -1,6 +1,7 @@
 import type { SourceConfig } from '../../config';
 import type { EventFields } from '../../context';
 import type { Warehouse, WarehouseConnection } from '../../warehouse';
+import type { SchemaChange } from '../rows/schema-changes';
 
 /** Sync options after validation, as connectors see them. */
 export interface ResolvedSyncOptions {
@@ -24,7 +25,12 @@ export interface ConnectorContext {
   loadedAt: Date;
   /** Reports progress (emitted as `sync_progress`). */
   progress(fields: Omit<EventFields<'sync_progress'>, 'source'>): void;
+  /** The environment secrets are read from (`*_env` keys); absent means `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
+
+/** What `check` gets: enough to connect and list, nothing to load with. */
+export type CheckContext = Pick<ConnectorContext, 'source' | 'schema' | 'root' | 'warehouse' | 'env'>;
 
 /** A raw table with its columns as the warehouse reports them. */
 export interface RawTable {
@@ -43,12 +49,16 @@ export interface LoadOutcome {
    * hashes of the files just loaded). The next sync of the source waits for it; so does `close()`.
    */
   afterCommit?: () => Promise<void>;
+  /** Schema changes the load made (recorded in its transaction); announced once it committed. */
+  schemaChanges?: SchemaChange[];
 }
 
 /** The result of extraction: a load to run inside the sync's one write transaction. */
 export interface PreparedLoad {
   /** Writes data, schema changes and tracking rows; runs inside one transaction that rolls back if it throws. */
   load(conn: WarehouseConnection): Promise<LoadOutcome>;
+  /** Releases what extraction left behind (temp files) when the load did not run; called after every sync. */
+  dispose?(): Promise<void>;
 }
 
 /**
@@ -60,6 +70,8 @@ export interface Connector {
   /** Validates the source's type-specific config; throws CONFIG_INVALID/BAD_REQUEST with a clear message. */
   validate?(source: SourceConfig): void;
   prepare(ctx: ConnectorContext): Promise<PreparedLoad>;
+  /** Connects and lists what a sync would load, without loading; throws a clear error naming what is wrong. */
+  check?(ctx: CheckContext): Promise<{ tables: Array<{ name: string; columns?: Array<{ name: string; type: string }> }> }>;
   /** Runs in its own write after a failed sync (extraction or load), to remember what failed (e.g. which file). */
   recordFailure?(conn: WarehouseConnection, source: SourceConfig, error: unknown): Promise<void>;
 }
