@@ -31,6 +31,7 @@ export function loadGraph(settings: EngineSettings, options: { fullRefresh?: boo
   return parseProject(files, {
     projectName: files.project.name,
     vars: files.project.vars,
+    packageVars: Object.fromEntries(files.packages.map((p) => [p.name, p.project.vars])),
     target: { name: 'dev', schema: 'main', type: 'duckdb', database: databaseName(settings.warehouse), threads: settings.threads },
     runStartedAt: options.runStartedAt ?? new Date(),
     invocationId: options.invocationId ?? randomUUID(),

@@ -63,7 +63,7 @@ export class TransformService {
     } catch (err) {
       // With a real dbt, the project may use what the embedded parser lacks: dbt's own manifest tells.
       const fromDbt = this.usesDbtCli ? modelsFromManifest(path.join(this.dbtDir, 'target'), this.state.all()) : null;
-      if (fromDbt) return fromDbt;
+      if (fromDbt) return fromDbt.map((m) => ({ ...m, status: this.statusOf(m.name, m.status) }));
       throw err;
     }
     this.listed = { key, graph };
@@ -79,7 +79,7 @@ export class TransformService {
         schema: node.schema,
         depends_on: node.depends_on.map((id) => graph.nodes.get(id)).filter((n) => n && n.resource_type !== 'source').map((n) => n!.name),
         materialization: node.config.materialized,
-        status: s?.status ?? null,
+        status: this.statusOf(node.name, s?.status ?? null),
         tags: node.config.tags,
         path: node.original_file_path,
         last_run: s?.last_run ?? null,
@@ -87,6 +87,11 @@ export class TransformService {
       });
     }
     return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  // A model of a run in progress is running, whatever its last run said.
+  private statusOf(name: string, last: ModelInfo['status']): ModelInfo['status'] {
+    return this.running.has(name) ? 'running' : last;
   }
 
   /** Runs one model (and its descendants with `cascade`, the default) and resolves with the result. */

@@ -6,7 +6,8 @@ export interface ModelInfo {
   schema: string;
   depends_on: string[];
   materialization: string;
-  status: 'success' | 'error' | 'skipped' | null;
+  /** The last run's outcome, or `running` while a run that holds the model is in progress. */
+  status: 'success' | 'error' | 'skipped' | 'running' | null;
   tags?: string[];
   path?: string;
   last_run?: string | null;

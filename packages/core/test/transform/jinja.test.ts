@@ -187,7 +187,7 @@ describe('template errors name the file, the line and the problem', () => {
   it('says why a dbt package macro, a querying builtin or a dbt.* macro cannot be called', () => {
     const pkg = renderError("select\n{{ dbt_utils.star(ref('a')) }}");
     expect(pkg.line).toBe(2);
-    expect(pkg.message).toMatch(/'dbt_utils\.star': 'dbt_utils' is undefined; dbt packages .* not supported/);
+    expect(pkg.message).toMatch(/'dbt_utils\.star': 'dbt_utils' is undefined \(not a macro or an installed package\); .*packages\.yml and run `dango deps`/);
     expect(renderError("{% call statement('main', fetch_result=True) %}select 1{% endcall %}").message).toMatch(/'statement' is not supported .*does not query the warehouse/);
     expect(renderError("{% set r = run_query('select 1') %}").message).toMatch(/'run_query' is not supported/);
     expect(renderError("{{ dbt.listagg('x') }}").message).toMatch(/dbt's built-in macro 'dbt\.listagg' is not available/);

@@ -259,7 +259,7 @@ sources:
     expect(thrown(() => parseFiles({ 'models/a.sql': "select * from {{ source('nope', 't') }}" })).message).toMatch(/models\/a\.sql line 1: source\('nope', 't'\) is not declared/);
     expect(thrown(() => parseFiles({ 'models/a.sql': 'select 1 as id', 'models/p.yml': 'models:\n  - name: a\n    columns:\n      - name: id\n        tests: [is_prime]\n' })).message).toMatch(/unknown test 'is_prime' on a\.id/);
     expect(thrown(() => parseFiles({ 'models/a.sql': 'select 1 as id', 'models/p.yml': 'models:\n  - name: a\n    tests:\n      - dbt_utils.unique_combination_of_columns:\n          combination_of_columns: [id]\n' })).message)
-      .toMatch(/models\/p\.yml: test 'dbt_utils\.unique_combination_of_columns' on a comes from the dbt package 'dbt_utils'; dbt packages .* not supported/);
+      .toMatch(/models\/p\.yml: test 'dbt_utils\.unique_combination_of_columns' on a comes from the dbt package 'dbt_utils', which is not installed: add it to packages\.yml and run `dango deps`/);
   });
 
   it('reports duplicate model names, bad YAML and a bad dbt_project.yml', () => {

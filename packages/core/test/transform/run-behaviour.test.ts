@@ -85,6 +85,21 @@ describe('runs', () => {
     expect((await p.startModelRun('a').done).success).toBe(true);
   });
 
+  it('lists a model as running while its run is in progress, then with the run’s outcome', async () => {
+    const { p } = await setup({ 'models/a.sql': 'select 1 as id', 'models/b.sql': "select * from {{ ref('a') }}", 'models/c.sql': 'select 2 as id' });
+    await p.transform();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const held = p.warehouse.write(() => gate); // holds the write queue so the run cannot finish
+    const run = p.startModelRun('a');
+    const during = Object.fromEntries((await p.listModels()).map((m) => [m.name, m.status]));
+    expect(during).toEqual({ a: 'running', b: 'running', c: 'success' });
+    release();
+    await held;
+    await run.done;
+    expect(Object.fromEntries((await p.listModels()).map((m) => [m.name, m.status]))).toEqual({ a: 'success', b: 'success', c: 'success' });
+  });
+
   it('waits for a running model before a general run that includes it', async () => {
     const { p } = await setup({ 'models/a.sql': 'select 1 as id' });
     let release!: () => void;

@@ -9,7 +9,7 @@ export const modelInfoSchema = z.object({
   schema: z.string(),
   depends_on: z.array(z.string()),
   materialization: z.string(),
-  status: z.enum(['success', 'error', 'skipped']).nullable(),
+  status: z.enum(['success', 'error', 'skipped', 'running']).nullable(),
   tags: z.array(z.string()).optional(),
   path: z.string().optional(),
   last_run: timestamp.nullable().optional(),

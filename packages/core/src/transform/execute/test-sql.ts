@@ -1,6 +1,7 @@
 import type { Environment } from '@huggingface/jinja';
 import { quoteLiteral } from '../../warehouse/sql';
 import { renderableObject, type RuntimeValue } from '../jinja/jinja-values';
+import { findTestMacro, namespacesOf } from '../jinja/macro-namespaces';
 import { callMacro } from '../jinja/project-env';
 
 /** What a generic test needs to become SQL. */
@@ -54,7 +55,9 @@ export function genericTestSql(input: GenericTestInput): string {
     }
     default: {
       const modelValue = input.where ? renderableObject({}, model) : input.modelValue;
-      return callMacro(input.globals, `test_${test}`, [], { ...kwargs, model: modelValue, ...(col ? { column_name: col } : {}) }).trim();
+      const macro = findTestMacro(namespacesOf(input.globals), input.globals, test);
+      if (!macro) throw new Error(`no {% test ${test} %} macro`);
+      return callMacro(input.globals, macro, [], { ...kwargs, model: modelValue, ...(col ? { column_name: col } : {}) }).trim();
     }
   }
 }

@@ -39,7 +39,7 @@ export function injectCtes(sql: string, ctes: [string, string][]): string {
 
 /** A compiler over a parsed project, with its own execute-mode Jinja environment. */
 export function createCompiler(graph: ProjectGraph): Compiler {
-  const globals: Environment = createProjectEnv({ ...graph.ctx, execute: true }, graph.files.macros);
+  const globals: Environment = createProjectEnv({ ...graph.ctx, execute: true }, graph.files.macros, { packages: graph.files.packages, dispatch: graph.files.project.dispatch });
   const ephemeralSql = new Map<string, { sql: string; uses: string[] }>();
 
   // Renders one template; returns the SQL and the ephemeral models it referenced (in order).
@@ -59,6 +59,7 @@ export function createCompiler(graph: ProjectGraph): Compiler {
       configGet: (key) => node.config[key],
       isIncremental: () => isIncremental,
       thisRelation: relationValue(node),
+      package: node.package_name === graph.projectName ? null : node.package_name,
       node: { name: node.name, unique_id: node.unique_id, resource_type: node.unique_id.split('.')[0], fqn: node.fqn, config: node.config },
     });
     // A trailing semicolon is harmless on its own but breaks every statement the SQL is wrapped in.

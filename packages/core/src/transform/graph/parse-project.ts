@@ -36,6 +36,7 @@ export function renderForParse(globals: Environment, ctx: GlobalContext, file: S
     isIncremental: () => false,
     thisRelation: placeholder(ctx, ctx.target.schema, String(node.name)),
     node,
+    package: file.package,
   });
   renderTemplate(file.template, env);
   return captured;
@@ -65,10 +66,17 @@ const HOOK_KEYS = new Set(['pre-hook', 'post-hook', 'pre_hook', 'post_hook']);
  */
 export function parseProject(files: ProjectFiles, ctx: GlobalContext): ProjectGraph {
   const projectName = files.project.name;
-  const globals = createProjectEnv(ctx, files.macros);
+  const globals = createProjectEnv(ctx, files.macros, { packages: files.packages, dispatch: files.project.dispatch });
   // dbt renders Jinja in dbt_project.yml configs (not hooks, which render per node) and in node configs of properties files.
   const tree = (value: unknown) => renderYamlValue(value, globals, 'dbt_project.yml', HOOK_KEYS);
   const [modelTree, seedTree] = [tree(files.project.models), tree(files.project.seeds)];
+  // A package's own dbt_project.yml configures its nodes first; the project's configs win over them.
+  const packageTrees = new Map(files.packages.map((p) => [p.name, { models: tree(p.project.models), seeds: tree(p.project.seeds) }]));
+  const configFor = (kind: 'models' | 'seeds', pkg: string | null, fqn: string[]) => {
+    const config = defaultConfig(kind === 'models' ? 'view' : 'seed');
+    if (pkg) applyConfigTree(config, packageTrees.get(pkg)?.[kind], fqn);
+    return applyConfigTree(config, kind === 'models' ? modelTree : seedTree, fqn);
+  };
   const ymlConfig = (props: NodeProps | undefined) => (props ? (renderYamlValue(props.config, globals, props.file, HOOK_KEYS) as Record<string, unknown>) : {});
   const nodes = new Map<string, GraphNode>();
   const byName = new Map<string, ModelNode | SeedNode>();
@@ -76,9 +84,9 @@ export function parseProject(files: ProjectFiles, ctx: GlobalContext): ProjectGr
   const unavailable = new Map<string, string>(files.unsupported.map((u) => [
     u.name, `refers to the ${u.kind} '${u.name}' (${u.file}): ${u.kind}s are not supported by Dango's embedded dbt engine (use platform.transform_engine: dbt)`,
   ]));
-  const base = (rel: string, root: string, name: string, config: NodeConfig, props: NodeProps | undefined, kind: string) => ({
-    unique_id: `${kind}.${projectName}.${name}`, name, package_name: projectName, path: path.posix.relative(root, rel), original_file_path: rel,
-    fqn: fqnOf(projectName, rel, root, name), description: renderDescription(globals, props?.description ?? '', props?.file ?? rel),
+  const base = (rel: string, root: string, name: string, config: NodeConfig, props: NodeProps | undefined, kind: string, pkg: string) => ({
+    unique_id: `${kind}.${pkg}.${name}`, name, package_name: pkg, path: path.posix.relative(root, rel), original_file_path: rel,
+    fqn: fqnOf(pkg, rel, root, name), description: renderDescription(globals, props?.description ?? '', props?.file ?? rel),
     columns: describedColumns(globals, props), config, depends_on: [] as string[], database: ctx.target.database, schema: '', alias: '', relation: '',
     patch_path: props ? `${projectName}://${props.file}` : null,
   });
@@ -91,10 +99,11 @@ export function parseProject(files: ProjectFiles, ctx: GlobalContext): ProjectGr
   for (const file of files.models) {
     const name = path.posix.basename(file.rel, '.sql');
     const props = files.properties.models.get(name);
-    const config = applyConfigTree(defaultConfig('view'), modelTree, fqnOf(projectName, file.rel, file.root, name));
+    const pkg = file.package ?? projectName;
+    const config = configFor('models', file.package, fqnOf(pkg, file.rel, file.root, name));
     mergeConfig(config, ymlConfig(props));
-    const node: ModelNode = { ...base(file.rel, file.root, name, config, props, 'model'), resource_type: 'model', raw_code: file.source, template: file.template, refs: [], sources: [] };
-    const captured = renderForParse(globals, ctx, file, config, { name, unique_id: node.unique_id, resource_type: 'model', fqn: node.fqn });
+    const node: ModelNode = { ...base(file.rel, file.root, name, config, props, 'model', pkg), resource_type: 'model', raw_code: file.source, template: file.template, refs: [], sources: [] };
+    const captured = renderForParse(globals, ctx, file, config, { name, unique_id: node.unique_id, resource_type: 'model', fqn: node.fqn, package_name: pkg });
     node.refs = captured.refs;
     node.sources = captured.sources;
     if (config.enabled === false) unavailable.set(name, `refers to the disabled model '${name}'`);
@@ -103,10 +112,11 @@ export function parseProject(files: ProjectFiles, ctx: GlobalContext): ProjectGr
   for (const seed of files.seeds) {
     const name = path.posix.basename(seed.rel, '.csv');
     const props = files.properties.seeds.get(name);
-    const config = applyConfigTree(defaultConfig('seed'), seedTree, fqnOf(projectName, seed.rel, seed.root, name));
+    const pkg = seed.package ?? projectName;
+    const config = configFor('seeds', seed.package, fqnOf(pkg, seed.rel, seed.root, name));
     mergeConfig(config, ymlConfig(props));
     if (config.enabled === false) continue;
-    claim({ ...base(seed.rel, seed.root, name, config, props, 'seed'), resource_type: 'seed', csvPath: seed.abs, raw_code: '' });
+    claim({ ...base(seed.rel, seed.root, name, config, props, 'seed', pkg), resource_type: 'seed', csvPath: seed.abs, raw_code: '' });
   }
   for (const node of byName.values()) {
     const custom = (node.config.schema as string | null) ?? null;

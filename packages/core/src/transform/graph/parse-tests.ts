@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Environment } from '@huggingface/jinja';
-import { hasMacro } from '../jinja/project-env';
+import { findTestMacro, namespacesOf } from '../jinja/macro-namespaces';
 import { compileTemplate } from '../jinja/template';
 import { TemplateError } from '../jinja/template-error';
 import { applyConfigTree, defaultConfig, mergeConfig } from '../project/config-tree';
@@ -58,14 +58,18 @@ export function parseTests(graph: ProjectGraph, globals: Environment): TestNode[
   });
 
   const addGeneric = (attached: BaseNode, targetName: string, column: string | null, spec: TestSpec, file: string) => {
-    if (!BUILTIN_TESTS.has(spec.test) && !hasMacro(globals, `test_${spec.test}`)) {
+    if (!BUILTIN_TESTS.has(spec.test) && !findTestMacro(namespacesOf(globals), globals, spec.test)) {
       const on = `${attached.name}${column ? `.${column}` : ''}`;
-      const pkg = spec.test.includes('.') ? spec.test.split('.')[0] : null;
+      const pkg = spec.test.includes('.') ? spec.test.split('.')[0]! : null;
+      const installed = pkg !== null && namespacesOf(globals).byPackage.has(pkg);
       throw new TemplateError(file, null, pkg
-        ? `test '${spec.test}' on ${on} comes from the dbt package '${pkg}'; dbt packages (packages.yml, dbt_packages/) are not supported by Dango's embedded dbt engine — define {% test ${spec.test.split('.').at(-1)} %} in macros/ and use it without the prefix, or use platform.transform_engine: dbt`
+        ? installed
+          ? `unknown test '${spec.test}' on ${on}: the package '${pkg}' has no {% test ${spec.test.split('.').at(-1)} %} macro`
+          : `test '${spec.test}' on ${on} comes from the dbt package '${pkg}', which is not installed: add it to packages.yml and run \`dango deps\``
         : `unknown test '${spec.test}' on ${on} (not a built-in test and no {% test ${spec.test} %} macro)`);
     }
-    const synthesized = genericTestName(spec.test, targetName, column, spec.kwargs, attached.unique_id.startsWith('source.'));
+    // dbt names a namespaced test with its package: dbt_utils.expression_is_true -> dbt_utils_expression_is_true_<model>...
+    const synthesized = genericTestName(spec.test.replace('.', '_'), targetName, column, spec.kwargs, attached.unique_id.startsWith('source.'));
     const name = spec.customName ?? synthesized.name;
     const alias = spec.customName ?? synthesized.alias;
     const config = testConfig([projectName, name], spec.config, file);
@@ -77,7 +81,7 @@ export function parseTests(graph: ProjectGraph, globals: Environment): TestNode[
     for (const v of Object.values(spec.kwargs)) {
       if (!isJinjaArg(v)) continue;
       const template = compileTemplate(`{{ ${v} }}`, file);
-      const cap = renderForParse(globals, ctx, { abs: '', rel: file, root: '', source: v, template } satisfies SqlFile, config, { name });
+      const cap = renderForParse(globals, ctx, { abs: '', rel: file, root: '', package: null, source: v, template } satisfies SqlFile, config, { name });
       for (const r of cap.refs) deps.add(resolveRef(graph.byName, new Map(), r.name, file, v).unique_id);
       for (const [s, t] of cap.sources) deps.add(resolveSource(graph.sources, s, t, file, v).unique_id);
     }

@@ -26,11 +26,11 @@ const MACROS: Record<string, [string[], Macro]> = {
  * Registers the `dbt` namespace with dbt's most used cross-database macros (`dbt.dateadd`,
  * `dbt.datediff`, `dbt.type_string`, ...) as DuckDB SQL; others fail with a message naming them.
  */
-export function defineCrossDbMacros(env: Environment): void {
+export function defineCrossDbMacros(env: Environment): Map<string, RuntimeValue> {
   const ns = toRuntime({});
   const map = ns.value as Map<string, RuntimeValue>;
   for (const [name, [params, sql]] of Object.entries(MACROS)) {
-    map.set(name, jinjaFunction(({ args, kwargs }) => {
+    const fn = jinjaFunction(({ args, kwargs }) => {
       const named: Record<string, unknown> = { ...kwargs };
       params.forEach((p, i) => {
         if (i < args.length) named[p] = args[i];
@@ -38,7 +38,12 @@ export function defineCrossDbMacros(env: Environment): void {
       const missing = params.filter((p) => named[p] === undefined);
       if (missing.length) throw new Error(`dbt.${name}() is missing ${missing.map((m) => `'${m}'`).join(', ')}`);
       return sql(named);
-    }));
+    });
+    // Callable as dbt.<name>, bare, and as the implementation adapter.dispatch(name, 'dbt') finds.
+    map.set(name, fn);
+    map.set(`duckdb__${name}`, fn);
+    define(env, name, fn);
   }
   define(env, 'dbt', ns);
+  return map;
 }

@@ -3,6 +3,7 @@ import { define, jinjaFunction, renderableObject, toRuntime, type RuntimeValue }
 import { DO_FUNCTION } from './preprocess';
 import { defineAdapter } from './adapter';
 import { defineCrossDbMacros } from './cross-db';
+import { callingPackage, INTERNAL_NAMESPACE, packageScope, type MacroNamespaces } from './macro-namespaces';
 import { defineSerialization } from './serialization';
 import { queryingUnsupported } from './unsupported-call';
 import { returnFunction } from './template';
@@ -18,6 +19,8 @@ export interface GlobalContext {
   fullRefresh: boolean;
   /** False while parsing (dbt's `execute`), true when compiling for a run. */
   execute: boolean;
+  /** Each installed package's own `vars:` (defaults the project's vars override). */
+  packageVars?: Record<string, Record<string, unknown>>;
   /** Text of the `{% docs %}` blocks, by name. */
   docs: Map<string, string>;
   onLog?: (message: string) => void;
@@ -32,6 +35,8 @@ export interface NodeHooks {
   isIncremental(): boolean;
   thisRelation: RuntimeValue | null;
   node: Record<string, unknown>;
+  /** The installed package the node belongs to (its macros come first); absent for the project's own nodes. */
+  package?: string | null;
 }
 
 function pad(n: number, w = 2): string {
@@ -47,16 +52,26 @@ function strftime(d: Date, format: string): string {
   return format.replace(/%([YmdHMSfz%])/g, (_m, k: string) => map[k] ?? '');
 }
 
-function varLookup(ctx: GlobalContext, name: string, fallback: unknown, hasFallback: boolean): unknown {
-  const scoped = ctx.vars[ctx.projectName];
-  if (scoped && typeof scoped === 'object' && name in (scoped as object)) return (scoped as Record<string, unknown>)[name];
+const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** dbt's var precedence: the project's vars scoped to the calling package, its global vars, then the package's own vars. */
+function varLookup(ctx: GlobalContext, pkg: string | null, name: string, fallback: unknown, hasFallback: boolean): unknown {
+  const own = pkg ?? ctx.projectName;
+  const scoped = ctx.vars[own];
+  if (isMap(scoped) && name in scoped) return scoped[name];
   if (name in ctx.vars) return ctx.vars[name];
+  const pkgVars = pkg ? ctx.packageVars?.[pkg] : undefined;
+  if (pkgVars) {
+    const inner = pkgVars[pkg!];
+    if (isMap(inner) && name in inner) return inner[name];
+    if (name in pkgVars) return pkgVars[name];
+  }
   if (hasFallback) return fallback;
   throw new Error(`Required var '${name}' not found in dbt_project.yml vars and no default given`);
 }
 
 /** Registers dbt's global context (var, env_var, target, log, return, ...) in a fresh environment. */
-export function createGlobalEnv(ctx: GlobalContext): Environment {
+export function createGlobalEnv(ctx: GlobalContext, ns: MacroNamespaces): Environment {
   const env = new Environment();
   for (const [k, v] of Object.entries({ true: true, false: false, none: null, True: true, False: false, None: null })) env.set(k, v);
   env.set('range', (a: number, b?: number, step = 1) => {
@@ -65,10 +80,9 @@ export function createGlobalEnv(ctx: GlobalContext): Environment {
     for (let i = start; step > 0 ? i < stop : i > stop; i += step) out.push(i);
     return out;
   });
-  const vars = (name: string, ...rest: unknown[]) => varLookup(ctx, name, rest[0], rest.length > 0);
-  define(env, 'var', jinjaFunction(({ args, kwargs }) => {
+  define(env, 'var', jinjaFunction(({ args, kwargs }, scope) => {
     const hasDefault = args.length > 1 || 'default' in kwargs;
-    return vars(String(args[0]), ...(hasDefault ? [args.length > 1 ? args[1] : kwargs.default] : []));
+    return varLookup(ctx, callingPackage(scope), String(args[0]), args.length > 1 ? args[1] : kwargs.default, hasDefault);
   }));
   define(env, 'env_var', jinjaFunction(({ args, kwargs }) => {
     const name = String(args[0]);
@@ -115,8 +129,8 @@ export function createGlobalEnv(ctx: GlobalContext): Environment {
       return '';
     },
   });
-  defineAdapter(env);
-  defineCrossDbMacros(env);
+  defineAdapter(env, ns);
+  ns.byPackage.set(INTERNAL_NAMESPACE, defineCrossDbMacros(env));
   env.set('flags', { FULL_REFRESH: ctx.fullRefresh, WHICH: 'run' });
   env.set('execute', ctx.execute);
   env.set('invocation_id', ctx.invocationId);
@@ -127,7 +141,7 @@ export function createGlobalEnv(ctx: GlobalContext): Environment {
 
 /** A child environment of `globals` with one node's `ref`, `source`, `config`, `this` and `is_incremental`. */
 export function createNodeEnv(globals: Environment, hooks: NodeHooks): Environment {
-  const env = new Environment(globals);
+  const env = new Environment(hooks.package ? packageScope(globals, hooks.package) : globals);
   define(env, 'ref', jinjaFunction(({ args, kwargs }) => {
     const list = args.map(String);
     if (list.length === 0) throw new Error('ref() needs a model name');

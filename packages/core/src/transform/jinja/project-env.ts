@@ -1,6 +1,7 @@
-import type { Environment } from '@huggingface/jinja';
+import { Environment } from '@huggingface/jinja';
 import { createGlobalEnv, type GlobalContext } from './dbt-context';
 import { isRuntime, keywordArguments, toRuntime, type RuntimeValue } from './jinja-values';
+import { bindToPackage, defineNamespace, INTERNAL_NAMESPACE, registerNamespaces, type MacroNamespaces } from './macro-namespaces';
 import { renderTemplate, type CompiledTemplate } from './template';
 import { TemplateError } from './template-error';
 
@@ -9,9 +10,38 @@ function macroNames(m: CompiledTemplate): string[] {
   return (m.program.body as unknown as { type: string; name?: { value: string } }[]).filter((s) => s.type === 'Macro').map((s) => s.name!.value);
 }
 
-/** A global environment with dbt's context and every project macro defined; a macro defined twice is an error, as in dbt. */
-export function createProjectEnv(ctx: GlobalContext, macros: CompiledTemplate[]): Environment {
-  const env = createGlobalEnv(ctx);
+/** The macros of an installed package. */
+export interface PackageMacros {
+  name: string;
+  macros: CompiledTemplate[];
+}
+
+/** What a project environment is built from besides dbt's context. */
+export interface MacroSources {
+  packages?: PackageMacros[];
+  /** `dispatch:` entries of dbt_project.yml. */
+  dispatch?: { macro_namespace: string; search_order: string[] }[];
+}
+
+function definedMacros(env: Environment, templates: CompiledTemplate[]): Map<string, RuntimeValue> {
+  const out = new Map<string, RuntimeValue>();
+  for (const m of templates) for (const name of macroNames(m)) out.set(name, env.lookupVariable(name) as unknown as RuntimeValue);
+  return out;
+}
+
+/**
+ * A global environment with dbt's context and every macro defined: the project's own (a macro
+ * defined twice is an error, as in dbt) as bare names and under the project's name, and each
+ * installed package's under its own name (`dbt_utils.star`), bound so its bare calls find its own macros first.
+ */
+export function createProjectEnv(ctx: GlobalContext, macros: CompiledTemplate[], sources: MacroSources = {}): Environment {
+  const ns: MacroNamespaces = {
+    rootName: ctx.projectName,
+    byPackage: new Map(),
+    searchOrder: new Map((sources.dispatch ?? []).map((d) => [d.macro_namespace, d.search_order])),
+  };
+  const env = createGlobalEnv(ctx, ns);
+  registerNamespaces(env, ns);
   const seen = new Map<string, string>();
   for (const m of macros) {
     for (const name of macroNames(m)) {
@@ -21,6 +51,17 @@ export function createProjectEnv(ctx: GlobalContext, macros: CompiledTemplate[])
     }
     renderTemplate(m, env);
   }
+  ns.byPackage.set(ctx.projectName, definedMacros(env, macros));
+  for (const pkg of sources.packages ?? []) {
+    const scratch = new Environment(env);
+    for (const m of pkg.macros) renderTemplate(m, scratch);
+    const own = definedMacros(scratch, pkg.macros);
+    bindToPackage(pkg.name, own);
+    ns.byPackage.set(pkg.name, own);
+    defineNamespace(env, pkg.name, own);
+  }
+  defineNamespace(env, ctx.projectName, ns.byPackage.get(ctx.projectName)!);
+  if (!ns.byPackage.has(INTERNAL_NAMESPACE)) ns.byPackage.set(INTERNAL_NAMESPACE, new Map());
   return env;
 }
 
@@ -30,9 +71,9 @@ export function hasMacro(env: Environment, name: string): boolean {
 }
 
 /** Calls a macro with plain arguments (keyword arguments last) and returns its result as text. */
-export function callMacro(env: Environment, name: string, args: unknown[], kwargs?: Record<string, unknown>): string {
-  const fn = env.lookupVariable(name) as unknown as { type: string; value: (a: RuntimeValue[], s: Environment) => RuntimeValue };
-  if (fn.type !== 'FunctionValue') throw new Error(`macro '${name}' is not defined`);
+export function callMacro(env: Environment, name: string | RuntimeValue, args: unknown[], kwargs?: Record<string, unknown>): string {
+  const fn = (typeof name === 'string' ? env.lookupVariable(name) : name) as unknown as { type: string; value: (a: RuntimeValue[], s: Environment) => RuntimeValue };
+  if (fn.type !== 'FunctionValue') throw new Error(`macro '${String(name)}' is not defined`);
   const raw = args.map((a) => (isRuntime(a) ? a : toRuntime(a)));
   if (kwargs) raw.push(keywordArguments(kwargs));
   const out = fn.value(raw, env);

@@ -51,7 +51,7 @@ export function unsupportedCallMessage(callee: CalleeNode | undefined, env: Envi
     return `dbt's built-in macro '${path}' is not available in Dango's embedded dbt engine; write the SQL directly or define a macro named '${last}' in macros/`;
   }
   if (path !== root && !rootDefined) {
-    return `'${path}': '${root}' is undefined; dbt packages (packages.yml, dbt_packages/) are not supported by Dango's embedded dbt engine — copy the macro into macros/ or ${ENGINE_HINT}`;
+    return `'${path}': '${root}' is undefined (not a macro or an installed package); if it is a dbt package, add it to packages.yml and run \`dango deps\``;
   }
   return `'${path}' is undefined (not a function or macro)`;
 }

@@ -20,6 +20,17 @@ export interface DbtProjectFile {
   /** `on-run-start` / `on-run-end` SQL templates (a string or a list in the file). */
   onRunStart: string[];
   onRunEnd: string[];
+  /** Where `dbt deps` installs packages (`packages-install-path`, default `dbt_packages`). */
+  packagesInstallPath: string;
+  /** `dispatch:` entries: the packages searched, in order, for a macro namespace's implementations. */
+  dispatch: { macro_namespace: string; search_order: string[] }[];
+}
+
+function dispatchConfig(value: unknown): DbtProjectFile['dispatch'] {
+  if (!Array.isArray(value)) return [];
+  return value
+    .filter((d): d is Record<string, unknown> => !!d && typeof d === 'object' && typeof (d as Record<string, unknown>).macro_namespace === 'string')
+    .map((d) => ({ macro_namespace: String(d.macro_namespace), search_order: paths(d.search_order, []) }));
 }
 
 function paths(value: unknown, fallback: string[]): string[] {
@@ -58,5 +69,7 @@ export function readDbtProjectFile(dbtDir: string): DbtProjectFile {
     tests: doc.tests ?? doc.data_tests,
     onRunStart: paths(doc['on-run-start'], []),
     onRunEnd: paths(doc['on-run-end'], []),
+    packagesInstallPath: typeof doc['packages-install-path'] === 'string' ? doc['packages-install-path'] : 'dbt_packages',
+    dispatch: dispatchConfig(doc.dispatch),
   };
 }

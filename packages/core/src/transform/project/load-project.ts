@@ -3,6 +3,7 @@ import path from 'node:path';
 import { compileTemplate, type CompiledTemplate } from '../jinja/template';
 import { readDbtProjectFile, type DbtProjectFile } from './dbt-project-file';
 import { readDocsBlocks } from './docs-blocks';
+import { loadPackages, type InstalledPackage } from './packages';
 import { readPropertiesFile, type Properties } from './properties-yml';
 import { scanFiles, type ProjectFileRef } from './scan-files';
 
@@ -10,6 +11,8 @@ import { scanFiles, type ProjectFileRef } from './scan-files';
 export interface SqlFile extends ProjectFileRef {
   /** The resource folder it was found under (`models`, `tests`, ...). */
   root: string;
+  /** The installed package it belongs to; null for the project's own files. */
+  package: string | null;
   source: string;
   template: CompiledTemplate;
 }
@@ -21,11 +24,18 @@ export interface ProjectFiles {
   models: SqlFile[];
   macros: CompiledTemplate[];
   singularTests: SqlFile[];
-  seeds: (ProjectFileRef & { root: string })[];
+  seeds: (ProjectFileRef & { root: string; package: string | null })[];
+  /** Installed packages (`dbt_packages/<name>/`), with their macros (each package's own namespace). */
+  packages: LoadedPackage[];
   properties: Properties;
   docs: Map<string, string>;
   /** Resources dbt would build but the embedded engine does not (snapshots, Python models); a ref to one says so. */
   unsupported: UnsupportedResource[];
+}
+
+/** An installed package with its parsed macros. */
+export interface LoadedPackage extends InstalledPackage {
+  macros: CompiledTemplate[];
 }
 
 /** A snapshot or Python model found in the project. */
@@ -41,11 +51,27 @@ function rootOf(rel: string, roots: string[]): string {
   return roots.find((r) => rel === r || rel.startsWith(`${r.replace(/\/$/, '')}/`)) ?? roots[0]!;
 }
 
-function readSql(files: ProjectFileRef[], roots: string[]): SqlFile[] {
+function readSql(files: ProjectFileRef[], roots: string[], pkg: string | null): SqlFile[] {
   return files.map((f) => {
     const source = readFileSync(f.abs, 'utf8');
-    return { ...f, root: rootOf(f.rel, roots), source, template: compileTemplate(source, f.rel) };
+    return { ...f, root: rootOf(f.rel, roots), package: pkg, source, template: compileTemplate(source, f.rel) };
   });
+}
+
+/** The resource folders of a project (its own, or a package's under `dir`), relative to the dbt folder. */
+function folders(project: DbtProjectFile, dir: string | null) {
+  const under = (list: string[]) => (dir ? list.map((p) => `${dir}/${p}`) : list);
+  return {
+    models: under(project.modelPaths), seeds: under(project.seedPaths), tests: under(project.testPaths), macros: under(project.macroPaths),
+    snapshots: under(project.snapshotPaths), docs: under(project.docsPaths),
+  };
+}
+
+/** The macros of a project or package: `macros/` plus the `{% test %}` blocks of `tests/generic/`. */
+function readMacros(dbtDir: string, dirs: ReturnType<typeof folders>): { macros: CompiledTemplate[]; genericTests: ProjectFileRef[] } {
+  const genericTests = scanFiles(dbtDir, dirs.tests, ['.sql']).filter((f) => /(^|\/)generic\//.test(f.rel));
+  const macros = [...scanFiles(dbtDir, dirs.macros, ['.sql']), ...genericTests].map((f) => compileTemplate(readFileSync(f.abs, 'utf8'), f.rel));
+  return { macros, genericTests };
 }
 
 /** True when `dbtDir` holds a dbt project. */
@@ -53,32 +79,41 @@ export function hasDbtProject(dbtDir: string): boolean {
   return existsSync(path.join(dbtDir, 'dbt_project.yml'));
 }
 
-/** Reads and parses every file of the dbt project; any template or YAML error names its file. */
+/** Reads and parses every file of the dbt project and its installed packages; any template or YAML error names its file. */
 export function loadProjectFiles(dbtDir: string): ProjectFiles {
   const project = readDbtProjectFile(dbtDir);
-  const macroFiles = scanFiles(dbtDir, project.macroPaths, ['.sql']);
-  const testFiles = scanFiles(dbtDir, project.testPaths, ['.sql']);
-  // Generic tests under tests/generic are macros (`{% test %}` blocks), not singular tests.
-  const genericTests = testFiles.filter((f) => /(^|\/)generic\//.test(f.rel));
-  const macros = [...macroFiles, ...genericTests].map((f) => compileTemplate(readFileSync(f.abs, 'utf8'), f.rel));
+  const installed = loadPackages(dbtDir, project);
+  const own = folders(project, null);
+  const { macros, genericTests } = readMacros(dbtDir, own);
+  const testFiles = scanFiles(dbtDir, own.tests, ['.sql']);
   const properties: Properties = { models: new Map(), seeds: new Map(), sources: [] };
-  const propertyDirs = [...new Set([...project.modelPaths, ...project.seedPaths])];
-  for (const f of scanFiles(dbtDir, propertyDirs, ['.yml', '.yaml'])) readPropertiesFile(readFileSync(f.abs, 'utf8'), f.rel, properties);
   const docs = new Map<string, string>();
-  for (const f of scanFiles(dbtDir, [...new Set([...project.docsPaths, ...project.macroPaths])], ['.md'])) readDocsBlocks(readFileSync(f.abs, 'utf8'), f.rel, docs);
+  const models: SqlFile[] = [];
+  const seeds: ProjectFiles['seeds'] = [];
+  const packages: LoadedPackage[] = [];
+  // Packages first, so the project's own properties and docs override theirs.
+  for (const [pkg, dirs] of [...installed.map((p) => [p, folders(p.project, p.dir)] as const), [null, own] as const]) {
+    if (pkg) packages.push({ ...pkg, macros: readMacros(dbtDir, dirs).macros });
+    const name = pkg?.name ?? null;
+    for (const f of scanFiles(dbtDir, [...new Set([...dirs.models, ...dirs.seeds])], ['.yml', '.yaml'])) readPropertiesFile(readFileSync(f.abs, 'utf8'), f.rel, properties);
+    for (const f of scanFiles(dbtDir, [...new Set([...dirs.docs, ...dirs.macros])], ['.md'])) readDocsBlocks(readFileSync(f.abs, 'utf8'), f.rel, docs);
+    models.push(...readSql(scanFiles(dbtDir, dirs.models, ['.sql']), dirs.models, name));
+    seeds.push(...scanFiles(dbtDir, dirs.seeds, ['.csv']).map((f) => ({ ...f, root: rootOf(f.rel, dirs.seeds), package: name })));
+  }
   return {
     dbtDir,
     project,
-    models: readSql(scanFiles(dbtDir, project.modelPaths, ['.sql']), project.modelPaths),
+    models,
     macros,
-    singularTests: readSql(testFiles.filter((f) => !genericTests.includes(f)), project.testPaths),
-    seeds: scanFiles(dbtDir, project.seedPaths, ['.csv']).map((f) => ({ ...f, root: rootOf(f.rel, project.seedPaths) })),
+    packages,
+    singularTests: readSql(testFiles.filter((f) => !genericTests.some((g) => g.rel === f.rel)), own.tests, null),
+    seeds,
     properties,
     docs,
     unsupported: [
-      ...scanFiles(dbtDir, project.snapshotPaths, ['.sql']).flatMap((f) =>
+      ...scanFiles(dbtDir, own.snapshots, ['.sql']).flatMap((f) =>
         [...readFileSync(f.abs, 'utf8').matchAll(SNAPSHOT_RE)].map((m) => ({ name: m[1]!, kind: 'snapshot' as const, file: f.rel }))),
-      ...scanFiles(dbtDir, project.modelPaths, ['.py']).map((f) => ({ name: path.posix.basename(f.rel, '.py'), kind: 'Python model' as const, file: f.rel })),
+      ...scanFiles(dbtDir, own.models, ['.py']).map((f) => ({ name: path.posix.basename(f.rel, '.py'), kind: 'Python model' as const, file: f.rel })),
     ],
   };
 }

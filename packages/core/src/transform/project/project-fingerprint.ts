@@ -1,8 +1,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-// Folders dbt writes or installs into; their changes never change the parsed project.
-const SKIP = new Set(['target', 'dbt_packages', 'logs', 'node_modules']);
+// Folders dbt writes into; their changes never change the parsed project (installed packages do).
+const SKIP = new Set(['target', 'logs', 'node_modules']);
 
 /** A cheap key that changes whenever a file of the dbt project is added, removed or modified. */
 export function projectFingerprint(dbtDir: string): string {
