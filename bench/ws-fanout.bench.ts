@@ -9,10 +9,10 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import EventEmitter from 'eventemitter3';
 import { WebSocket, WebSocketServer } from 'ws';
 import { createWsHub } from '../packages/core/src/realtime';
-import type { DangoEvent, DangoEventListeners } from '../packages/core/src/events';
+import { EventBus } from '../packages/core/src/event-bus';
+import type { DangoEvent } from '../packages/core/src/events';
 
 /** Options of `runWsFanoutBench`. */
 export interface WsFanoutOptions {
@@ -48,7 +48,7 @@ export async function runWsFanoutBench(options: WsFanoutOptions = {}): Promise<W
   const rounds = options.rounds ?? 7;
   const payloads = makeEvents(count);
 
-  const emitter = new EventEmitter<DangoEventListeners>();
+  const emitter = new EventBus();
   const hub = createWsHub(emitter);
   const hubServer = http.createServer();
   hubServer.on('upgrade', (req, socket: Duplex, head: Buffer) => hub.handleUpgrade(req, socket, head));
@@ -63,7 +63,7 @@ export async function runWsFanoutBench(options: WsFanoutOptions = {}): Promise<W
     const targets = [{ url: hubUrl, greeting: true }, { url: rawUrl, greeting: false }];
     await ask(child, { cmd: 'connect', targets, clients }, 'ready');
     const sides = {
-      hub: () => payloads.forEach((event) => emitter.emit('event', event)),
+      hub: () => payloads.forEach((event) => emitter.emit(event)),
       // The broadcast loop from the ws README: serialise once per event, send to every open client.
       raw: () => {
         for (const event of payloads) {

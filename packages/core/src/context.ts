@@ -1,6 +1,6 @@
-import type EventEmitter from 'eventemitter3';
 import type { ProjectConfig, ProjectPaths } from './config';
-import type { DangoEventListeners, DangoEventMap, DangoEventType } from './events';
+import type { EventBus } from './event-bus';
+import type { DangoEventMap, DangoEventType } from './events';
 import type { ActivityLog } from './logs';
 import type { Warehouse } from './warehouse';
 
@@ -18,7 +18,7 @@ export interface PlatformContext {
   readonly config: ProjectConfig;
   readonly warehouse: Warehouse;
   readonly log: ActivityLog;
-  readonly events: EventEmitter<DangoEventListeners>;
+  readonly events: EventBus;
   /** Emits one event (to its own name and to the catch-all `event`); the log and the WebSocket hub listen. */
   emit<K extends DangoEventType>(type: K, fields: EventFields<K>): DangoEventMap[K];
   /** Upload size limit in bytes. */

@@ -42,7 +42,7 @@ export type DangoEventType = keyof DangoEventMap;
 /** Any platform event. */
 export type DangoEvent = DangoEventMap[DangoEventType];
 
-/** Listener signatures for eventemitter3's typed form, plus a catch-all `event`. */
+/** Listener signatures per event type, plus the catch-all `event` (see `DangoListener` for one type). */
 export type DangoEventListeners = {
   [K in DangoEventType]: (event: DangoEventMap[K]) => void;
 } & { event: (event: DangoEvent) => void };

@@ -1,6 +1,7 @@
 export { DangoPlatform, type OpenOptions } from './platform';
 export { DangoError, HTTP_STATUS_BY_CODE, isDangoError, errorMessage, type DangoErrorCode } from './errors';
 export * from './events';
+export { EventBus, type DangoEventName, type DangoEventOf, type DangoEventSource, type DangoListener, type Unsubscribe } from './event-bus';
 export * from './config';
 export type { PlatformContext, EventFields } from './context';
 export { ActivityLog, type LogEntry } from './logs';

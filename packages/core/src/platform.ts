@@ -1,8 +1,8 @@
-import EventEmitter from 'eventemitter3';
 import { configView, loadProjectConfig, metabaseConfigView, projectPaths, resolveInProject } from './config';
 import type { ConfigView, MetabaseConfigView, ProjectConfig } from './config';
 import type { EventFields, PlatformContext } from './context';
-import { nowIso, type DangoEventListeners, type DangoEventMap, type DangoEventType } from './events';
+import { EventBus, type DangoEventName, type DangoEventSource, type DangoListener, type Unsubscribe } from './event-bus';
+import { nowIso, type DangoEventMap, type DangoEventType } from './events';
 import { HealthService, type HealthOptions } from './health/health-service';
 import type { HealthReport, StatusReport, WatcherStatus } from './health/types';
 import { ActivityLog, logEntryForEvent, type LogEntry } from './logs';
@@ -37,8 +37,9 @@ export interface OpenOptions {
  * The Dango platform: a thin typed facade over config, warehouse, sources, transforms, watcher,
  * health and logs. Every HTTP route, CLI command and programmatic call goes through these methods.
  */
-export class DangoPlatform extends EventEmitter<DangoEventListeners> {
+export class DangoPlatform implements DangoEventSource {
   private readonly ctx: PlatformContext;
+  private readonly bus = new EventBus();
   private readonly sources: SourceService;
   private readonly transforms: TransformService;
   private readonly watcher: WatcherService;
@@ -48,16 +49,14 @@ export class DangoPlatform extends EventEmitter<DangoEventListeners> {
   webUrl: string | undefined;
 
   private constructor(config: ProjectConfig, warehouse: Warehouse, options: OpenOptions) {
-    super();
     const paths = projectPaths(config.root);
     const log = new ActivityLog(paths.activityLog);
     const emit = <K extends DangoEventType>(type: K, fields: EventFields<K>): DangoEventMap[K] => {
       const event = { ...fields, type, timestamp: fields.timestamp ?? nowIso() } as unknown as DangoEventMap[K];
-      (this.emit as (t: string, e: unknown) => boolean)(type, event);
-      this.emit('event', event as never);
+      this.bus.emit(event);
       return event;
     };
-    this.on('event', (event) => {
+    this.bus.on('event', (event) => {
       const entry = logEntryForEvent(event);
       if (entry) log.append(entry);
     });
@@ -67,7 +66,7 @@ export class DangoPlatform extends EventEmitter<DangoEventListeners> {
       config,
       warehouse,
       log,
-      events: this,
+      events: this.bus,
       emit,
       maxUploadBytes: options.maxUploadBytes ?? Math.round(config.platform.max_upload_mb * 1024 * 1024),
       startedAt: Date.now(),
@@ -107,6 +106,23 @@ export class DangoPlatform extends EventEmitter<DangoEventListeners> {
   /** The warehouse, for queries from code (`platform.warehouse.query(sql)`). */
   get warehouse(): Warehouse {
     return this.ctx.warehouse;
+  }
+
+  // ---- events -------------------------------------------------------------------------------
+
+  /** Calls `listener` for every event of `type` (`'event'`: every event); returns its unsubscribe function. */
+  on<K extends DangoEventName>(type: K, listener: DangoListener<K>): Unsubscribe {
+    return this.bus.on(type, listener);
+  }
+
+  /** Calls `listener` for the next event of `type` only; returns its unsubscribe function. */
+  once<K extends DangoEventName>(type: K, listener: DangoListener<K>): Unsubscribe {
+    return this.bus.once(type, listener);
+  }
+
+  /** Removes a listener added with `on` or `once`. */
+  off<K extends DangoEventName>(type: K, listener: DangoListener<K>): void {
+    this.bus.off(type, listener);
   }
 
   // ---- sources -------------------------------------------------------------------------------
@@ -244,7 +260,7 @@ export class DangoPlatform extends EventEmitter<DangoEventListeners> {
       await this.sources.close();
       await this.transforms.close();
       await this.ctx.warehouse.close();
-      this.removeAllListeners();
+      this.bus.clear();
     })();
     return this.closing;
   }

@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type EventEmitter from 'eventemitter3';
+import type { DangoEventSource } from '../event-bus';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import type { DangoEvent, DangoEventListeners } from '../events';
+import type { DangoEvent } from '../events';
 import { rejectUpgrade } from '../node/proxy-upgrade-reply';
 import { CLOSE_GOING_AWAY, connectedMessage, eventMessage, isPingRequest, PONG_MESSAGE } from './messages';
 
@@ -41,7 +41,7 @@ const DEFAULT_PING_INTERVAL = 30_000;
 const CLOSE_GRACE_MS = 1_000;
 
 /** Creates a WebSocket hub that listens to `events` (the platform's emitter) until `close()`. */
-export function createWsHub(events: EventEmitter<DangoEventListeners>, options: WsHubOptions = {}): WsHub {
+export function createWsHub(events: DangoEventSource, options: WsHubOptions = {}): WsHub {
   const maxBuffered = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED;
   const clients = new Map<WebSocket, ClientState>();
   const wss = new WebSocketServer({

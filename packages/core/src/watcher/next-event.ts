@@ -1,5 +1,5 @@
-import type EventEmitter from 'eventemitter3';
-import type { DangoEvent, DangoEventListeners, DangoEventType } from '../events';
+import type { DangoEventSource } from '../event-bus';
+import type { DangoEvent, DangoEventType } from '../events';
 
 /** A pending wait for an event; `dispose` removes the listener when the wait is no longer needed. */
 export interface EventWait {
@@ -12,7 +12,7 @@ export interface EventWait {
  * the action whose outcome it observes, so an event emitted in between cannot be missed.
  */
 export function nextEvent(
-  events: EventEmitter<DangoEventListeners>,
+  events: DangoEventSource,
   types: DangoEventType[],
   accept: (event: DangoEvent) => boolean = () => true,
 ): EventWait {

@@ -3,17 +3,17 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import EventEmitter from 'eventemitter3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { initProject } from '../../src/config';
-import { nowIso, type DangoEvent, type DangoEventListeners } from '../../src/events';
+import { EventBus } from '../../src/event-bus';
+import { nowIso, type DangoEvent } from '../../src/events';
 import { DangoPlatform } from '../../src/platform';
 import { createWsHub, type WsHub, type WsHubOptions } from '../../src/realtime';
 import { closeServer, listen, pollUntil, refusedHandshake, TestClient } from './helpers';
 
 interface Fixture {
-  events: EventEmitter<DangoEventListeners>;
+  events: EventBus;
   hub: WsHub;
   server: http.Server;
   wsUrl: string;
@@ -25,7 +25,7 @@ afterEach(async () => {
 });
 
 /** A real HTTP server on port 0 whose upgrades all go to a fresh hub. */
-async function startHub(options: WsHubOptions = {}, events = new EventEmitter<DangoEventListeners>()): Promise<Fixture> {
+async function startHub(options: WsHubOptions = {}, events = new EventBus()): Promise<Fixture> {
   const hub = createWsHub(events, options);
   const server = http.createServer((_req, res) => res.writeHead(404).end());
   server.on('upgrade', (req, socket, head) => hub.handleUpgrade(req, socket, head));
@@ -70,7 +70,7 @@ describe('WebSocket hub', () => {
         ? logEvent(`line ${i}`, { source: 'sales' })
         : { type: 'sync_completed', source: 'sales', rows: i, duration_seconds: 0.5, message: `synced ${i}`, timestamp: nowIso() };
       sent.push(event);
-      events.emit('event', event);
+      events.emit(event);
     }
     await Promise.all(clients.map((c) => c.received(51)));
     for (const client of clients) {
@@ -88,7 +88,7 @@ describe('WebSocket hub', () => {
     await initProject(dir, { name: 'hub-test' });
     const platform = await DangoPlatform.open({ projectDir: dir, duckdbPath: ':memory:' });
     cleanups.push(() => platform.close());
-    const { wsUrl } = await startHub({}, platform);
+    const { wsUrl } = await startHub({}, platform.context.events);
     const client = await connect(wsUrl);
     const started = platform.context.emit('sync_started', { source: 'orders', full_refresh: true, message: 'Sync started: orders' });
     await client.received(2);
@@ -107,7 +107,7 @@ describe('WebSocket hub', () => {
     const total = 300;
     const padding = 'x'.repeat(100 * 1024);
     for (let i = 0; i < total; i++) {
-      events.emit('event', logEvent(`big ${i}`, { padding }));
+      events.emit(logEvent(`big ${i}`, { padding }));
       await healthy.received(i + 2);
     }
     expect(healthy.json().slice(1).map((m) => m.message)).toEqual(Array.from({ length: total }, (_, i) => `big ${i}`));
@@ -116,7 +116,7 @@ describe('WebSocket hub', () => {
     // Once it reads again it gets what was buffered, then current events; the gap shows the skipping.
     stalled.ws.resume();
     await pollUntil(() => {
-      events.emit('event', logEvent('marker'));
+      events.emit(logEvent('marker'));
       return stalled.messages.some((m) => m.includes('"marker"'));
     }, 'the stalled client to catch up', 20_000, 20);
     const bigOnes = stalled.json().map((m) => m.message as string).filter((m) => m.startsWith('big '));
@@ -145,7 +145,7 @@ describe('WebSocket hub', () => {
     client.ws.send('{"type":"ping"}');
     await client.received(2);
     expect(client.json()[1]).toEqual({ type: 'pong' });
-    events.emit('event', logEvent('after junk'));
+    events.emit(logEvent('after junk'));
     await client.received(3);
     expect(client.json()[2]).toMatchObject({ type: 'log', message: 'after junk' });
     expect(client.messages).toHaveLength(3);
@@ -162,7 +162,7 @@ describe('WebSocket hub', () => {
     big.ws.send('x'.repeat(1025));
     expect((await big.closed).code).toBe(1009);
     await pollUntil(() => hub.clientCount === 1, 'the hub to drop the closed client');
-    events.emit('event', logEvent('still here'));
+    events.emit(logEvent('still here'));
     await other.received(2);
     expect(other.json()[1]).toMatchObject({ message: 'still here' });
   });
@@ -187,7 +187,7 @@ describe('WebSocket hub', () => {
 
   it('close() closes every client with 1001, detaches from the emitter and leaves no handles', async () => {
     const resourcesBefore = countResources();
-    const events = new EventEmitter<DangoEventListeners>();
+    const events = new EventBus();
     const { hub, server, wsUrl } = await startHub({ pingIntervalMs: 1000 }, events);
     const clients = await Promise.all([connect(wsUrl), connect(wsUrl), connect(wsUrl)]);
     const stalled = await connect(wsUrl);
