@@ -1,0 +1,2 @@
+/** The folder of the built dashboard (index.html and hashed assets/), served by @dango/core's mount. */
+export declare const assetsDir: string;
