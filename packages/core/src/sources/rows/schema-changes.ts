@@ -53,15 +53,19 @@ export async function missingColumnsOnRecord(conn: WarehouseConnection, source: 
 
 /** A source's recorded schema changes, newest first (none when nothing was ever recorded). */
 export async function readSchemaChanges(warehouse: Warehouse, source: string, limit = 200): Promise<RecordedSchemaChange[]> {
-  const [exists] = await warehouse.query<{ n: number }>(
-    "SELECT count(*)::INTEGER AS n FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = '_dango' AND table_name = 'schema_changes'",
-  );
-  if (!exists?.n) return [];
-  const rows = await warehouse.query<{ table_name: string; column_name: string; change: SchemaChange['change']; from_type: string | null; to_type: string | null; at: string }>(
-    `SELECT table_name, column_name, change, from_type, to_type, strftime(detected_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS at
-       FROM ${TABLE} WHERE source = $1 ORDER BY id DESC LIMIT ${Math.max(1, Math.floor(limit))}`,
-    [source],
-  );
+  type Row = { table_name: string; column_name: string; change: SchemaChange['change']; from_type: string | null; to_type: string | null; at: string };
+  let rows: Row[];
+  try {
+    rows = await warehouse.query<Row>(
+      `SELECT table_name, column_name, change, from_type, to_type, strftime(detected_at AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS at
+         FROM ${TABLE} WHERE source = $1 ORDER BY id DESC LIMIT ${Math.max(1, Math.floor(limit))}`,
+      [source],
+    );
+  } catch (err) {
+    // One query, not a catalog probe first: before any change was ever recorded the table does not exist.
+    if (/does not exist/i.test(String((err as Error).message))) return [];
+    throw err;
+  }
   return rows.map((r) => ({ table: r.table_name, column: r.column_name, change: r.change, from_type: r.from_type, to_type: r.to_type, detected_at: r.at }));
 }
 
