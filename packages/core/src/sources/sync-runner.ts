@@ -89,6 +89,7 @@ export async function executeSync(
       options,
       loadedAt: startedAt,
       progress: (fields) => ctx.emit('sync_progress', { ...fields, source: name }),
+      warn: (message) => ctx.emit('log', { level: 'WARNING', source: name, message }),
     });
     outcome = await ctx.warehouse.write(
       async (conn) => {

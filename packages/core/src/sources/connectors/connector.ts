@@ -24,6 +24,8 @@ export interface ConnectorContext {
   loadedAt: Date;
   /** Reports progress (emitted as `sync_progress`). */
   progress(fields: Omit<EventFields<'sync_progress'>, 'source'>): void;
+  /** Logs a WARNING about this source (e.g. a skipped file); the sync goes on. */
+  warn(message: string): void;
 }
 
 /** A raw table with its columns as the warehouse reports them. */
