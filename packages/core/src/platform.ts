@@ -6,6 +6,8 @@ import { nowIso, type DangoEventListeners, type DangoEventMap, type DangoEventTy
 import { HealthService, type HealthOptions } from './health/health-service';
 import type { HealthReport, StatusReport, WatcherStatus } from './health/types';
 import { ActivityLog, logEntryForEvent, type LogEntry } from './logs';
+import { dispatchIsolated } from './listener-dispatch';
+import { errorMessage } from './errors';
 import { SourceService } from './sources/source-service';
 import type {
   CsvFilesListing, DeleteFileResult, SourceDetails, SourceSummary, StartedSync, SyncOptions, SyncResult, UploadInput, UploadResult,
@@ -53,8 +55,10 @@ export class DangoPlatform extends EventEmitter<DangoEventListeners> {
     const log = new ActivityLog(paths.activityLog);
     const emit = <K extends DangoEventType>(type: K, fields: EventFields<K>): DangoEventMap[K] => {
       const event = { ...fields, type, timestamp: fields.timestamp ?? nowIso() } as unknown as DangoEventMap[K];
-      (this.emit as (t: string, e: unknown) => boolean)(type, event);
-      this.emit('event', event as never);
+      // Isolated: a failing listener is logged (never re-emitted, which could loop) and cannot fail the caller.
+      const onError = (on: string) => (err: unknown): void => log.append({ timestamp: nowIso(), level: 'ERROR', message: `A${on === 'event' ? 'n' : ''} ${on} listener failed: ${errorMessage(err)}`, type: 'log' });
+      dispatchIsolated(this as EventEmitter, type, event, onError(type));
+      dispatchIsolated(this as EventEmitter, 'event', event, onError('event'));
       return event;
     };
     this.on('event', (event) => {
