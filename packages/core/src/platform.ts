@@ -7,6 +7,7 @@ import { HealthService, type HealthOptions } from './health/health-service';
 import type { HealthReport, StatusReport, WatcherStatus } from './health/types';
 import { ActivityLog, logEntryForEvent, type LogEntry } from './logs';
 import { dispatchIsolated } from './listener-dispatch';
+import { removeStaleUploads } from './sources/uploads';
 import { errorMessage } from './errors';
 import { SourceService } from './sources/source-service';
 import type {
@@ -94,6 +95,7 @@ export class DangoPlatform extends EventEmitter<DangoEventListeners> {
     const warehouse = await Warehouse.open(file, { memoryLimit: options.memoryLimit });
     const platform = new DangoPlatform(config, warehouse, options);
     platform.ctx.emit('log', { level: 'INFO', message: `Platform started (project ${config.project.name})` });
+    await removeStaleUploads(platform.ctx);
     if (options.watch) await platform.watcher.start();
     return platform;
   }
