@@ -52,14 +52,14 @@ export class SourceService {
 
   /** Every configured source with status, freshness and tables. */
   async list(): Promise<SourceSummary[]> {
-    return Promise.all(this.ctx.config.sources.map((s) => summarizeSource(s, this.ctx.warehouse, this.historyStore, this.running.has(s.name))));
+    return Promise.all(this.ctx.config.sources.map((s) => summarizeSource(s, this.ctx.warehouse, this.historyStore, this.running.has(s.name), this.ctx.root)));
   }
 
   /** One source's masked config, history (newest first), tables and status. */
   async details(name: string): Promise<SourceDetails> {
     const source = this.source(name);
     const [summary, history] = await Promise.all([
-      summarizeSource(source, this.ctx.warehouse, this.historyStore, this.running.has(name)),
+      summarizeSource(source, this.ctx.warehouse, this.historyStore, this.running.has(name), this.ctx.root),
       this.history(name),
     ]);
     return {
@@ -70,6 +70,7 @@ export class SourceService {
       tables: summary.tables,
       status: summary.status,
       last_sync: summary.last_sync,
+      pending_files: summary.pending_files,
     };
   }
 

@@ -1,5 +1,6 @@
 import type { SourceConfig } from '../config';
 import { listTables, type Warehouse } from '../warehouse';
+import { listSourceFiles } from './file-listing';
 import type { SyncHistory } from './history';
 import { rawSchema } from './sync-runner';
 import type { HistoryEntry, SourceStatus, SourceSummary, SourceTable } from './types';
@@ -25,9 +26,18 @@ export function sourceStatus(syncing: boolean, tables: SourceTable[] | null, las
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** Files of a file source on disk but not loaded as they are (e.g. a sync killed mid-load); 0 for other sources. */
+async function pendingFileCount(source: SourceConfig, root: string, warehouse: Warehouse): Promise<number> {
+  try {
+    return (await listSourceFiles(source, root, warehouse)).files.filter((f) => f.status === 'pending').length;
+  } catch {
+    return 0; // not a file source, or nothing readable: the status says the rest
+  }
+}
+
 /** `GET /api/sources` item of one source. */
-export async function summarizeSource(source: SourceConfig, warehouse: Warehouse, history: SyncHistory, syncing: boolean): Promise<SourceSummary> {
-  const [entries, tables] = await Promise.all([history.read(source.name), sourceTables(warehouse, source.name)]);
+export async function summarizeSource(source: SourceConfig, warehouse: Warehouse, history: SyncHistory, syncing: boolean, root: string): Promise<SourceSummary> {
+  const [entries, tables, pending] = await Promise.all([history.read(source.name), sourceTables(warehouse, source.name), pendingFileCount(source, root, warehouse)]);
   const last = entries.at(-1) ?? null;
   const lastSuccess = entries.findLast((e) => e.status === 'success') ?? null;
   const rowCount = (tables ?? []).reduce((sum, t) => sum + t.row_count, 0);
@@ -43,6 +53,7 @@ export async function summarizeSource(source: SourceConfig, warehouse: Warehouse
       days_old: lastSuccess ? Math.max(0, Math.floor((Date.now() - Date.parse(lastSuccess.timestamp)) / DAY_MS)) : null,
     },
     tables: tables ?? [],
+    pending_files: pending,
   };
   if (source.description !== undefined) summary.description = source.description;
   return summary;

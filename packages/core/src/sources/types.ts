@@ -60,6 +60,8 @@ export interface SourceSummary {
   status: SourceStatus;
   freshness: { last_update: string | null; days_old: number | null };
   tables: SourceTable[];
+  /** Files on disk not loaded as they are yet (`status: 'synced'` with pending files is not up to date). */
+  pending_files: number;
 }
 
 /** `GET /api/sources/{name}/details`. */
@@ -71,6 +73,8 @@ export interface SourceDetails {
   tables: SourceTable[];
   status: SourceStatus;
   last_sync: string | null;
+  /** As in `SourceSummary`. */
+  pending_files: number;
 }
 
 /** One file of `GET .../csv-files`. */

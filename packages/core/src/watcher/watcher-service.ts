@@ -111,6 +111,26 @@ export class WatcherService {
     this.paths = paths;
     const what = [p.auto_sync ? `${p.watch_directories.join(', ')} (${p.watch_patterns.join(', ')})` : null, paths.modelsDir ? 'dbt models' : null];
     this.ctx.emit('log', { level: 'INFO', message: `File watcher started: ${what.filter(Boolean).join(' and ')}, debounce ${p.debounce_seconds}s` });
+    if (p.auto_sync) this.track(this.catchUp());
+  }
+
+  /** Syncs the sources whose files changed while nothing watched (or whose sync was killed mid-load): no event will come for them. */
+  private async catchUp(): Promise<void> {
+    const listFiles = this.actions.listFiles;
+    if (!listFiles) return;
+    const behind: string[] = [];
+    for (const source of this.ctx.config.sources.filter((s) => s.enabled)) {
+      const listing = await listFiles(source.name).catch(() => null); // not a file source
+      if (listing?.files.some((f) => f.status === 'pending' || f.status === 'missing')) behind.push(source.name);
+    }
+    if (this.closed || behind.length === 0) return;
+    this.ctx.emit('watcher_triggered', {
+      sources: behind,
+      models: [],
+      files: [],
+      message: `File watcher: ${behind.join(', ')} had files not loaded yet at start, syncing`,
+    });
+    for (const source of behind) this.syncs.request(source);
   }
 
   /** The watcher's state (`GET /api/watcher/status`); `pid` is this process while it runs. */
