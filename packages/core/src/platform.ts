@@ -8,7 +8,7 @@ import type { HealthReport, StatusReport, WatcherStatus } from './health/types';
 import { ActivityLog, logEntryForEvent, type LogEntry } from './logs';
 import { dispatchIsolated } from './listener-dispatch';
 import { removeStaleUploads } from './sources/uploads';
-import { errorMessage } from './errors';
+import { capEventText, errorMessage } from './errors';
 import { SourceService } from './sources/source-service';
 import type {
   CsvFilesListing, DeleteFileResult, SourceDetails, SourceSummary, StartedSync, SyncOptions, SyncResult, UploadInput, UploadResult,
@@ -55,7 +55,7 @@ export class DangoPlatform extends EventEmitter<DangoEventListeners> {
     const paths = projectPaths(config.root);
     const log = new ActivityLog(paths.activityLog);
     const emit = <K extends DangoEventType>(type: K, fields: EventFields<K>): DangoEventMap[K] => {
-      const event = { ...fields, type, timestamp: fields.timestamp ?? nowIso() } as unknown as DangoEventMap[K];
+      const event = { ...capEventText(fields), type, timestamp: fields.timestamp ?? nowIso() } as unknown as DangoEventMap[K];
       // Isolated: a failing listener is logged (never re-emitted, which could loop) and cannot fail the caller.
       const onError = (on: string) => (err: unknown): void => log.append({ timestamp: nowIso(), level: 'ERROR', message: `A${on === 'event' ? 'n' : ''} ${on} listener failed: ${errorMessage(err)}`, type: 'log' });
       dispatchIsolated(this as EventEmitter, type, event, onError(type));

@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DangoEvent, LogLevel } from '../events';
+import { capMessage, MAX_ERROR_CHARS as MAX_LOGGED_CHARS } from '../errors';
 import { parseJsonLines } from '../files';
 
 /** One line of the activity log, as `GET /api/logs` returns it. */
@@ -65,6 +66,7 @@ export class ActivityLog {
    * the first failure of a streak is reported as a process warning.
    */
   append(entry: LogEntry): void {
+    if (entry.message.length > MAX_LOGGED_CHARS) entry = { ...entry, message: capMessage(entry.message) };
     this.tail.push(entry);
     if (this.tail.length > KEEP_IN_MEMORY * 1.2) this.tail = this.tail.slice(-KEEP_IN_MEMORY);
     try {

@@ -1,4 +1,5 @@
 import type { WarehouseConnection } from '../warehouse';
+import { capMessage } from '../errors';
 
 /** Reads rows from the warehouse (a concurrent reader or the write connection). */
 export type Reader = <T>(sql: string, params?: unknown[]) => Promise<T[]>;
@@ -99,7 +100,7 @@ export async function saveTracked(conn: WarehouseConnection, source: string, fil
 export async function markFailed(conn: WarehouseConnection, source: string, table: string, rel: string, error: string): Promise<void> {
   const existing = (await readTracked(conn.all, source)).get(rel);
   const base: TrackedFile = existing ?? { path: rel, file_id: null, table_name: table, size: null, mtime_ms: null, hash: null, rows: 0, columns: null, read_options: null, loaded_at: null, error: null };
-  await saveTracked(conn, source, [{ ...base, error }]);
+  await saveTracked(conn, source, [{ ...base, error: capMessage(error) }]);
 }
 
 /** Stores a file's content hash if the tracked size and mtime still describe the file that was hashed. */

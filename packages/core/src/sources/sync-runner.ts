@@ -1,6 +1,6 @@
 import type { SourceConfig } from '../config';
 import type { PlatformContext } from '../context';
-import { DangoError, errorMessage, isDangoError } from '../errors';
+import { capMessage, DangoError, errorMessage, isDangoError } from '../errors';
 import { quoteIdent, type WarehouseConnection } from '../warehouse';
 import { SourceFileError, type LoadOutcome, type RawTable, type ResolvedSyncOptions } from './connectors/connector';
 import { getConnector } from './connectors/registry';
@@ -48,7 +48,7 @@ const round2 = (x: number): number => Math.round(x * 100) / 100;
 /** The reason shown in history, events and logs: our own messages whole, a foreign error's first line. */
 function failureReason(err: unknown): string {
   const message = errorMessage(err);
-  if (isDangoError(err) || err instanceof SourceFileError) return message;
+  if (isDangoError(err) || err instanceof SourceFileError) return capMessage(message);
   const first = message.split('\n').map((l) => l.trim()).find(Boolean) ?? 'unknown error';
   return first.length > 500 ? `${first.slice(0, 497)}...` : first;
 }
