@@ -55,3 +55,25 @@ export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
 }
+
+/** Longest error text stored or sent (history, activity log, events, HTTP detail): a 3 MB header name must not be copied into each. */
+export const MAX_ERROR_CHARS = 2048;
+
+/** `text` cut to at most `max` characters, ending with an ellipsis when cut (never inside a surrogate pair). */
+export function capMessage(text: string, max = MAX_ERROR_CHARS): string {
+  if (text.length <= max) return text;
+  let cut = text.slice(0, max - 1);
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}\u2026`;
+}
+
+/** The event fields with their `message` and `error` texts capped (see `capMessage`). */
+export function capEventText<T extends object>(fields: T): T {
+  const f = fields as { message?: unknown; error?: unknown };
+  const long = (v: unknown): boolean => typeof v === 'string' && v.length > MAX_ERROR_CHARS;
+  if (!long(f.message) && !long(f.error)) return fields;
+  const capped = { ...fields } as { message?: unknown; error?: unknown };
+  if (long(f.message)) capped.message = capMessage(f.message as string);
+  if (long(f.error)) capped.error = capMessage(f.error as string);
+  return capped as T;
+}

@@ -34,6 +34,8 @@ export interface DangoEventSource {
  */
 export class EventBus implements DangoEventSource {
   private readonly emitter = new EventEmitter();
+  /** Told about a listener that threw (or rejected); the other listeners still run and the emitter never fails. */
+  onListenerError: (type: DangoEventName, err: unknown) => void = () => undefined;
 
   constructor() {
     // Every WebSocket hub, CLI command and host listener adds one; there is no leak to warn about.
@@ -56,8 +58,23 @@ export class EventBus implements DangoEventSource {
 
   /** Delivers `event` to the listeners of its type, then to the `event` listeners. */
   emit(event: DangoEvent): void {
-    this.emitter.emit(event.type, event);
-    this.emitter.emit('event', event);
+    this.dispatch(event.type, event);
+    this.dispatch('event', event);
+  }
+
+  /**
+   * Calls each listener on its own, so a user's broken `platform.on(...)` cannot abort the sync that
+   * emitted. Raw listeners: a `once` wrapper removes itself before calling the listener.
+   */
+  private dispatch(type: DangoEventName, event: DangoEvent): void {
+    for (const listener of this.emitter.rawListeners(type) as ((e: unknown) => unknown)[]) {
+      try {
+        const returned = listener(event);
+        if (returned instanceof Promise) returned.catch((err: unknown) => this.onListenerError(type, err));
+      } catch (err) {
+        this.onListenerError(type, err);
+      }
+    }
   }
 
   /** How many listeners `type` has (tests check that closers unsubscribe). */

@@ -6,6 +6,8 @@ import { nowIso, type DangoEventMap, type DangoEventType } from './events';
 import { HealthService, type HealthOptions } from './health/health-service';
 import type { HealthReport, StatusReport, WatcherStatus } from './health/types';
 import { ActivityLog, logEntryForEvent, type LogEntry } from './logs';
+import { removeStaleUploads } from './sources/uploads';
+import { capEventText, errorMessage } from './errors';
 import { SourceService } from './sources/source-service';
 import type {
   CsvFilesListing, DeleteFileResult, SourceDetails, SourceSummary, StartedSync, SyncOptions, SyncResult, UploadInput, UploadResult,
@@ -51,8 +53,11 @@ export class DangoPlatform implements DangoEventSource {
   private constructor(config: ProjectConfig, warehouse: Warehouse, options: OpenOptions) {
     const paths = projectPaths(config.root);
     const log = new ActivityLog(paths.activityLog);
+    // A failing listener is logged directly (never re-emitted, which could loop) and cannot fail the emitter.
+    this.bus.onListenerError = (on, err) =>
+      log.append({ timestamp: nowIso(), level: 'ERROR', message: `A${on === 'event' ? 'n' : ''} ${on} listener failed: ${errorMessage(err)}`, type: 'log' });
     const emit = <K extends DangoEventType>(type: K, fields: EventFields<K>): DangoEventMap[K] => {
-      const event = { ...fields, type, timestamp: fields.timestamp ?? nowIso() } as unknown as DangoEventMap[K];
+      const event = { ...capEventText(fields), type, timestamp: fields.timestamp ?? nowIso() } as unknown as DangoEventMap[K];
       this.bus.emit(event);
       return event;
     };
@@ -89,6 +94,7 @@ export class DangoPlatform implements DangoEventSource {
     const warehouse = await Warehouse.open(file, duckdbOpenOptions(config, options.memoryLimit));
     const platform = new DangoPlatform(config, warehouse, options);
     platform.ctx.emit('log', { level: 'INFO', message: `Platform started (project ${config.project.name})` });
+    await removeStaleUploads(platform.ctx);
     if (options.watch) await platform.watcher.start();
     return platform;
   }

@@ -1,4 +1,4 @@
-import { errorMessage, isDangoError } from '../errors';
+import { capMessage, errorMessage, isDangoError } from '../errors';
 import type { DangoPlatform } from '../platform';
 import { errorResponse, type JsonResponse } from './types';
 
@@ -12,7 +12,7 @@ export const INTERNAL_ERROR_DETAIL = 'Internal server error';
 export function errorToResponse(platform: DangoPlatform, err: unknown, where: string): JsonResponse {
   if (isDangoError(err)) {
     const headers = err.code === 'UNAUTHORIZED' ? { 'www-authenticate': 'Bearer' } : undefined;
-    return errorResponse(err.status, err.message, headers);
+    return errorResponse(err.status, capMessage(err.message), headers);
   }
   try {
     platform.context.emit('log', { level: 'ERROR', message: `Internal error on ${where}: ${errorMessage(err)}` });

@@ -1,6 +1,7 @@
 import { appendFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DangoEvent, LogLevel } from '../events';
+import { capMessage, MAX_ERROR_CHARS as MAX_LOGGED_CHARS } from '../errors';
 import { parseJsonLines } from '../files';
 
 /** One line of the activity log, as `GET /api/logs` returns it. */
@@ -46,6 +47,8 @@ const COMPACT_ABOVE_BYTES = 8 * 1024 * 1024;
 /** The activity log: a JSONL file that survives restarts, plus an in-memory tail for fast reads. */
 export class ActivityLog {
   private tail: LogEntry[] = [];
+  /** True while writes fail, so one broken disk does not print a warning per line. */
+  private failing = false;
 
   constructor(private readonly file: string) {
     mkdirSync(path.dirname(file), { recursive: true });
@@ -58,11 +61,22 @@ export class ActivityLog {
     }
   }
 
-  /** Appends one entry to the file and the tail. */
+  /**
+   * Appends one entry to the tail and the file. Never throws: a log that cannot be written (disk full, a
+   * broken path) must not fail the sync or request being logged; the entry stays readable in memory and
+   * the first failure of a streak is reported as a process warning.
+   */
   append(entry: LogEntry): void {
+    if (entry.message.length > MAX_LOGGED_CHARS) entry = { ...entry, message: capMessage(entry.message) };
     this.tail.push(entry);
     if (this.tail.length > KEEP_IN_MEMORY * 1.2) this.tail = this.tail.slice(-KEEP_IN_MEMORY);
-    appendFileSync(this.file, JSON.stringify(entry) + '\n');
+    try {
+      appendFileSync(this.file, JSON.stringify(entry) + '\n');
+      this.failing = false;
+    } catch (err) {
+      if (!this.failing) process.emitWarning(`Dango cannot write its activity log ${this.file}: ${(err as Error).message}; entries are kept in memory only`);
+      this.failing = true;
+    }
   }
 
   /** The newest `limit` entries (optionally about one source), oldest first. */

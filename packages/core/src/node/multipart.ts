@@ -55,7 +55,7 @@ export function openMultipartFile(req: IncomingMessage, field: string, limits: M
       limits: {
         // busboy reports 'limit' on reaching fileSize, so one byte more means "over the limit".
         fileSize: limits.maxFileBytes + 1,
-        files: 1,
+        // No file-count limit: a second file part must be seen to be refused (parts still bounds the total).
         parts: limits.maxParts ?? 20,
         fields: limits.maxFields ?? 10,
         fieldSize: limits.maxFieldBytes ?? 64 * 1024,
@@ -67,6 +67,8 @@ export function openMultipartFile(req: IncomingMessage, field: string, limits: M
 
   let part: PassThrough | null = null;
   let sawTextField = false;
+  let fileEnded = false;
+  let bodyDone = false;
   let settle: { resolve(file: UploadInput): void; reject(err: DangoError): void } | null = null;
   const file = new Promise<UploadInput>((resolve, reject) => {
     settle = { resolve, reject };
@@ -80,6 +82,12 @@ export function openMultipartFile(req: IncomingMessage, field: string, limits: M
   };
 
   parser.on('file', (name, stream, info) => {
+    if (name === field && part) {
+      // The answer names one file; saving the first and dropping this one would lose data silently.
+      stream.resume();
+      fail(new DangoError('BAD_REQUEST', `Send one file per upload: the form has more than one '${field}' part`));
+      return;
+    }
     if (name !== field || !settle) {
       stream.resume();
       return;
@@ -90,7 +98,12 @@ export function openMultipartFile(req: IncomingMessage, field: string, limits: M
     part = out;
     stream.on('limit', () => fail(new DangoError('PAYLOAD_TOO_LARGE', `File exceeds the upload limit of ${formatBytes(limits.maxFileBytes)}`)));
     stream.on('error', (err: Error) => fail(new DangoError('BAD_REQUEST', `Malformed multipart request: ${err.message}`)));
-    stream.pipe(out);
+    // Ended only once the whole body is parsed: a second file part must still be able to fail the upload before it is kept.
+    stream.pipe(out, { end: false });
+    stream.on('end', () => {
+      fileEnded = true;
+      if (bodyDone) out.end();
+    });
     settle.resolve({ filename: info.filename ?? '', data: out });
     settle = null;
   });
@@ -102,6 +115,8 @@ export function openMultipartFile(req: IncomingMessage, field: string, limits: M
   parser.on('fieldsLimit', tooMany);
   parser.on('error', (err: Error) => fail(new DangoError('BAD_REQUEST', `Malformed multipart request: ${err.message}`)));
   parser.on('close', () => {
+    bodyDone = true;
+    if (part && fileEnded && !part.destroyed) part.end();
     if (!settle) return;
     fail(
       new DangoError('BAD_REQUEST', sawTextField ? `Multipart field '${field}' must be a file, not a text value` : `Missing multipart field '${field}'`),

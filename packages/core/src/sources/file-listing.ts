@@ -1,11 +1,18 @@
 import path from 'node:path';
 import type { SourceConfig } from '../config';
 import type { Warehouse } from '../warehouse';
-import { fileSourceSpec, scanFiles } from './file-source';
-import { readTracked } from './file-tracking';
+import { fileSourceSpec, scanFiles, type DiskFile } from './file-source';
+import { readTracked, type TrackedFile } from './file-tracking';
 import type { CsvFileInfo, CsvFilesListing } from './types';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/** The status of a file on disk: `failed` (its last load failed), `success` (loaded as it is now) or `pending`. */
+export function diskFileStatus(file: DiskFile, tracked: TrackedFile | undefined): 'success' | 'failed' | 'pending' {
+  if (tracked?.error) return 'failed';
+  const current = tracked !== undefined && tracked.loaded_at !== null && tracked.size === file.size && tracked.mtime_ms === file.mtimeMs;
+  return current ? 'success' : 'pending';
+}
 
 /** `GET .../csv-files`: files on disk and files loaded, each `success`, `failed`, `pending` or `missing`. */
 export async function listSourceFiles(source: SourceConfig, root: string, warehouse: Warehouse): Promise<CsvFilesListing> {
@@ -14,7 +21,6 @@ export async function listSourceFiles(source: SourceConfig, root: string, wareho
   const files: CsvFileInfo[] = disk.map((f) => {
     const t = tracked.get(f.rel);
     const loaded = t !== undefined && t.loaded_at !== null;
-    const current = loaded && t.size === f.size && t.mtime_ms === f.mtimeMs;
     return {
       filename: f.rel,
       path: f.abs,
@@ -23,7 +29,7 @@ export async function listSourceFiles(source: SourceConfig, root: string, wareho
       on_disk: true,
       loaded,
       rows_loaded: loaded ? t.rows : 0,
-      status: t?.error ? 'failed' : current ? 'success' : 'pending',
+      status: diskFileStatus(f, t),
       error: t?.error ?? null,
     };
   });

@@ -48,3 +48,17 @@ export async function resolveInsideDirectory(dir: string, filePath: unknown): Pr
   if (!(await stat(real)).isFile()) throw new DangoError('BAD_REQUEST', `${filePath} is not a file`);
   return abs;
 }
+
+/**
+ * The containment rule of `resolveInsideDirectory` for a directory walk: a symlink found under `dir`
+ * counts only when its target (followed to the end) lies inside `dir`'s real path too. Returns the
+ * check for one walk, so the directory's own real path is resolved once; a dangling link is outside.
+ */
+export function containedLinks(dir: string): (link: string) => Promise<boolean> {
+  let realDir: Promise<string> | null = null;
+  return async (link) => {
+    realDir ??= realpath(dir).catch(() => dir);
+    const real = await realpath(link).catch(() => null);
+    return real !== null && isInside(await realDir, real);
+  };
+}

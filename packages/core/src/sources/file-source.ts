@@ -5,6 +5,7 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import { resolveInProject, type SourceConfig } from '../config';
 import { DangoError } from '../errors';
+import { containedLinks } from './file-paths';
 
 /** Where a file-based source keeps its files. */
 export interface FileSourceSpec {
@@ -48,9 +49,11 @@ export function patternMatcher(pattern: string): (rel: string) => boolean {
   return picomatch(pattern, { dot: false, nocase: true });
 }
 
-/** Every file of the source on disk, sorted by relative path; a missing directory has no files. */
-export async function scanFiles(spec: FileSourceSpec): Promise<DiskFile[]> {
+/** Every file of the source on disk, sorted by relative path; a missing directory has no files; links leading outside it are skipped and reported to `warn`. */
+export async function scanFiles(spec: FileSourceSpec, warn?: (message: string) => void): Promise<DiskFile[]> {
   const matches = patternMatcher(spec.pattern);
+  // Only symlinks can lead outside (DELETE refuses them the same way); regular entries cost no realpath.
+  const contained = containedLinks(spec.directory);
   const recursive = spec.pattern.includes('/');
   const out: DiskFile[] = [];
   const walk = async (dir: string): Promise<void> => {
@@ -70,6 +73,10 @@ export async function scanFiles(spec: FileSourceSpec): Promise<DiskFile[]> {
         st = await stat(abs);
       } catch {
         continue; // vanished between readdir and stat, or a dangling symlink
+      }
+      if (entry.isSymbolicLink() && (st.isFile() || st.isDirectory()) && !(await contained(abs))) {
+        warn?.(`Skipped '${rel}': it resolves outside the source directory ${spec.configuredDirectory}`);
+        continue;
       }
       if (st.isDirectory()) {
         if (recursive) await walk(abs);

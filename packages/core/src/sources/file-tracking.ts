@@ -1,4 +1,5 @@
 import type { WarehouseConnection } from '../warehouse';
+import { capMessage } from '../errors';
 
 /** Reads rows from the warehouse (a concurrent reader or the write connection). */
 export type Reader = <T>(sql: string, params?: unknown[]) => Promise<T[]>;
@@ -41,28 +42,36 @@ export async function ensureTrackingTable(conn: WarehouseConnection): Promise<vo
   await conn.run(`ALTER TABLE ${TABLE} ADD COLUMN IF NOT EXISTS file_id INTEGER`);
 }
 
-/** Every tracked file of a source. */
-export async function readTracked(read: Reader, source: string): Promise<Map<string, TrackedFile>> {
-  type Row = Omit<TrackedFile, 'columns' | 'read_options'> & { columns: string | null; read_options: string | null };
-  let rows: Row[];
+type TrackedRow = Omit<TrackedFile, 'columns' | 'read_options'> & { source: string; columns: string | null; read_options: string | null };
+
+const parseJson = <T>(text: string | null): T | null => (text ? (JSON.parse(text) as T) : null);
+
+/** Tracked files of the given sources, one query for all of them, keyed by source then path. */
+export async function readTrackedOf(read: Reader, sources: string[]): Promise<Map<string, Map<string, TrackedFile>>> {
+  const bySource = new Map<string, Map<string, TrackedFile>>(sources.map((s) => [s, new Map()]));
+  if (sources.length === 0) return bySource;
+  let rows: TrackedRow[];
   try {
-    rows = await read<Row>(
+    rows = await read<TrackedRow>(
       // `*`: a warehouse tracked by an earlier build may lack newer columns until its next sync adds them.
-      `SELECT * EXCLUDE (source) FROM ${TABLE} WHERE source = $1`,
-      [source],
+      `SELECT * FROM ${TABLE} WHERE source IN (${sources.map((_, i) => `$${i + 1}`).join(', ')})`,
+      sources,
     );
   } catch (err) {
     // Before the first sync of the project the table does not exist yet: nothing is tracked.
-    if (/does not exist/i.test(String((err as Error).message))) return new Map();
+    if (/does not exist/i.test(String((err as Error).message))) return bySource;
     throw err;
   }
-  const parse = <T>(text: string | null): T | null => (text ? (JSON.parse(text) as T) : null);
-  return new Map(
-    rows.map((r) => [
-      r.path,
-      { ...r, file_id: r.file_id ?? null, columns: parse<FileColumn[]>(r.columns), read_options: parse<Record<string, unknown>>(r.read_options ?? null) },
-    ]),
-  );
+  for (const { source, ...r } of rows) {
+    const file: TrackedFile = { ...r, file_id: r.file_id ?? null, columns: parseJson<FileColumn[]>(r.columns), read_options: parseJson<Record<string, unknown>>(r.read_options ?? null) };
+    bySource.get(source)?.set(r.path, file);
+  }
+  return bySource;
+}
+
+/** Every tracked file of a source. */
+export async function readTracked(read: Reader, source: string): Promise<Map<string, TrackedFile>> {
+  return (await readTrackedOf(read, [source])).get(source)!;
 }
 
 /** Deletes the tracking rows of the given files (all of the source's files when `paths` is null). */
@@ -99,7 +108,7 @@ export async function saveTracked(conn: WarehouseConnection, source: string, fil
 export async function markFailed(conn: WarehouseConnection, source: string, table: string, rel: string, error: string): Promise<void> {
   const existing = (await readTracked(conn.all, source)).get(rel);
   const base: TrackedFile = existing ?? { path: rel, file_id: null, table_name: table, size: null, mtime_ms: null, hash: null, rows: 0, columns: null, read_options: null, loaded_at: null, error: null };
-  await saveTracked(conn, source, [{ ...base, error }]);
+  await saveTracked(conn, source, [{ ...base, error: capMessage(error) }]);
 }
 
 /** Stores a file's content hash if the tracked size and mtime still describe the file that was hashed. */

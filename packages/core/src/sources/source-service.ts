@@ -11,6 +11,7 @@ import { listSourceFiles } from './file-listing';
 import { resolveInsideDirectory } from './file-paths';
 import { readSchemaChanges } from './rows/schema-changes';
 import { SyncHistory } from './history';
+import { countPendingFiles } from './pending-files';
 import { summarizeSource } from './source-status';
 import { TableRowCounts } from './table-row-counts';
 import { resolveSyncOptions } from './sync-options';
@@ -56,19 +57,27 @@ export class SourceService {
 
   /** Every configured source with status, freshness and tables: one warehouse query whatever the number of sources. */
   async list(): Promise<SourceSummary[]> {
-    const tables = await this.rowCounts.tables();
+    const sources = this.ctx.config.sources;
+    const [tables, pending] = await Promise.all([this.rowCounts.tables(), this.pendingFiles(sources)]);
     return Promise.all(
-      this.ctx.config.sources.map((s) => summarizeSource(s, tables && (tables.get(rawSchema(s.name)) ?? []), this.historyStore, this.running.has(s.name))),
+      sources.map((s) =>
+        summarizeSource(s, tables && (tables.get(rawSchema(s.name)) ?? []), this.historyStore, this.running.has(s.name), pending.get(s.name) ?? 0),
+      ),
     );
+  }
+
+  /** Pending file counts; a warehouse that cannot be read counts none (the status says `unknown`). */
+  private pendingFiles(sources: SourceConfig[]): Promise<Map<string, number>> {
+    return countPendingFiles(sources, this.ctx.root, this.ctx.warehouse).catch(() => new Map<string, number>());
   }
 
   /** One source's masked config, history (newest first), tables and status. */
   async details(name: string): Promise<SourceDetails> {
     const source = this.source(name);
     const schema = rawSchema(name);
-    const tables = await this.rowCounts.tables(schema);
+    const [tables, pending] = await Promise.all([this.rowCounts.tables(schema), this.pendingFiles([source])]);
     const [summary, history, schemaChanges] = await Promise.all([
-      summarizeSource(source, tables && (tables.get(schema) ?? []), this.historyStore, this.running.has(name)),
+      summarizeSource(source, tables && (tables.get(schema) ?? []), this.historyStore, this.running.has(name), pending.get(name) ?? 0),
       this.history(name),
       readSchemaChanges(this.ctx.warehouse, name),
     ]);
@@ -81,6 +90,7 @@ export class SourceService {
       status: summary.status,
       last_sync: summary.last_sync,
       schema_changes: schemaChanges,
+      pending_files: summary.pending_files,
     };
   }
 

@@ -13,8 +13,13 @@ export function sourceStatus(syncing: boolean, tables: SourceTable[] | null, las
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** `GET /api/sources` item of one source, from its tables (null: warehouse unreadable) and its cached history. */
-export async function summarizeSource(source: SourceConfig, tables: SourceTable[] | null, history: SyncHistory, syncing: boolean): Promise<SourceSummary> {
+/**
+ * `GET /api/sources` item of one source, from its tables (null: warehouse unreadable), its cached
+ * history and its count of files on disk not loaded as they are (0 for sources without files).
+ */
+export async function summarizeSource(
+  source: SourceConfig, tables: SourceTable[] | null, history: SyncHistory, syncing: boolean, pending: number,
+): Promise<SourceSummary> {
   const entries = await history.read(source.name);
   const last = entries.at(-1) ?? null;
   const lastSuccess = entries.findLast((e) => e.status === 'success') ?? null;
@@ -31,6 +36,7 @@ export async function summarizeSource(source: SourceConfig, tables: SourceTable[
       days_old: lastSuccess ? Math.max(0, Math.floor((Date.now() - Date.parse(lastSuccess.timestamp)) / DAY_MS)) : null,
     },
     tables: tables ?? [],
+    pending_files: pending,
   };
   if (source.description !== undefined) summary.description = source.description;
   return summary;

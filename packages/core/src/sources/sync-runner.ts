@@ -1,6 +1,6 @@
 import type { SourceConfig } from '../config';
 import type { PlatformContext } from '../context';
-import { DangoError, errorMessage, isDangoError } from '../errors';
+import { capMessage, DangoError, errorMessage, isDangoError } from '../errors';
 import { SourceFileError, type LoadOutcome, type PreparedLoad, type RawTable, type ResolvedSyncOptions } from './connectors/connector';
 import { getConnector } from './connectors/registry';
 import type { SyncHistory } from './history';
@@ -32,7 +32,7 @@ const round2 = (x: number): number => Math.round(x * 100) / 100;
 /** The reason shown in history, events and logs: our own messages whole, a foreign error's first line. */
 function failureReason(err: unknown): string {
   const message = errorMessage(err);
-  if (isDangoError(err) || err instanceof SourceFileError) return message;
+  if (isDangoError(err) || err instanceof SourceFileError) return capMessage(message);
   const first = message.split('\n').map((l) => l.trim()).find(Boolean) ?? 'unknown error';
   return first.length > 500 ? `${first.slice(0, 497)}...` : first;
 }
@@ -74,6 +74,7 @@ export async function executeSync(
       options,
       loadedAt: startedAt,
       progress: (fields) => ctx.emit('sync_progress', { ...fields, source: name }),
+      warn: (message) => ctx.emit('log', { level: 'WARNING', source: name, message }),
     });
     const load = prepared;
     outcome = await ctx.warehouse.write(

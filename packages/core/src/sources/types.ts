@@ -62,6 +62,8 @@ export interface SourceSummary {
   status: SourceStatus;
   freshness: { last_update: string | null; days_old: number | null };
   tables: SourceTable[];
+  /** Files on disk not loaded as they are yet (`status: 'synced'` with pending files is not up to date). */
+  pending_files: number;
 }
 
 /** `GET /api/sources/{name}/details`. */
@@ -75,6 +77,8 @@ export interface SourceDetails {
   last_sync: string | null;
   /** Schema changes of the source's raw tables, newest first. */
   schema_changes: RecordedSchemaChange[];
+  /** As in `SourceSummary`. */
+  pending_files: number;
 }
 
 /** One file of `GET .../csv-files`. */

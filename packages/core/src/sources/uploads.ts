@@ -1,14 +1,46 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { link, mkdir, rename, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DangoError, errorMessage, isDangoError } from '../errors';
-import { patternMatcher, type FileSourceSpec } from './file-source';
+import type { PlatformContext } from '../context';
+import { fileSourceSpec, patternMatcher, type FileSourceSpec } from './file-source';
 import { safeBasename } from './file-paths';
 import type { UploadInput } from './types';
+
+/** The temp name an upload is written under; `STALE_UPLOAD` recognises exactly these names. */
+function tempUploadName(name: string): string {
+  return `.${name}.${randomUUID()}.uploading`;
+}
+
+/** `.<name>.<uuid>.uploading`: only names `saveUpload` makes, so a user's own dot-files are never touched. */
+const STALE_UPLOAD = /^\..+\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.uploading$/;
+
+/**
+ * Removes the temp files of uploads a crashed process (`kill -9`) left in file-source directories.
+ * Called at open, once this process holds the warehouse: no other process can be uploading then.
+ */
+export async function removeStaleUploads(ctx: PlatformContext): Promise<void> {
+  for (const source of ctx.config.sources) {
+    let spec: FileSourceSpec;
+    try {
+      spec = fileSourceSpec(source, ctx.root);
+    } catch {
+      continue; // not a file source
+    }
+    const names = await readdir(spec.directory).catch(() => [] as string[]);
+    const removed: string[] = [];
+    for (const name of names.filter((n) => STALE_UPLOAD.test(n))) {
+      if (await unlink(path.join(spec.directory, name)).then(() => true, () => false)) removed.push(name);
+    }
+    if (removed.length === 0) continue;
+    const files = removed.length === 1 ? 'upload' : 'uploads';
+    ctx.emit('log', { level: 'INFO', source: source.name, message: `Removed ${removed.length} unfinished ${files} left by an interrupted process in ${spec.configuredDirectory}: ${removed.join(', ')}` });
+  }
+}
 
 /** A file that landed in a source directory. */
 export interface SavedUpload {
@@ -71,7 +103,7 @@ export async function saveUpload(spec: FileSourceSpec, input: UploadInput, maxBy
   const source = chunksOf(input.data);
   await mkdir(spec.directory, { recursive: true });
 
-  const temp = path.join(spec.directory, `.${name}.${randomUUID()}.uploading`);
+  const temp = path.join(spec.directory, tempUploadName(name));
   let size = 0;
   const counter = new Transform({
     transform(chunk: Buffer, _enc, callback) {

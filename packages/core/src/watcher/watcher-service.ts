@@ -12,6 +12,7 @@ import { sourcesForFiles } from './file-sources';
 import { FollowUpRunner } from './follow-up-runner';
 import { isGeneratedFile, modelsOfFile } from './model-files';
 import { nextEvent } from './next-event';
+import { realTimers, type WatcherTimers } from './timers';
 import { watchPaths, type WatchPaths } from './watch-paths';
 
 /** Callbacks the watcher uses to act, so it depends on the facade's behaviour, not its internals. */
@@ -26,6 +27,12 @@ export interface WatcherActions {
 
 /** A model edit should show up quickly even when data drops are debounced for minutes. */
 const MODEL_DEBOUNCE_MAX_MS = 2000;
+
+/**
+ * After the debounce, a file must keep its size and mtime for this long more before it is synced (as
+ * chokidar's awaitWriteFinish does): a copy that stalled past the debounce is not loaded half-written.
+ */
+export const WRITE_FINISH_MS = 1000;
 
 /** What was seen of a changed file, to tell a finished file from one still being written. */
 interface FileChange {
@@ -53,6 +60,8 @@ export class WatcherService {
   private readonly syncs = new FollowUpRunner((source) => this.syncOnce(source));
   private readonly modelRuns = new FollowUpRunner(() => this.runPendingModels());
   private readonly inflight = new Set<Promise<void>>();
+  /** Pending `delay()`s, ended by close() so it never waits out a stability interval. */
+  private readonly delays = new Set<() => void>();
   private starting: Promise<void> | null = null;
   private closed = false;
   private readonly whenClosed: Promise<void>;
@@ -61,6 +70,7 @@ export class WatcherService {
   constructor(
     readonly ctx: PlatformContext,
     readonly actions: WatcherActions,
+    private readonly timers: WatcherTimers = realTimers,
   ) {
     this.whenClosed = new Promise((resolve) => {
       this.signalClosed = resolve;
@@ -84,8 +94,8 @@ export class WatcherService {
     if (roots.length === 0) return;
 
     const debounceMs = Math.round(p.debounce_seconds * 1000);
-    this.dataChanges = new Debouncer(debounceMs, (batch) => this.track(this.onDataBatch(batch)));
-    this.modelChanges = new Debouncer(Math.min(debounceMs, MODEL_DEBOUNCE_MAX_MS), (batch) => this.track(this.onModelBatch([...batch.keys()])));
+    this.dataChanges = new Debouncer(debounceMs, (batch) => this.track(this.onDataBatch(batch)), this.timers);
+    this.modelChanges = new Debouncer(Math.min(debounceMs, MODEL_DEBOUNCE_MAX_MS), (batch) => this.track(this.onModelBatch([...batch.keys()])), this.timers);
 
     const fsWatcher = watch(roots, { ignoreInitial: true, alwaysStat: true, ignored: paths.ignored });
     fsWatcher.on('add', (file, stats) => this.onFile('add', file, stats));
@@ -101,6 +111,26 @@ export class WatcherService {
     this.paths = paths;
     const what = [p.auto_sync ? `${p.watch_directories.join(', ')} (${p.watch_patterns.join(', ')})` : null, paths.modelsDir ? 'dbt models' : null];
     this.ctx.emit('log', { level: 'INFO', message: `File watcher started: ${what.filter(Boolean).join(' and ')}, debounce ${p.debounce_seconds}s` });
+    if (p.auto_sync) this.track(this.catchUp());
+  }
+
+  /** Syncs the sources whose files changed while nothing watched (or whose sync was killed mid-load): no event will come for them. */
+  private async catchUp(): Promise<void> {
+    const listFiles = this.actions.listFiles;
+    if (!listFiles) return;
+    const behind: string[] = [];
+    for (const source of this.ctx.config.sources.filter((s) => s.enabled)) {
+      const listing = await listFiles(source.name).catch(() => null); // not a file source
+      if (listing?.files.some((f) => f.status === 'pending' || f.status === 'missing')) behind.push(source.name);
+    }
+    if (this.closed || behind.length === 0) return;
+    this.ctx.emit('watcher_triggered', {
+      sources: behind,
+      models: [],
+      files: [],
+      message: `File watcher: ${behind.join(', ')} had files not loaded yet at start, syncing`,
+    });
+    for (const source of behind) this.syncs.request(source);
   }
 
   /** The watcher's state (`GET /api/watcher/status`); `pid` is this process while it runs. */
@@ -127,6 +157,7 @@ export class WatcherService {
   async close(): Promise<void> {
     this.closed = true;
     this.signalClosed();
+    for (const end of [...this.delays]) end();
     await this.starting?.catch(() => undefined);
     this.dataChanges?.clear();
     this.modelChanges?.clear();
@@ -157,20 +188,44 @@ export class WatcherService {
     void guarded.finally(() => this.inflight.delete(guarded));
   }
 
-  /** True (and the batch re-queued) when a file changed since its last event: it is still being written. */
-  private async requeueIfStillWriting(batch: Map<string, FileChange>): Promise<boolean> {
+  /** The batch with each file's current size and mtime, and whether any differs from what was seen: it is still being written. */
+  private async restat(batch: Map<string, FileChange>): Promise<{ now: Map<string, FileChange>; changed: boolean }> {
     const now = new Map<string, FileChange>();
     let changed = false;
     for (const [file, seen] of batch) {
-      if (seen.event === 'unlink') continue;
-      const current = await stat(file).catch(() => null);
-      if (!current) continue;
-      if (current.size !== seen.size || current.mtimeMs !== seen.mtimeMs) changed = true;
-      now.set(file, { event: seen.event, size: current.size, mtimeMs: current.mtimeMs });
+      const current = seen.event === 'unlink' ? null : await stat(file).catch(() => null);
+      if (current && (current.size !== seen.size || current.mtimeMs !== seen.mtimeMs)) changed = true;
+      now.set(file, current ? { event: seen.event, size: current.size, mtimeMs: current.mtimeMs } : seen);
+    }
+    return { now, changed };
+  }
+
+  /**
+   * True (and the batch re-queued) while a file is still being written: it changed since its last event,
+   * or within WRITE_FINISH_MS after the debounce. Only a file stable across both is synced.
+   */
+  private async requeueIfStillWriting(batch: Map<string, FileChange>): Promise<boolean> {
+    let { now, changed } = await this.restat(batch);
+    if (!changed && !this.closed && [...batch.values()].some((c) => c.event !== 'unlink')) {
+      await this.delay(WRITE_FINISH_MS);
+      ({ now, changed } = await this.restat(now));
     }
     if (!changed || this.closed) return false;
-    for (const [file, seen] of batch) this.dataChanges?.add(file, now.get(file) ?? seen);
+    for (const [file, current] of now) this.dataChanges?.add(file, current);
     return true;
+  }
+
+  /** Resolves after `ms` on the watcher's timers, or at once when the watcher closes. */
+  private delay(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.timers.clear(handle);
+        this.delays.delete(done);
+        resolve();
+      };
+      const handle = this.timers.set(done, ms);
+      this.delays.add(done);
+    });
   }
 
   private async onDataBatch(batch: Map<string, FileChange>): Promise<void> {

@@ -83,6 +83,20 @@ describe('CSV upload through the node listener', () => {
     expect((await getJson(`${s.url}/api/sources/sales/upload-csv?trigger_sync=maybe`, { method: 'POST', body: form(CSV, 'a.csv') })).status).toBe(400);
   });
 
+  it('answers 400 to two file parts in one upload and keeps neither (the answer names one file)', async () => {
+    const body = form(CSV, 'first.csv');
+    body.append('file', new Blob(['id\n2\n'], { type: 'text/csv' }), 'second.csv');
+    const r = await getJson(`${s.url}/api/sources/sales/upload-csv`, { method: 'POST', body });
+    expect(r.status).toBe(400);
+    expect(r.body.detail).toBe("Send one file per upload: the form has more than one 'file' part");
+    expect(fs.readdirSync(uploads).sort()).toEqual(['sales_2024.csv']);
+    // A form with one file and another, differently named field still uploads.
+    const ok = form(CSV, 'third.csv');
+    ok.append('note', 'hello');
+    expect((await getJson(`${s.url}/api/sources/sales/upload-csv`, { method: 'POST', body: ok })).status).toBe(200);
+    fs.rmSync(path.join(uploads, 'third.csv'));
+  });
+
   it('writes the upload to disk while the request is still arriving (never buffered whole)', async () => {
     const boundary = 'stream-proof';
     const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="streamed.csv"\r\nContent-Type: text/csv\r\n\r\n`;

@@ -27,6 +27,8 @@ export interface ConnectorContext {
   progress(fields: Omit<EventFields<'sync_progress'>, 'source'>): void;
   /** The environment secrets are read from (`*_env` keys); absent means `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Logs a WARNING about this source (e.g. a skipped file); the sync goes on. */
+  warn(message: string): void;
 }
 
 /** What `check` gets: enough to connect and list, nothing to load with. */

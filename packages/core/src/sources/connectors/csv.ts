@@ -48,7 +48,7 @@ export const csvConnector: Connector = {
     const table = csvTableName(source);
     const read = ctx.warehouse.query.bind(ctx.warehouse) as <T>(sql: string, params?: unknown[]) => Promise<T[]>;
 
-    const [disk, tracked] = await Promise.all([scanFiles(spec), readTracked(read, source.name)]);
+    const [disk, tracked] = await Promise.all([scanFiles(spec, ctx.warn), readTracked(read, source.name)]);
     const plans: CsvFilePlan[] = [];
     // A few files at a time: a changed file is hashed, and thousands of parallel reads would exhaust file handles.
     for (let i = 0; i < disk.length; i += 8) {
