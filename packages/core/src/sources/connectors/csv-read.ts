@@ -1,33 +1,16 @@
 import { open } from 'node:fs/promises';
-import { DangoError, errorMessage } from '../../errors';
-import type { SourceConfig } from '../../config';
+import { errorMessage } from '../../errors';
 import { globSafePath, quoteLiteral } from '../../warehouse';
 import type { FileColumn, Reader } from '../file-tracking';
 import { SourceFileError } from './connector';
 import { BIGINT_DIGITS, DEFAULT_SAMPLE_ROWS, inspectIntegerColumns, NOT_INTEGER_MARKER } from './csv-integer-columns';
 import { headFitsDelimiter, scanHead } from './csv-head-scan';
 import { encodingProblem } from './csv-encoding';
+import type { ForcedFormats } from './csv-date-formats';
+import type { CsvReadOptions } from './csv-read-options';
 import { assertSameWidth, headText, skippedLinesBlank, widthMismatchReason } from './csv-structure';
 
-/** Encodings DuckDB's CSV reader decodes itself (no extension needed). */
-const ENCODINGS = ['utf-8', 'utf-16', 'latin-1'] as const;
-
-/** How the files of one CSV source are read (from the source config). */
-export interface CsvReadOptions {
-  /** Configured delimiter; auto-detected per file when absent. */
-  delimiter?: string;
-  header?: boolean;
-  encoding: (typeof ENCODINGS)[number];
-  /**
-   * Always set: with quoting forced to `"` an unbalanced quote is an error, where DuckDB's sniffer
-   * would otherwise fall back to "no quoting" and load the broken rows silently.
-   */
-  quote: string;
-  /** Rows the sniffer samples to infer types (`-1` = the whole file); DuckDB's default when absent. */
-  sampleSize?: number;
-  /** Texts read as NULL (`csv.null_values`); DuckDB's default (only the empty value) when absent. */
-  nullValues?: string[];
-}
+export { csvReadOptions, type CsvReadOptions } from './csv-read-options';
 
 /** The dialect of one file as sniffed once; loads reuse it so DuckDB does not sniff the file again. */
 export interface CsvDialect {
@@ -58,33 +41,6 @@ const HEAD_EXTRA_LINES = 16;
 /** Files this small are counted during extraction so a header-only file is known to have no rows. */
 const COUNT_BELOW_BYTES = 64 * 1024;
 
-/** The read options of a CSV source, validated. */
-export function csvReadOptions(source: SourceConfig): CsvReadOptions {
-  const csv = (source.csv ?? {}) as { delimiter?: string; header?: boolean; encoding?: unknown; quote?: unknown; sample_size?: unknown; null_values?: unknown };
-  const encoding = String(csv.encoding ?? 'utf-8').toLowerCase().replace(/^latin1$/, 'latin-1').replace(/^utf8$/, 'utf-8');
-  if (!(ENCODINGS as readonly string[]).includes(encoding)) {
-    throw new DangoError('BAD_REQUEST', `Source '${source.name}': csv.encoding '${String(csv.encoding)}' is not supported (use one of ${ENCODINGS.join(', ')})`);
-  }
-  if (csv.quote !== undefined && (typeof csv.quote !== 'string' || csv.quote.length !== 1)) {
-    throw new DangoError('BAD_REQUEST', `Source '${source.name}': csv.quote must be a single character`);
-  }
-  const sampleSize = csv.sample_size;
-  if (sampleSize !== undefined && !(Number.isInteger(sampleSize) && ((sampleSize as number) > 0 || sampleSize === -1))) {
-    throw new DangoError('BAD_REQUEST', `Source '${source.name}': csv.sample_size must be a positive whole number or -1 (the whole file)`);
-  }
-  const nullValues = csv.null_values;
-  if (nullValues !== undefined && !(Array.isArray(nullValues) && nullValues.every((v) => typeof v === 'string'))) {
-    throw new DangoError('BAD_REQUEST', `Source '${source.name}': csv.null_values must be a list of texts, e.g. ["", "NA", "NULL"]`);
-  }
-  return {
-    delimiter: csv.delimiter,
-    header: csv.header,
-    encoding: encoding as CsvReadOptions['encoding'],
-    quote: (csv.quote as string | undefined) ?? '"',
-    sampleSize: sampleSize as number | undefined,
-    nullValues: nullValues as string[] | undefined,
-  };
-}
 
 /**
  * The `read_csv(...)` call for one file with its dialect and every column's type spelled out, so
@@ -142,7 +98,7 @@ const EMPTY = '(empty)';
  * would sniff; the whole file is not read). The quote is then forced to `"`, so an unbalanced
  * quote the sniffer worked around still fails the load.
  */
-export async function describeCsv(read: Reader, rel: string, abs: string, size: number, options: CsvReadOptions): Promise<DescribedFile> {
+export async function describeCsv(read: Reader, rel: string, abs: string, size: number, options: CsvReadOptions, forced: ForcedFormats = {}): Promise<DescribedFile> {
   const fallback: CsvDialect = {
     delim: options.delimiter ?? ',', quote: options.quote, escape: options.quote, header: options.header ?? true, skip: 0,
     comment: null, dateformat: null, timestampformat: null, encoding: options.encoding,
@@ -162,6 +118,7 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
     if (options.header !== undefined) args.push(`header = ${options.header}`);
     if (options.sampleSize !== undefined) args.push(`sample_size = ${options.sampleSize}`);
     if (options.nullValues) args.push(`nullstr = ${nullstrLiteral(options.nullValues)}`);
+    for (const [key, format] of Object.entries(forced)) if (format) args.push(`${key} = ${quoteLiteral(format)}`);
     const sniff = async (extra: string[] = []): Promise<SniffRow | undefined> =>
       (
         await read<SniffRow>(
