@@ -61,6 +61,17 @@ describe('a line whose number of fields differs from the header (issue 10, item 
     expect(r.error_message).toMatch(/^a\.csv is not valid CSV \(line 25002\)/);
   });
 
+  it('title and comment lines above the header are a preamble, not a mismatch', async () => {
+    project = await createProject();
+    project.write('sales', 'a.csv', 'Sales report\nGenerated 2024-01-01 by tool\nid,name\n1,a\n2,b\n');
+    project.write('sales', 'b.csv', '# exported by tool\n# second comment\nid,name\n3,c\n4,d\n');
+    const platform = await project.open();
+    const r = await platform.sync('sales');
+    expect(r.error_message ?? null).toBeNull();
+    expect(r).toMatchObject({ status: 'success', rows_processed: 4 });
+    expect(await rows(platform, 'SELECT id, name FROM raw_sales.sales ORDER BY id')).toEqual([{ id: 1, name: 'a' }, { id: 2, name: 'b' }, { id: 3, name: 'c' }, { id: 4, name: 'd' }]);
+  });
+
   it('blank lines before the header are not a structural mismatch', async () => {
     project = await createProject();
     project.write('sales', 'a.csv', '\n\nid,name\n1,a\n2,b\n');

@@ -23,6 +23,12 @@ export interface CsvReadOptions {
   dateFormat?: string;
   /** The source's timestamp format (`csv.timestamp_format`), likewise. */
   timestampFormat?: string;
+  /**
+   * Whether the byte head scan (csv-head-scan.ts) may answer the integer checks instead of a DuckDB read of
+   * the sample; both decide the same (a differential test holds them together). `DANGO_CSV_HEAD_SCAN=off`
+   * turns the shortcut off, should a file ever show them apart.
+   */
+  headScan: boolean;
 }
 
 /** The read options of a CSV source, validated. */
@@ -50,6 +56,7 @@ export function csvReadOptions(source: SourceConfig): CsvReadOptions {
     }
   }
   return {
+    headScan: !/^(off|0|false|no)$/i.test(process.env.DANGO_CSV_HEAD_SCAN ?? ''),
     dateFormat: csv.date_format as string | undefined,
     timestampFormat: csv.timestamp_format as string | undefined,
     delimiter: csv.delimiter,

@@ -8,7 +8,7 @@ import { headFitsDelimiter, scanHead } from './csv-head-scan';
 import { encodingProblem } from './csv-encoding';
 import type { ForcedFormats } from './csv-date-formats';
 import type { CsvReadOptions } from './csv-read-options';
-import { assertSameWidth, headText, skippedLinesBlank, widthMismatchReason } from './csv-structure';
+import { assertSameWidth, headText, skippedLinesArePreamble, widthMismatchReason } from './csv-structure';
 
 export { csvReadOptions, type CsvReadOptions } from './csv-read-options';
 
@@ -127,7 +127,7 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
         )
       )[0];
     // The byte scan needs no dialect, so it runs while DuckDB sniffs; a failed scan only means the DuckDB read decides.
-    const headScan = options.encoding === 'utf-16' || options.sampleSize === -1
+    const headScan = !options.headScan || options.encoding === 'utf-16' || options.sampleSize === -1
       ? Promise.resolve(null)
       : scanHead(abs, (options.sampleSize ?? DEFAULT_SAMPLE_ROWS) + HEAD_EXTRA_LINES, BIGINT_DIGITS, options.quote).catch(() => null);
     let s = await sniff();
@@ -160,15 +160,14 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
       }
     }
     let dialect = toDialect(s);
-    // The sniffer skipped non-blank lines (e.g. it chose a wider footer as the table): the file is read from its first line instead.
-    if (dialect.skip > 0 && !skippedLinesBlank(text, dialect.skip)) {
+    // The sniffer skipped lines that are no preamble (e.g. it chose a wider footer as the table): the file is read from its first line.
+    if (dialect.skip > 0 && !skippedLinesArePreamble(text, dialect.skip, dialect, dialect.header)) {
       await assertSameWidth(read, globSafePath(abs), text, dialect);
       s = (await sniff([`delim = ${quoteLiteral(dialect.delim)}`, 'skip = 0'])) ?? s;
       dialect = toDialect(s);
     }
     const scanned = await headScan;
-    // The scan covered the sample only if the header and skipped lines fit in its extra lines.
-    const head = scanned && headFitsDelimiter(dialect.delim) && dialect.skip + 1 < HEAD_EXTRA_LINES ? scanned : null;
+    const head = scanned && headSampleFits(dialect, s.Columns.length) ? { longDigits: scanned.longDigits, dataRows: scanned.complete ? scanned.records - (dialect.header ? 1 : 0) : null } : null;
     const facts = await inspectIntegerColumns(read, globSafePath(abs), (cols) => readCsvSql(1, dialect, cols), s.Columns, options.sampleSize, head);
     const columns = facts.columns;
     if (facts.beyondSample !== undefined) dialect.beyondSample = facts.beyondSample;
@@ -181,6 +180,15 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
   } catch (err) {
     throw csvFileError(rel, err);
   }
+}
+
+/**
+ * Whether the head scan's records are the rows DuckDB reads with this dialect: not when comment lines are
+ * skipped, when a single column makes an empty line a NULL row, when a delimiter could hide a number's
+ * border, or when the sniffer skips lines (a preamble the scan would count).
+ */
+function headSampleFits(dialect: CsvDialect, columns: number): boolean {
+  return headFitsDelimiter(dialect.delim) && dialect.comment === null && columns > 1 && dialect.skip === 0;
 }
 
 /** The file's first 64 KiB. */

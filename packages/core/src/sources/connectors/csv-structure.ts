@@ -24,9 +24,18 @@ export function headText(head: Buffer, encoding: string): string {
   return text.replace(/^(\ufeff|\xef\xbb\xbf)/, '');
 }
 
-/** True when the first `skip` lines of the head are blank: skipping those loses nothing. */
-export function skippedLinesBlank(text: string, skip: number): boolean {
-  return text.split(/\r\n|\n|\r/).slice(0, skip).every((line) => line.trim() === '');
+/**
+ * True when the `skip` lines the sniffer chose to skip are a preamble, not rows: blank lines, or (above a
+ * header the sniffer found) title and comment lines that do not form a table themselves, i.e. no two of
+ * them have the same number (2 or more) of fields. A footer wider than the header makes the sniffer skip
+ * the header and every row before it, which do form a table: those are never skipped.
+ */
+export function skippedLinesArePreamble(text: string, skip: number, dialect: StructureDialect, header: boolean): boolean {
+  const lines = text.split(/\r\n|\n|\r/).slice(0, skip).filter((line) => line.trim() !== '');
+  if (lines.length === 0) return true;
+  if (!header) return false;
+  const widths = lines.map((line) => firstRecordFields(line, dialect.delim, dialect.quote, dialect.escape)).filter((w) => w >= 2);
+  return new Set(widths).size === widths.length;
 }
 
 /** Fields of the first non-blank record of `text` (quotes respected; a quoted line break stays in its field). */
