@@ -51,6 +51,25 @@ describe('the head scan and the DuckDB sample read decide the same', () => {
   }
 });
 
+describe('at the default sample size (20,480 rows)', () => {
+  // Files one row either side of the sample, with each line ending and blank lines: where a count of line breaks would be off.
+  for (const [label, eol, blank] of [['LF', '\n', false], ['CRLF', '\r\n', false], ['CR', '\r', false], ['LF with blank lines', '\n', true]] as const) {
+    it(`${label}: 20,479 to 20,481 data rows`, async () => {
+      for (const n of [20479, 20480, 20481]) {
+        const lines = ['id,qty', ...Array.from({ length: n }, (_, i) => `${i},${i % 7}${blank && i % 1000 === 0 ? eol : ''}`)];
+        const abs = path.join(project.dir, `gen-${n}.csv`);
+        fs.writeFileSync(abs, lines.join(eol) + eol);
+        const size = fs.statSync(abs).size;
+        const opts = options('gen.csv', undefined);
+        const withScan = await describeCsv(read, 'gen.csv', abs, size, { ...opts, headScan: true });
+        const withoutScan = await describeCsv(read, 'gen.csv', abs, size, { ...opts, headScan: false });
+        expect(withScan, `${label}, ${n} rows`).toEqual(withoutScan);
+        expect(withScan.dialect.beyondSample, `${label}, ${n} rows`).toBe(n >= 20480);
+      }
+    });
+  }
+});
+
 describe('the switch', () => {
   it('DANGO_CSV_HEAD_SCAN=off turns the shortcut off; it is on by default', () => {
     const before = process.env.DANGO_CSV_HEAD_SCAN;
