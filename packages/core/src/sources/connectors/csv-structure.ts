@@ -79,15 +79,25 @@ export async function assertSameWidth(read: Reader, path: string, head: string, 
   await read(`SELECT count(*) AS n FROM read_csv(${args.join(', ')})`, [path]);
 }
 
-/** The reason for DuckDB's "Expected Number of Columns" error, or null for another error. */
+/** Characters of the offending line quoted in a message. */
+const QUOTED_LINE_CHARS = 100;
+
+/**
+ * The reason for DuckDB's "Expected Number of Columns" error, or null for another error. DuckDB stops
+ * counting one field past the expected number, so a wider line is "more than", and it numbers records
+ * (a quoted value spanning lines counts once): the line's text is quoted so it can be found.
+ */
 export function widthMismatchReason(raw: string, at: string, line: string | undefined): string | null {
   const m = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(raw);
   if (!m) return null;
-  const [, expected, found] = m;
+  const expected = Number(m[1]);
+  const found = Number(m[2]);
   const where = line ? `line ${line}` : 'a line';
-  const plural = (n: string) => `${n} field${n === '1' ? '' : 's'}`;
-  return (
-    `is not valid CSV${at}: rows have different numbers of columns (${where} has ${plural(found!)} where the first line has ${expected}); ` +
-    'remove or fix that line (e.g. a title or total line an export added)'
-  );
+  // The line's text runs up to the next part of the message; after a CRLF it starts with the LF.
+  const original = /Original Line: ([\s\S]*?)\nExpected Number of Columns/.exec(raw)?.[1]?.trim();
+  const text = original === undefined ? '' : ` (\`${original.length > QUOTED_LINE_CHARS ? `${original.slice(0, QUOTED_LINE_CHARS)}…` : original}\`)`;
+  const count = found > expected
+    ? `${where} has more than the ${expected} field${expected === 1 ? '' : 's'} of the first line${text}`
+    : `${where} has ${found} field${found === 1 ? '' : 's'} where the first line has ${expected}${text}`;
+  return `is not valid CSV${at}: rows have different numbers of columns: ${count}; remove or fix that line (e.g. a title or total line an export added)`;
 }
