@@ -36,6 +36,19 @@ describe('one source, one interpretation of a date (issue 10, item 4)', () => {
     expect(await days(project)).toEqual([{ id: 1, v: '2024-01-13 00:00' }, { id: 2, v: '2024-02-01 00:00' }]);
   });
 
+  it('fails a timestamp that contradicts csv.timestamp_format (DuckDB\'s sniffer itself only tries day-first timestamps)', async () => {
+    project = await createProject({ sales: { timestamp_format: '%m/%d/%Y %H:%M:%S' } });
+    project.write('sales', 'a.csv', 'id,t\n1,01/13/2024 10:00:00\n2,02/01/2024 11:30:00\n');
+    const platform = await project.open();
+    expect(await platform.sync('sales')).toMatchObject({ status: 'success', rows_processed: 2 });
+    expect(await days(project, 't')).toEqual([{ id: 1, v: '2024-01-13 10:00' }, { id: 2, v: '2024-02-01 11:30' }]);
+    project.write('sales', 'b.csv', 'id,t\n3,13/02/2024 09:00:00\n');
+    expect((await platform.sync('sales')).error_message).toBe(
+      'b.csv: column t holds timestamps in the format %d/%m/%Y %H:%M:%S, but this source reads timestamps as %m/%d/%Y %H:%M:%S (csv.timestamp_format); ' +
+        'fix the file, or set csv.timestamp_format in .dango/sources.yml and run a full refresh',
+    );
+  });
+
   it('fails a file that contradicts the chosen format, naming file, column and both formats, and keeps the data', async () => {
     project = await createProject();
     project.write('sales', 'a.csv', 'id,d\n1,01/13/2024\n');
