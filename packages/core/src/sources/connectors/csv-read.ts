@@ -35,7 +35,7 @@ export interface CsvDialect {
 /** The sniffer's read buffer (DuckDB's default `max_line_size`, which a buffer must hold). */
 const SNIFF_BUFFER_BYTES = 2 * 1024 * 1024;
 
-/** Lines the head scan reads beyond the sample: the header and lines the sniffer may skip. */
+/** Records the head scan reads beyond the sample: the header, and a margin. */
 const HEAD_EXTRA_LINES = 16;
 
 /** Files this small are counted during extraction so a header-only file is known to have no rows. */
