@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { utf16ByteOrder } from '../../src/sources/connectors/csv-encoding';
 import { createProject, rows, type TestProject } from './helpers';
 
 let project: TestProject;
@@ -57,5 +58,17 @@ describe('UTF-16 files (issue 10, item 2)', () => {
     expect(r.error_message).toBe(
       'a.csv is UTF-16 big-endian; DuckDB reads only little-endian UTF-16: convert it first (iconv -f UTF-16BE -t UTF-8 in.csv > out.csv) and set csv.encoding: utf-8',
     );
+  });
+});
+
+describe('utf16ByteOrder', () => {
+  it('reads the BOM, else where the zero bytes fall; other text is not UTF-16', () => {
+    expect(utf16ByteOrder(Buffer.concat([LE_BOM, le(TEXT)]))).toBe('le');
+    expect(utf16ByteOrder(Buffer.concat([BE_BOM, be(TEXT)]))).toBe('be');
+    expect(utf16ByteOrder(le(TEXT))).toBe('le');
+    expect(utf16ByteOrder(be(TEXT))).toBe('be');
+    expect(utf16ByteOrder(Buffer.from(TEXT, 'utf8'))).toBeNull();
+    expect(utf16ByteOrder(Buffer.from(TEXT, 'latin1'))).toBeNull();
+    expect(utf16ByteOrder(Buffer.from([0xef, 0xbb, 0xbf, ...Buffer.from(TEXT)]))).toBeNull();
   });
 });

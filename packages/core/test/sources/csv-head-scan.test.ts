@@ -26,14 +26,22 @@ describe('scanHead', () => {
 
   it('ignores long digit runs inside other text (hashes, decimals, codes) and numbers of up to `digits` digits', async () => {
     const text = 'id,hash,amount,code\n1,c4ca4238a0b923820dcc5096412345678901234567,123456789.0123456789,X12345678901234567890\n2,3,123456789012345678,4\n';
-    expect(await scan(text)).toEqual({ longDigits: false, complete: true, breaks: 3 });
+    expect(await scan(text)).toEqual({ longDigits: false, complete: true, records: 3 });
   });
 
-  it('counts line breaks to the end (CRLF twice) and stops after the given number of lines', async () => {
-    expect(await scan('id,v\r\n1,2\r\n2,1.5')).toEqual({ longDigits: false, complete: true, breaks: 4 });
+  it('counts records (non-empty lines; CRLF, CR and LF each end one) to the end, and stops after the given number', async () => {
+    expect(await scan('id,v\r\n1,2\r\n2,1.5')).toEqual({ longDigits: false, complete: true, records: 3 });
+    expect(await scan('id,v\r1,2\r2,3\r')).toEqual({ longDigits: false, complete: true, records: 3 });
+    expect(await scan('id,v\n\n1,2\r\n\r\n2,3\n\n')).toEqual({ longDigits: false, complete: true, records: 3 });
     const rows = Array.from({ length: 50 }, (_, i) => `${i},1`);
-    expect(await scan(['id,v', ...rows, '99,12345678901234567890123'].join('\n'), 20)).toEqual({ longDigits: false, complete: false, breaks: 20 });
-    expect(await scan('', 10)).toEqual({ longDigits: false, complete: true, breaks: 0 });
+    expect(await scan(['id,v', ...rows, '99,12345678901234567890123'].join('\n'), 20)).toEqual({ longDigits: false, complete: false, records: 20 });
+    expect(await scan('', 10)).toEqual({ longDigits: false, complete: true, records: 0 });
+  });
+
+  it('counts a CRLF split across two read chunks once', async () => {
+    const first = `v,w\n${'x'.repeat(1024 * 1024 - 7)},1\r`; // exactly one chunk, ending in the CR
+    expect(Buffer.byteLength(first)).toBe(1024 * 1024);
+    expect(await scan(`${first}\n2,3\r\n`)).toEqual({ longDigits: false, complete: true, records: 3 });
   });
 
   it('applies to delimiters that could border a number: not letters, digits, dots or non-ASCII', () => {

@@ -6,8 +6,12 @@ export interface HeadFacts {
   longDigits: boolean;
   /** True when the scan reached the end of the file. */
   complete: boolean;
-  /** Line breaks seen (`\n` and `\r` both counted, so CRLF counts twice): never fewer than the file's rows. */
-  breaks: number;
+  /**
+   * Non-empty lines seen (CRLF, CR and LF each end one line; a last line without a break counts). With no
+   * quote character in them these are the file's records, header included: DuckDB skips the empty lines
+   * of a file of several columns, so they are not counted.
+   */
+  records: number;
 }
 
 const CHUNK = 1024 * 1024;
@@ -17,19 +21,13 @@ const MAX_SCAN_BYTES = 8 * 1024 * 1024;
 /** Characters that cannot border a number standing as a field of its own (a hash, a code, a decimal): anything else may be a delimiter. */
 const WORD = '0-9A-Za-z.';
 
-function countOf(text: string, ch: string): number {
-  let n = 0;
-  for (let i = text.indexOf(ch); i !== -1; i = text.indexOf(ch, i + 1)) n++;
-  return n;
-}
-
 /**
- * Scans the first `lines` lines (`\n`-terminated, so at least that many rows) of a file for a number of
- * more than `digits` digits standing alone. It needs no delimiter (so it can run while the dialect is being
- * sniffed): any character but a letter, digit or `.` may border a field, so every whole-number field is
- * seen, and the caller discards the facts if the delimiter turns out to be such a character. Returns null
- * when the bytes cannot stand for the rows: a quote character (a quoted value may span lines), or more than
- * MAX_SCAN_BYTES before the lines end. Null or `longDigits` only mean "ask DuckDB".
+ * Scans the first `lines` records (non-empty lines) of a file for a number of more than `digits` digits
+ * standing alone. It needs no delimiter (so it can run while the dialect is being sniffed): any character
+ * but a letter, digit or `.` may border a field, so every whole-number field is seen, and the caller
+ * discards the facts if the delimiter turns out to be such a character. Returns null when the bytes cannot
+ * stand for the rows: a quote character (a quoted value may span lines), or more than MAX_SCAN_BYTES before
+ * the lines end. Null or `longDigits` only mean "ask DuckDB".
  */
 export async function scanHead(abs: string, lines: number, digits: number, quote: string): Promise<HeadFacts | null> {
   // Bytes are compared as characters below, which only holds for an ASCII quote in every encoding.
@@ -39,33 +37,35 @@ export async function scanHead(abs: string, lines: number, digits: number, quote
   try {
     const buf = Buffer.alloc(CHUNK);
     let carry = ''; // the unfinished last line of the previous chunk
-    let lf = 0;
-    let breaks = 0;
+    let records = 0;
     let longDigits = false;
     const take = (text: string): void => {
-      breaks += countOf(text, '\n') + countOf(text, '\r');
       if (!longDigits && longRun.test(text)) longDigits = true;
     };
     for (let offset = 0; offset < MAX_SCAN_BYTES; ) {
       const { bytesRead } = await handle.read(buf, 0, CHUNK, offset);
       if (bytesRead === 0) {
         take(carry);
-        return { longDigits, complete: true, breaks };
+        if (carry.length > 0) records++;
+        return { longDigits, complete: true, records };
       }
       offset += bytesRead;
       // latin1 maps each byte to one character; ASCII digits, letters and line breaks read the same in UTF-8 and latin-1.
       const text = carry + buf.toString('latin1', 0, bytesRead);
       if (text.includes(quote)) return null;
-      let end = -1;
-      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
-        end = i;
-        if (++lf >= lines) {
-          take(text.slice(0, end + 1));
-          return { longDigits, complete: false, breaks };
+      const breaks = /\r\n|\r|\n/g;
+      let start = 0;
+      for (let m = breaks.exec(text); m; m = breaks.exec(text)) {
+        // Empty lines are not records, so a CRLF split across two chunks (a CR, then an empty line) counts once.
+        if (m.index > start) records++;
+        start = m.index + m[0].length;
+        if (records >= lines) {
+          take(text.slice(0, start));
+          return { longDigits, complete: false, records };
         }
       }
-      take(text.slice(0, end + 1));
-      carry = text.slice(end + 1);
+      take(text.slice(0, start));
+      carry = text.slice(start);
     }
     return null;
   } finally {

@@ -1,6 +1,5 @@
 import { quoteIdent, quoteLiteral } from '../../warehouse';
 import type { Reader } from '../file-tracking';
-import type { HeadFacts } from './csv-head-scan';
 
 /** Digits a BIGINT always holds. */
 export const BIGINT_DIGITS = 18;
@@ -8,6 +7,14 @@ export const BIGINT_DIGITS = 18;
 const HUGEINT_DIGITS = 38;
 /** DuckDB's default sniffer sample, in rows. */
 export const DEFAULT_SAMPLE_ROWS = 20480;
+
+/** What a byte scan of the file's head proved about the sniffer's sample (see csv-head-scan.ts). */
+export interface HeadSample {
+  /** A whole number of more than BIGINT_DIGITS digits may stand in the sample. */
+  longDigits: boolean;
+  /** The file's data rows when the scan reached its end; null when it has more than the scan read (more than the sample). */
+  dataRows: number | null;
+}
 
 /** What one read of the sniffer's sample tells about a file's integer columns. */
 export interface IntegerFacts {
@@ -27,8 +34,8 @@ export interface IntegerFacts {
  * whether the file is longer than the sample, so the load knows to check late values. Both come from
  * ONE read of the sample as text (sample + 1 rows: the extra row only counts, it never sways a type);
  * files with neither a DOUBLE nor an integer column are not read at all. `head` (a byte scan of the
- * sample's lines, null when it proves nothing) answers both without that read for most unquoted files:
- * no run of 19+ digits means no DOUBLE can widen, and its line count bounds the rows.
+ * sample's records, null when it proves nothing) answers both without that read for most unquoted files:
+ * no run of 19+ digits means no DOUBLE can widen, and it counts the rows.
  */
 export async function inspectIntegerColumns(
   read: Reader,
@@ -37,15 +44,15 @@ export async function inspectIntegerColumns(
   readSql: (columns: Array<{ name: string; type: string }>) => string,
   columns: Array<{ name: string; type: string }>,
   sampleSize: number | undefined,
-  head: HeadFacts | null = null,
+  head: HeadSample | null = null,
 ): Promise<IntegerFacts> {
   const doubles = head && !head.longDigits ? [] : columns.filter((c) => c.type === 'DOUBLE');
   const wholeFile = sampleSize === -1;
   const sample = sampleSize ?? DEFAULT_SAMPLE_ROWS;
   const hasInteger = columns.some((c) => isIntegerType(c.type));
   if (doubles.length === 0 && head && hasInteger && !wholeFile) {
-    // Rows never outnumber line breaks + 1; a head scan that stopped before the end saw more lines than the sample has rows.
-    return { columns, beyondSample: !head.complete || head.breaks + 1 >= sample };
+    // The same test as the read below (`n >= sample`), on rows the scan counted; a scan that stopped early saw more rows than the sample.
+    return { columns, beyondSample: head.dataRows === null || head.dataRows >= sample };
   }
   // With the whole file sampled nothing lies beyond it, so rows are only counted for a smaller sample.
   const needCount = !wholeFile && (doubles.length > 0 || hasInteger);

@@ -1,33 +1,16 @@
 import { open } from 'node:fs/promises';
-import { DangoError, errorMessage } from '../../errors';
-import type { SourceConfig } from '../../config';
+import { errorMessage } from '../../errors';
 import { globSafePath, quoteLiteral } from '../../warehouse';
 import type { FileColumn, Reader } from '../file-tracking';
 import { SourceFileError } from './connector';
 import { BIGINT_DIGITS, DEFAULT_SAMPLE_ROWS, inspectIntegerColumns, NOT_INTEGER_MARKER } from './csv-integer-columns';
 import { headFitsDelimiter, scanHead } from './csv-head-scan';
 import { encodingProblem } from './csv-encoding';
-import { assertSameWidth, headText, skippedLinesBlank, widthMismatchReason } from './csv-structure';
+import type { ForcedFormats } from './csv-date-formats';
+import type { CsvReadOptions } from './csv-read-options';
+import { assertSameWidth, headText, skippedLinesArePreamble, widthMismatchReason } from './csv-structure';
 
-/** Encodings DuckDB's CSV reader decodes itself (no extension needed). */
-const ENCODINGS = ['utf-8', 'utf-16', 'latin-1'] as const;
-
-/** How the files of one CSV source are read (from the source config). */
-export interface CsvReadOptions {
-  /** Configured delimiter; auto-detected per file when absent. */
-  delimiter?: string;
-  header?: boolean;
-  encoding: (typeof ENCODINGS)[number];
-  /**
-   * Always set: with quoting forced to `"` an unbalanced quote is an error, where DuckDB's sniffer
-   * would otherwise fall back to "no quoting" and load the broken rows silently.
-   */
-  quote: string;
-  /** Rows the sniffer samples to infer types (`-1` = the whole file); DuckDB's default when absent. */
-  sampleSize?: number;
-  /** Texts read as NULL (`csv.null_values`); DuckDB's default (only the empty value) when absent. */
-  nullValues?: string[];
-}
+export { csvReadOptions, type CsvReadOptions } from './csv-read-options';
 
 /** The dialect of one file as sniffed once; loads reuse it so DuckDB does not sniff the file again. */
 export interface CsvDialect {
@@ -52,39 +35,12 @@ export interface CsvDialect {
 /** The sniffer's read buffer (DuckDB's default `max_line_size`, which a buffer must hold). */
 const SNIFF_BUFFER_BYTES = 2 * 1024 * 1024;
 
-/** Lines the head scan reads beyond the sample: the header and lines the sniffer may skip. */
+/** Records the head scan reads beyond the sample: the header, and a margin. */
 const HEAD_EXTRA_LINES = 16;
 
 /** Files this small are counted during extraction so a header-only file is known to have no rows. */
 const COUNT_BELOW_BYTES = 64 * 1024;
 
-/** The read options of a CSV source, validated. */
-export function csvReadOptions(source: SourceConfig): CsvReadOptions {
-  const csv = (source.csv ?? {}) as { delimiter?: string; header?: boolean; encoding?: unknown; quote?: unknown; sample_size?: unknown; null_values?: unknown };
-  const encoding = String(csv.encoding ?? 'utf-8').toLowerCase().replace(/^latin1$/, 'latin-1').replace(/^utf8$/, 'utf-8');
-  if (!(ENCODINGS as readonly string[]).includes(encoding)) {
-    throw new DangoError('BAD_REQUEST', `Source '${source.name}': csv.encoding '${String(csv.encoding)}' is not supported (use one of ${ENCODINGS.join(', ')})`);
-  }
-  if (csv.quote !== undefined && (typeof csv.quote !== 'string' || csv.quote.length !== 1)) {
-    throw new DangoError('BAD_REQUEST', `Source '${source.name}': csv.quote must be a single character`);
-  }
-  const sampleSize = csv.sample_size;
-  if (sampleSize !== undefined && !(Number.isInteger(sampleSize) && ((sampleSize as number) > 0 || sampleSize === -1))) {
-    throw new DangoError('BAD_REQUEST', `Source '${source.name}': csv.sample_size must be a positive whole number or -1 (the whole file)`);
-  }
-  const nullValues = csv.null_values;
-  if (nullValues !== undefined && !(Array.isArray(nullValues) && nullValues.every((v) => typeof v === 'string'))) {
-    throw new DangoError('BAD_REQUEST', `Source '${source.name}': csv.null_values must be a list of texts, e.g. ["", "NA", "NULL"]`);
-  }
-  return {
-    delimiter: csv.delimiter,
-    header: csv.header,
-    encoding: encoding as CsvReadOptions['encoding'],
-    quote: (csv.quote as string | undefined) ?? '"',
-    sampleSize: sampleSize as number | undefined,
-    nullValues: nullValues as string[] | undefined,
-  };
-}
 
 /**
  * The `read_csv(...)` call for one file with its dialect and every column's type spelled out, so
@@ -142,7 +98,7 @@ const EMPTY = '(empty)';
  * would sniff; the whole file is not read). The quote is then forced to `"`, so an unbalanced
  * quote the sniffer worked around still fails the load.
  */
-export async function describeCsv(read: Reader, rel: string, abs: string, size: number, options: CsvReadOptions): Promise<DescribedFile> {
+export async function describeCsv(read: Reader, rel: string, abs: string, size: number, options: CsvReadOptions, forced: ForcedFormats = {}): Promise<DescribedFile> {
   const fallback: CsvDialect = {
     delim: options.delimiter ?? ',', quote: options.quote, escape: options.quote, header: options.header ?? true, skip: 0,
     comment: null, dateformat: null, timestampformat: null, encoding: options.encoding,
@@ -162,6 +118,7 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
     if (options.header !== undefined) args.push(`header = ${options.header}`);
     if (options.sampleSize !== undefined) args.push(`sample_size = ${options.sampleSize}`);
     if (options.nullValues) args.push(`nullstr = ${nullstrLiteral(options.nullValues)}`);
+    for (const [key, format] of Object.entries(forced)) if (format) args.push(`${key} = ${quoteLiteral(format)}`);
     const sniff = async (extra: string[] = []): Promise<SniffRow | undefined> =>
       (
         await read<SniffRow>(
@@ -170,7 +127,7 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
         )
       )[0];
     // The byte scan needs no dialect, so it runs while DuckDB sniffs; a failed scan only means the DuckDB read decides.
-    const headScan = options.encoding === 'utf-16' || options.sampleSize === -1
+    const headScan = !options.headScan || options.encoding === 'utf-16' || options.sampleSize === -1
       ? Promise.resolve(null)
       : scanHead(abs, (options.sampleSize ?? DEFAULT_SAMPLE_ROWS) + HEAD_EXTRA_LINES, BIGINT_DIGITS, options.quote).catch(() => null);
     let s = await sniff();
@@ -203,15 +160,14 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
       }
     }
     let dialect = toDialect(s);
-    // The sniffer skipped non-blank lines (e.g. it chose a wider footer as the table): the file is read from its first line instead.
-    if (dialect.skip > 0 && !skippedLinesBlank(text, dialect.skip)) {
+    // The sniffer skipped lines that are no preamble (e.g. it chose a wider footer as the table): the file is read from its first line.
+    if (dialect.skip > 0 && !skippedLinesArePreamble(text, dialect.skip, dialect, dialect.header)) {
       await assertSameWidth(read, globSafePath(abs), text, dialect);
       s = (await sniff([`delim = ${quoteLiteral(dialect.delim)}`, 'skip = 0'])) ?? s;
       dialect = toDialect(s);
     }
     const scanned = await headScan;
-    // The scan covered the sample only if the header and skipped lines fit in its extra lines.
-    const head = scanned && headFitsDelimiter(dialect.delim) && dialect.skip + 1 < HEAD_EXTRA_LINES ? scanned : null;
+    const head = scanned && headSampleFits(dialect, s.Columns.length) ? { longDigits: scanned.longDigits, dataRows: scanned.complete ? scanned.records - (dialect.header ? 1 : 0) : null } : null;
     const facts = await inspectIntegerColumns(read, globSafePath(abs), (cols) => readCsvSql(1, dialect, cols), s.Columns, options.sampleSize, head);
     const columns = facts.columns;
     if (facts.beyondSample !== undefined) dialect.beyondSample = facts.beyondSample;
@@ -224,6 +180,15 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
   } catch (err) {
     throw csvFileError(rel, err);
   }
+}
+
+/**
+ * Whether the head scan's records are the rows DuckDB reads with this dialect: not when comment lines are
+ * skipped, when a single column makes an empty line a NULL row, when a delimiter could hide a number's
+ * border, or when the sniffer skips lines (a preamble the scan would count).
+ */
+function headSampleFits(dialect: CsvDialect, columns: number): boolean {
+  return headFitsDelimiter(dialect.delim) && dialect.comment === null && columns > 1 && dialect.skip === 0;
 }
 
 /** The file's first 64 KiB. */

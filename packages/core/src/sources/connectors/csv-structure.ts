@@ -24,9 +24,18 @@ export function headText(head: Buffer, encoding: string): string {
   return text.replace(/^(\ufeff|\xef\xbb\xbf)/, '');
 }
 
-/** True when the first `skip` lines of the head are blank: skipping those loses nothing. */
-export function skippedLinesBlank(text: string, skip: number): boolean {
-  return text.split(/\r\n|\n|\r/).slice(0, skip).every((line) => line.trim() === '');
+/**
+ * True when the `skip` lines the sniffer chose to skip are a preamble, not rows: blank lines, or (above a
+ * header the sniffer found) title and comment lines that do not form a table themselves, i.e. no two of
+ * them have the same number (2 or more) of fields. A footer wider than the header makes the sniffer skip
+ * the header and every row before it, which do form a table: those are never skipped.
+ */
+export function skippedLinesArePreamble(text: string, skip: number, dialect: StructureDialect, header: boolean): boolean {
+  const lines = text.split(/\r\n|\n|\r/).slice(0, skip).filter((line) => line.trim() !== '');
+  if (lines.length === 0) return true;
+  if (!header) return false;
+  const widths = lines.map((line) => firstRecordFields(line, dialect.delim, dialect.quote, dialect.escape)).filter((w) => w >= 2);
+  return new Set(widths).size === widths.length;
 }
 
 /** Fields of the first non-blank record of `text` (quotes respected; a quoted line break stays in its field). */
@@ -70,15 +79,25 @@ export async function assertSameWidth(read: Reader, path: string, head: string, 
   await read(`SELECT count(*) AS n FROM read_csv(${args.join(', ')})`, [path]);
 }
 
-/** The reason for DuckDB's "Expected Number of Columns" error, or null for another error. */
+/** Characters of the offending line quoted in a message. */
+const QUOTED_LINE_CHARS = 100;
+
+/**
+ * The reason for DuckDB's "Expected Number of Columns" error, or null for another error. DuckDB stops
+ * counting one field past the expected number, so a wider line is "more than", and it numbers records
+ * (a quoted value spanning lines counts once): the line's text is quoted so it can be found.
+ */
 export function widthMismatchReason(raw: string, at: string, line: string | undefined): string | null {
   const m = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(raw);
   if (!m) return null;
-  const [, expected, found] = m;
+  const expected = Number(m[1]);
+  const found = Number(m[2]);
   const where = line ? `line ${line}` : 'a line';
-  const plural = (n: string) => `${n} field${n === '1' ? '' : 's'}`;
-  return (
-    `is not valid CSV${at}: rows have different numbers of columns (${where} has ${plural(found!)} where the first line has ${expected}); ` +
-    'remove or fix that line (e.g. a title or total line an export added)'
-  );
+  // The line's text runs up to the next part of the message; after a CRLF it starts with the LF.
+  const original = /Original Line: ([\s\S]*?)\nExpected Number of Columns/.exec(raw)?.[1]?.trim();
+  const text = original === undefined ? '' : ` (\`${original.length > QUOTED_LINE_CHARS ? `${original.slice(0, QUOTED_LINE_CHARS)}…` : original}\`)`;
+  const count = found > expected
+    ? `${where} has more than the ${expected} field${expected === 1 ? '' : 's'} of the first line${text}`
+    : `${where} has ${found} field${found === 1 ? '' : 's'} where the first line has ${expected}${text}`;
+  return `is not valid CSV${at}: rows have different numbers of columns: ${count}; remove or fix that line (e.g. a title or total line an export added)`;
 }

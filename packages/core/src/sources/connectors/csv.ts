@@ -7,6 +7,7 @@ import type { Connector, ConnectorContext, PreparedLoad } from './connector';
 import { SourceFileError } from './connector';
 import { loadCsvFiles, type CsvFilePlan } from './csv-load';
 import { csvReadOptions, describeCsv } from './csv-read';
+import { settleDateFormats } from './csv-date-formats';
 
 /** The table a CSV source loads into (`csv.table`, else the source name). */
 export function csvTableName(source: SourceConfig): string {
@@ -72,6 +73,7 @@ export const csvConnector: Connector = {
       );
     }
     const present = plans.filter((p) => !vanished.has(p));
+    await settleDateFormats(present, readOptions, (p, forced) => describeCsv(read, p.file.rel, p.file.abs, p.file.size, readOptions, forced));
     const onDisk = new Set(present.map((p) => p.file.rel));
     const removed = [...tracked.values()].filter((t) => !onDisk.has(t.path));
 
