@@ -11,13 +11,18 @@ import { listSourceFiles } from './file-listing';
 import { resolveInsideDirectory } from './file-paths';
 import { SyncHistory } from './history';
 import { summarizeSource } from './source-status';
-import { TableRowCounts } from './table-row-counts';
+import { TableRowCounts, type RawTablesBySchema } from './table-row-counts';
 import { resolveSyncOptions } from './sync-options';
 import { announceResult, executeSync, rawSchema, type ExecutedSync } from './sync-runner';
 import { saveUpload } from './uploads';
 import type {
   CsvFilesListing, DeleteFileResult, HistoryEntry, SourceDetails, SourceSummary, StartedSync, SyncOptions, SyncResult, UploadInput, UploadResult,
 } from './types';
+
+/** Copies, because the history store shares its cached entries with every caller. */
+function copyNewestFirst(entries: readonly HistoryEntry[]): HistoryEntry[] {
+  return entries.map((e) => ({ ...e })).reverse();
+}
 
 /** What the sources module calls back into the platform for. */
 export interface SourceHooks {
@@ -53,27 +58,31 @@ export class SourceService {
     return source;
   }
 
-  /** Every configured source with status, freshness and tables: one warehouse query whatever the number of sources. */
+  /** Every configured source with status, freshness and tables: at most one warehouse query whatever the number of sources. */
   async list(): Promise<SourceSummary[]> {
+    const sources = this.ctx.config.sources;
     const tables = await this.rowCounts.tables();
-    return Promise.all(
-      this.ctx.config.sources.map((s) => summarizeSource(s, tables && (tables.get(rawSchema(s.name)) ?? []), this.historyStore, this.running.has(s.name))),
-    );
+    // Histories are in memory after the first list: no promise per source then.
+    const histories = sources.map((s) => this.historyStore.peek(s.name));
+    if (histories.includes(undefined)) {
+      await Promise.all(sources.map(async (s, i) => (histories[i] ??= await this.historyStore.read(s.name))));
+    }
+    return sources.map((s, i) => this.summarize(s, tables, histories[i]!));
+  }
+
+  private summarize(source: SourceConfig, tables: RawTablesBySchema, entries: readonly HistoryEntry[]): SourceSummary {
+    return summarizeSource(source, tables && (tables.get(rawSchema(source.name)) ?? []), entries, this.running.has(source.name));
   }
 
   /** One source's masked config, history (newest first), tables and status. */
   async details(name: string): Promise<SourceDetails> {
     const source = this.source(name);
-    const schema = rawSchema(name);
-    const tables = await this.rowCounts.tables(schema);
-    const [summary, history] = await Promise.all([
-      summarizeSource(source, tables && (tables.get(schema) ?? []), this.historyStore, this.running.has(name)),
-      this.history(name),
-    ]);
+    const [tables, entries] = await Promise.all([this.rowCounts.tables(), this.historyStore.read(name)]);
+    const summary = this.summarize(source, tables, entries);
     return {
       name,
       config: maskSecrets(source) as Record<string, unknown>,
-      history,
+      history: copyNewestFirst(entries),
       row_count: summary.row_count,
       tables: summary.tables,
       status: summary.status,
@@ -84,7 +93,7 @@ export class SourceService {
   /** The source's kept sync history, newest first. */
   async history(name: string): Promise<HistoryEntry[]> {
     this.source(name);
-    return (await this.historyStore.read(name)).reverse();
+    return copyNewestFirst(await this.historyStore.read(name));
   }
 
   /** Syncs and resolves with the result; rejects only for an unknown source, bad options or a sync already running. */
