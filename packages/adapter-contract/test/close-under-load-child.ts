@@ -32,15 +32,28 @@ async function client(): Promise<void> {
   }
 }
 
+// Writes keep landing (as syncs would), so the list's cached catalog keeps being read again.
+let churning = true;
+const churn = (async () => {
+  while (churning) await platform.warehouse.write((c) => c.run('SELECT 1'));
+})();
 const running = Array.from({ length: clients }, () => client());
 await underLoad;
-// As in the report that crashed: direct list calls, then close() while they (and the HTTP requests) run.
-const direct = Array.from({ length: 8 }, () => platform.listSources());
+churning = false;
+await churn;
+// As in the report that crashed: direct list calls (and slow reads), then close() while they and the HTTP requests run.
+const direct = [
+  ...Array.from({ length: 8 }, () => platform.listSources()),
+  ...Array.from({ length: 8 }, () => platform.warehouse.query('SELECT count(*) AS n FROM range(3000000) WHERE range % 3 = 0')),
+];
+const directSettled = Promise.allSettled(direct);
 const atClose = platform.warehouse.readerStats;
 await platform.close();
 closing = true;
 await Promise.all(running);
-const directOutcomes = await Promise.allSettled(direct);
+const directOutcomes = await directSettled;
+const refusedClearly = (o: PromiseSettledResult<unknown>): boolean =>
+  o.status === 'rejected' && (o.reason as { code?: string }).code === 'CONFLICT' && /warehouse is closed/.test((o.reason as Error).message);
 await server.close();
 process.stdout.write(
   `RESULT ${JSON.stringify({
@@ -49,6 +62,7 @@ process.stdout.write(
     peakReaders: platform.warehouse.readerStats.peak,
     readerLimit: atClose.limit,
     directFulfilled: directOutcomes.filter((o) => o.status === 'fulfilled').length,
+    directRefused: directOutcomes.filter(refusedClearly).length,
     rssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
   })}\n`,
 );
