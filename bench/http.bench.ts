@@ -1,26 +1,22 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { DangoPlatform, initProject } from '@dango/core';
+import { DangoPlatform } from '@dango/core';
+import { runSourcesBench } from './http-sources';
+import { createBenchProject } from './lib/bench-project';
 import { FRAMEWORKS, startHost, type Framework } from './lib/http-hosts';
 import { measureRps, median, type LoadOptions } from './lib/http-load';
 
 const TARGET_RATIO = 0.9;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-/** `BENCH_FRAMEWORKS=fastify,node` measures a subset; `BENCH_WS=0` skips the WebSocket fan-out bench. */
+/**
+ * `BENCH_FRAMEWORKS=fastify,node` measures a subset; `BENCH_STATUS=0`, `BENCH_SOURCES=0` and `BENCH_WS=0`
+ * skip the status comparison, the sources list bench (`BENCH_SOURCES_FRAMEWORK`, default `node`) and the
+ * WebSocket fan-out bench.
+ */
 const ONLY = process.env.BENCH_FRAMEWORKS?.split(',').map((f) => f.trim());
 const BENCHED: Framework[] = ONLY ? FRAMEWORKS.filter((f) => ONLY.includes(f)) : [...FRAMEWORKS];
 const LOAD: LoadOptions = { connections: Number(process.env.BENCH_CONNECTIONS ?? 32), seconds: Number(process.env.BENCH_SECONDS ?? 5) };
-
-/** A project whose status needs no network: Metabase off, dbt docs served by Dango itself. */
-async function benchProject(): Promise<string> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dango-bench-http-'));
-  await initProject(dir, { name: 'bench-http' });
-  const projectFile = path.join(dir, '.dango', 'project.yml');
-  fs.writeFileSync(projectFile, fs.readFileSync(projectFile, 'utf8').replace(/metabase_url: .*/, 'metabase_url: false'));
-  return dir;
-}
 
 /** One run's throughput, and the server's CPU time per request (this process; the load runs in a child). */
 interface RunFigures {
@@ -43,7 +39,7 @@ async function measure(framework: Framework, source: Parameters<typeof startHost
 }
 
 async function runHttpBench(): Promise<void> {
-  const dir = await benchProject();
+  const dir = await createBenchProject('http');
   const platform = await DangoPlatform.open({ projectDir: dir, duckdbPath: path.join(dir, 'warehouse.duckdb') });
   try {
     const json = await platform.status();
@@ -91,5 +87,6 @@ async function runWsFanoutIfPresent(): Promise<void> {
   await mod.runWsFanoutBench();
 }
 
-await runHttpBench();
+if (process.env.BENCH_STATUS !== '0') await runHttpBench();
+if (process.env.BENCH_SOURCES !== '0') await runSourcesBench((process.env.BENCH_SOURCES_FRAMEWORK ?? 'node') as Framework, LOAD, ROUNDS);
 await runWsFanoutIfPresent();

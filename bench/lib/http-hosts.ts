@@ -11,7 +11,10 @@ import { dango as dangoKoa } from '@dango/koa';
 
 /** A listening server under load. */
 export interface BenchServer {
+  /** `GET /api/status` on this server. */
   url: string;
+  /** `http://127.0.0.1:<port>`, for other routes of a mounted Dango. */
+  origin: string;
   close(): Promise<void>;
 }
 
@@ -26,7 +29,12 @@ export type StatusSource = { platform: DangoPlatform } | { json: unknown };
 
 async function listenNode(server: http.Server, close: () => Promise<void>): Promise<BenchServer> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/status`, close };
+  return served((server.address() as AddressInfo).port, close);
+}
+
+function served(port: number, close: () => Promise<void>): BenchServer {
+  const origin = `http://127.0.0.1:${port}`;
+  return { url: `${origin}/api/status`, origin, close };
 }
 
 function closeNode(server: http.Server): Promise<void> {
@@ -57,7 +65,7 @@ async function fastifyHost(source: StatusSource): Promise<BenchServer> {
   if ('platform' in source) await app.register(dangoFastify, { platform: source.platform });
   else app.get('/api/status', async () => source.json);
   await app.listen({ port: 0, host: '127.0.0.1' });
-  return { url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/api/status`, close: () => app.close() };
+  return served((app.server.address() as AddressInfo).port, () => app.close());
 }
 
 async function koaHost(source: StatusSource): Promise<BenchServer> {
@@ -97,7 +105,7 @@ async function nodeHost(source: StatusSource): Promise<BenchServer> {
   return listenNode(server, () => closeNode(server));
 }
 
-/** Starts `framework` serving `GET /api/status` from `source`, on 127.0.0.1:0. */
+/** Starts `framework` serving `GET /api/status` from `source` (with a platform: all of Dango's routes), on 127.0.0.1:0. */
 export function startHost(framework: Framework, source: StatusSource): Promise<BenchServer> {
   if (framework === 'express') return expressHost(source);
   if (framework === 'fastify') return fastifyHost(source);

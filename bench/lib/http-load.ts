@@ -23,6 +23,8 @@ export interface LoadResult {
   rps: number;
   /** Requests answered in the run. */
   requests: number;
+  /** Latency percentiles over the run, in milliseconds. */
+  latencyMs: { p50: number; p99: number };
 }
 
 /**
@@ -32,11 +34,29 @@ export interface LoadResult {
 export async function measureRps(url: string, options: LoadOptions): Promise<LoadResult> {
   const args = [autocannonBin(), '--json', '-c', String(options.connections), '-d', String(options.seconds), url];
   const { stdout } = await run(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 });
-  const result = JSON.parse(stdout) as { requests: { average: number; total: number }; non2xx: number; errors: number; timeouts: number };
+  const result = JSON.parse(stdout) as {
+    requests: { average: number; total: number };
+    latency: { p50: number; p99: number };
+    non2xx: number;
+    errors: number;
+    timeouts: number;
+  };
   if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
     throw new Error(`${url}: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts`);
   }
-  return { rps: result.requests.average, requests: result.requests.total };
+  return { rps: result.requests.average, requests: result.requests.total, latencyMs: { p50: result.latency.p50, p99: result.latency.p99 } };
+}
+
+/** Runs `job` while sampling this process's RSS every 50 ms; resolves with its result and the peak in MB. */
+export async function withPeakRss<T>(job: () => Promise<T>): Promise<{ result: T; peakRssMb: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  try {
+    const result = await job();
+    return { result, peakRssMb: Math.round(Math.max(peak, process.memoryUsage().rss) / 2 ** 20) };
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 /** The median of a non-empty list. */

@@ -16,7 +16,9 @@ function isHistoryEntry(value: unknown): boolean {
  * file is read once and kept in memory until the next append to it, so a polled source list reads no file.
  */
 export class SyncHistory {
-  private readonly cache = new Map<string, Promise<HistoryEntry[]>>();
+  private readonly cache = new Map<string, Promise<readonly HistoryEntry[]>>();
+  /** The settled entries of `cache`, for callers that must not wait a microtask per source. */
+  private readonly loaded = new Map<string, readonly HistoryEntry[]>();
 
   constructor(private readonly dir: string) {}
 
@@ -24,19 +26,27 @@ export class SyncHistory {
     return path.join(this.dir, `${source}.jsonl`);
   }
 
-  /** Every kept entry of a source, oldest first (a torn last line after a crash is skipped). */
-  async read(source: string): Promise<HistoryEntry[]> {
+  /** Every kept entry of a source, oldest first (a torn last line after a crash is skipped). Shared: do not modify. */
+  read(source: string): Promise<readonly HistoryEntry[]> {
     let entries = this.cache.get(source);
     if (!entries) {
-      entries = this.load(source);
-      this.cache.set(source, entries);
-      entries.catch(() => this.cache.get(source) === entries && this.cache.delete(source));
+      const loading = this.load(source);
+      entries = loading;
+      this.cache.set(source, loading);
+      loading.then(
+        (list) => this.cache.get(source) === loading && this.loaded.set(source, list),
+        () => this.cache.get(source) === loading && this.cache.delete(source),
+      );
     }
-    // A copy: callers may reorder it (details lists newest first).
-    return [...(await entries)];
+    return entries;
   }
 
-  private async load(source: string): Promise<HistoryEntry[]> {
+  /** The entries of a source if they are already in memory, else undefined (then use `read`). */
+  peek(source: string): readonly HistoryEntry[] | undefined {
+    return this.loaded.get(source);
+  }
+
+  private async load(source: string): Promise<readonly HistoryEntry[]> {
     const text = await readTextIfExists(this.file(source));
     return text === null ? [] : parseJsonLines<HistoryEntry>(text, isHistoryEntry).slice(-HISTORY_LIMIT);
   }
@@ -44,12 +54,17 @@ export class SyncHistory {
   /** Appends one entry; rewrites the file (atomically, via rename) once it holds more than the limit. */
   async append(source: string, entry: HistoryEntry): Promise<void> {
     // Dropped before and after the write: a read that starts meanwhile may see the old file, and must not stay cached.
-    this.cache.delete(source);
+    this.forget(source);
     try {
       await this.write(source, entry);
     } finally {
-      this.cache.delete(source);
+      this.forget(source);
     }
+  }
+
+  private forget(source: string): void {
+    this.cache.delete(source);
+    this.loaded.delete(source);
   }
 
   private async write(source: string, entry: HistoryEntry): Promise<void> {

@@ -3,23 +3,29 @@ import path from 'node:path';
 import { maskSecrets, type SourceConfig } from '../config';
 import type { PlatformContext } from '../context';
 import { DangoError, errorMessage, isDangoError } from '../errors';
+import { GenerationCache } from '../warehouse';
 import type { RawTable } from './connectors/connector';
 import { assertCsvSource } from './connectors/csv';
 import { getConnector } from './connectors/registry';
 import { fileSourceSpec } from './file-source';
 import { listSourceFiles } from './file-listing';
 import { resolveInsideDirectory } from './file-paths';
-import { readSchemaChanges } from './rows/schema-changes';
+import { readSchemaChanges, type RecordedSchemaChange } from './rows/schema-changes';
 import { SyncHistory } from './history';
-import { countPendingFiles } from './pending-files';
+import { PendingFiles } from './pending-files';
 import { summarizeSource } from './source-status';
-import { TableRowCounts } from './table-row-counts';
+import { TableRowCounts, type RawTablesBySchema } from './table-row-counts';
 import { resolveSyncOptions } from './sync-options';
 import { announceResult, executeSync, rawSchema, type ExecutedSync } from './sync-runner';
 import { saveUpload } from './uploads';
 import type {
   CsvFilesListing, DeleteFileResult, HistoryEntry, SourceDetails, SourceSummary, StartedSync, SyncOptions, SyncResult, UploadInput, UploadResult,
 } from './types';
+
+/** Copies, because the history store shares its cached entries with every caller. */
+function copyNewestFirst(entries: readonly HistoryEntry[]): HistoryEntry[] {
+  return entries.map((e) => ({ ...e })).reverse();
+}
 
 /** What the sources module calls back into the platform for. */
 export interface SourceHooks {
@@ -31,6 +37,8 @@ export interface SourceHooks {
 export class SourceService {
   private readonly historyStore: SyncHistory;
   private readonly rowCounts: TableRowCounts;
+  private readonly pending: PendingFiles;
+  private readonly schemaChanges: GenerationCache<string, RecordedSchemaChange[]>;
   /** Sources with a sync between `startSync` and its result. */
   private readonly running = new Set<string>();
   /** Every sync promise not yet settled (including its after-sync hook), for `close()`. */
@@ -47,6 +55,8 @@ export class SourceService {
   ) {
     this.historyStore = new SyncHistory(ctx.paths.historyDir);
     this.rowCounts = new TableRowCounts(ctx.warehouse);
+    this.pending = new PendingFiles(ctx.root, ctx.warehouse);
+    this.schemaChanges = new GenerationCache(ctx.warehouse, (name: string) => readSchemaChanges(ctx.warehouse, name));
   }
 
   private source(name: string): SourceConfig {
@@ -55,36 +65,39 @@ export class SourceService {
     return source;
   }
 
-  /** Every configured source with status, freshness and tables: one warehouse query whatever the number of sources. */
+  /** Every configured source with status, freshness and tables: at most one warehouse query whatever the number of sources. */
   async list(): Promise<SourceSummary[]> {
     const sources = this.ctx.config.sources;
     const [tables, pending] = await Promise.all([this.rowCounts.tables(), this.pendingFiles(sources)]);
-    return Promise.all(
-      sources.map((s) =>
-        summarizeSource(s, tables && (tables.get(rawSchema(s.name)) ?? []), this.historyStore, this.running.has(s.name), pending.get(s.name) ?? 0),
-      ),
-    );
+    // Histories are in memory after the first list: no promise per source then.
+    const histories = sources.map((s) => this.historyStore.peek(s.name));
+    if (histories.includes(undefined)) {
+      await Promise.all(sources.map(async (s, i) => (histories[i] ??= await this.historyStore.read(s.name))));
+    }
+    return sources.map((s, i) => this.summarize(s, tables, histories[i]!, pending));
+  }
+
+  private summarize(source: SourceConfig, tables: RawTablesBySchema, entries: readonly HistoryEntry[], pending: Map<string, number>): SourceSummary {
+    const raw = tables && (tables.get(rawSchema(source.name)) ?? []);
+    return summarizeSource(source, raw, entries, this.running.has(source.name), pending.get(source.name) ?? 0);
   }
 
   /** Pending file counts; a warehouse that cannot be read counts none (the status says `unknown`). */
   private pendingFiles(sources: SourceConfig[]): Promise<Map<string, number>> {
-    return countPendingFiles(sources, this.ctx.root, this.ctx.warehouse).catch(() => new Map<string, number>());
+    return this.pending.count(sources, this.ctx.config.sources).catch(() => new Map<string, number>());
   }
 
   /** One source's masked config, history (newest first), tables and status. */
   async details(name: string): Promise<SourceDetails> {
     const source = this.source(name);
-    const schema = rawSchema(name);
-    const [tables, pending] = await Promise.all([this.rowCounts.tables(schema), this.pendingFiles([source])]);
-    const [summary, history, schemaChanges] = await Promise.all([
-      summarizeSource(source, tables && (tables.get(schema) ?? []), this.historyStore, this.running.has(name), pending.get(name) ?? 0),
-      this.history(name),
-      readSchemaChanges(this.ctx.warehouse, name),
+    const [tables, entries, pending, schemaChanges] = await Promise.all([
+      this.rowCounts.tables(), this.historyStore.read(name), this.pendingFiles([source]), this.schemaChanges.get(name),
     ]);
+    const summary = this.summarize(source, tables, entries, pending);
     return {
       name,
       config: maskSecrets(source) as Record<string, unknown>,
-      history,
+      history: copyNewestFirst(entries),
       row_count: summary.row_count,
       tables: summary.tables,
       status: summary.status,
@@ -97,7 +110,7 @@ export class SourceService {
   /** The source's kept sync history, newest first. */
   async history(name: string): Promise<HistoryEntry[]> {
     this.source(name);
-    return (await this.historyStore.read(name)).reverse();
+    return copyNewestFirst(await this.historyStore.read(name));
   }
 
   /** Syncs and resolves with the result; rejects only for an unknown source, bad options or a sync already running. */

@@ -1,9 +1,8 @@
 import type { SourceConfig } from '../config';
-import type { SyncHistory } from './history';
 import type { HistoryEntry, SourceStatus, SourceSummary, SourceTable } from './types';
 
 /** Design section 6: syncing, else unknown / failed / not_synced / empty / synced. */
-export function sourceStatus(syncing: boolean, tables: SourceTable[] | null, last: HistoryEntry | null, rowCount: number): SourceStatus {
+export function sourceStatus(syncing: boolean, tables: readonly SourceTable[] | null, last: HistoryEntry | null, rowCount: number): SourceStatus {
   if (syncing) return 'syncing';
   if (tables === null) return 'unknown';
   if (last === null) return 'not_synced';
@@ -14,13 +13,12 @@ export function sourceStatus(syncing: boolean, tables: SourceTable[] | null, las
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * `GET /api/sources` item of one source, from its tables (null: warehouse unreadable), its cached
+ * `GET /api/sources` item of one source, from its tables (null: warehouse unreadable), its sync
  * history and its count of files on disk not loaded as they are (0 for sources without files).
  */
-export async function summarizeSource(
-  source: SourceConfig, tables: SourceTable[] | null, history: SyncHistory, syncing: boolean, pending: number,
-): Promise<SourceSummary> {
-  const entries = await history.read(source.name);
+export function summarizeSource(
+  source: SourceConfig, tables: readonly SourceTable[] | null, entries: readonly HistoryEntry[], syncing: boolean, pending: number,
+): SourceSummary {
   const last = entries.at(-1) ?? null;
   const lastSuccess = entries.findLast((e) => e.status === 'success') ?? null;
   const rowCount = (tables ?? []).reduce((sum, t) => sum + t.row_count, 0);
@@ -35,7 +33,8 @@ export async function summarizeSource(
       last_update: lastSuccess?.timestamp ?? null,
       days_old: lastSuccess ? Math.max(0, Math.floor((Date.now() - Date.parse(lastSuccess.timestamp)) / DAY_MS)) : null,
     },
-    tables: tables ?? [],
+    // Copies: the tables come from a cache shared by every request.
+    tables: (tables ?? []).map((t) => ({ ...t })),
     pending_files: pending,
   };
   if (source.description !== undefined) summary.description = source.description;

@@ -45,28 +45,44 @@ export async function recordRowCounts(conn: WarehouseConnection, schema: string,
 
 type CatalogRow = { schema: string; name: string; row_count: number | null };
 
-const catalogSql = (withCounts: boolean, oneSchema: boolean): string =>
-  `SELECT t.schema_name AS schema, t.table_name AS name, ${withCounts ? 'r.row_count' : 'NULL::BIGINT AS row_count'}
-     FROM duckdb_tables() t
-     ${withCounts ? `LEFT JOIN ${TABLE} r ON r.schema_name = t.schema_name AND r.table_name = t.table_name` : ''}
-    WHERE t.database_name = current_database() AND ${oneSchema ? 't.schema_name = $1' : "starts_with(t.schema_name, 'raw_')"}
+const CATALOG_SQL = `SELECT t.schema_name AS schema, t.table_name AS name, r.row_count
+     FROM duckdb_tables() t LEFT JOIN ${TABLE} r ON r.schema_name = t.schema_name AND r.table_name = t.table_name
+    WHERE t.database_name = current_database() AND starts_with(t.schema_name, 'raw_')
+    ORDER BY 1, 2`;
+
+/** The same listing before any load recorded a count (the counts table does not exist yet). */
+const CATALOG_SQL_UNRECORDED = `SELECT schema_name AS schema, table_name AS name, NULL::BIGINT AS row_count
+     FROM duckdb_tables() WHERE database_name = current_database() AND starts_with(schema_name, 'raw_')
     ORDER BY 1, 2`;
 
 /**
- * Reads the tables of every raw schema (or of one) with their recorded row counts in one catalog
- * query, whatever the number of sources. A table no load has recorded yet (a warehouse written by an
- * earlier version) is counted here, and recorded once in the background so later lists stay cheap.
+ * The tables of every raw schema with their recorded row counts, read with one catalog query whatever
+ * the number of sources, and kept until the warehouse's next write (a polled list then costs no query
+ * at all, and concurrent requests share one). A table no load has recorded yet (a warehouse written by
+ * an earlier version) is counted here, and recorded once in the background so later lists stay cheap.
  */
 export class TableRowCounts {
   private backfill: Promise<void> | null = null;
+  private cached: { generation: number; tables: Promise<RawTablesBySchema> } | null = null;
 
   constructor(private readonly warehouse: Warehouse) {}
 
-  /** Tables grouped by schema (raw schemas only unless `schema` is given); null when the warehouse cannot be read. */
-  async tables(schema?: string): Promise<RawTablesBySchema> {
+  /** Tables grouped by schema (raw schemas only); null when the warehouse cannot be read. Shared: callers must not modify it. */
+  tables(): Promise<RawTablesBySchema> {
+    const generation = this.warehouse.writeGeneration;
+    if (this.cached?.generation !== generation) {
+      const tables = this.read();
+      this.cached = { generation, tables };
+      // A failure (closed or released warehouse) is not kept: the next call asks again.
+      void tables.then((t) => t === null && this.cached?.tables === tables && (this.cached = null));
+    }
+    return this.cached!.tables;
+  }
+
+  private async read(): Promise<RawTablesBySchema> {
     let rows: CatalogRow[];
     try {
-      rows = await this.catalog(schema);
+      rows = await this.catalog();
       await this.countUnrecorded(rows);
     } catch {
       return null;
@@ -80,14 +96,13 @@ export class TableRowCounts {
     return out;
   }
 
-  private async catalog(schema?: string): Promise<CatalogRow[]> {
-    const params = schema === undefined ? undefined : [schema];
+  private async catalog(): Promise<CatalogRow[]> {
     try {
-      return await this.warehouse.query<CatalogRow>(catalogSql(true, schema !== undefined), params);
+      return await this.warehouse.query<CatalogRow>(CATALOG_SQL);
     } catch (err) {
       // Before the first load of the project nothing is recorded: the tables (if any) are counted below.
       if (!/table_rows does not exist/i.test(errorMessage(err))) throw err;
-      return this.warehouse.query<CatalogRow>(catalogSql(false, schema !== undefined), params);
+      return this.warehouse.query<CatalogRow>(CATALOG_SQL_UNRECORDED);
     }
   }
 

@@ -4,3 +4,4 @@ export * from './sql';
 export * from './write-queue';
 export * from './duckdb-settings';
 export type { ReaderPoolStats } from './reader-pool';
+export * from './generation-cache';

@@ -8,6 +8,8 @@ export interface ReaderPoolStats {
   open: number;
   /** The most connections ever open at once. */
   peak: number;
+  /** Connections running (or being opened for) a read now. */
+  busy: number;
   /** Reads waiting for a connection. */
   waiting: number;
 }
@@ -39,7 +41,7 @@ export class ReaderPool {
 
   /** Current figures. */
   get stats(): ReaderPoolStats {
-    return { limit: this.limit, open: this.all.size + this.opening, peak: this.peak, waiting: this.waiters.length };
+    return { limit: this.limit, open: this.all.size + this.opening, peak: this.peak, busy: this.busy + this.opening, waiting: this.waiters.length };
   }
 
   /** A connection for one read; waits in line when all `limit` are busy. */

@@ -77,6 +77,7 @@ export class Warehouse {
   private closingDone: Promise<void> = Promise.resolve();
   private closed = false;
   private reads = 0;
+  private generation = 0;
   /** Set while the file is released to another process; reads wait for it. */
   private released: Promise<void> | null = null;
 
@@ -120,6 +121,14 @@ export class Warehouse {
     }
     if (key) Warehouse.openFiles.add(key);
     return new Warehouse(key ?? file, instance, writer, config, options.readers ?? defaultReaderLimit());
+  }
+
+  /**
+   * Grows by one after every write job settles and after the file comes back from another process:
+   * what a reader read at one generation stays true until the next (`query()` is for reads only).
+   */
+  get writeGeneration(): number {
+    return this.generation;
   }
 
   /** Reads issued since open (each `query()` call counts once), so tests can check what a call costs. */
@@ -172,6 +181,7 @@ export class Warehouse {
           this.writer = await this.instance.connect();
         }
       } finally {
+        this.generation++;
         this.released = null;
         reopen();
       }
@@ -183,18 +193,27 @@ export class Warehouse {
     this.assertOpen();
     return this.queue.run(async () => {
       this.assertOpen();
-      const conn = wrap(this.writer);
-      if (!options.transaction) return job(conn);
-      await this.writer.run('BEGIN TRANSACTION');
       try {
-        const result = await job(conn);
-        await this.writer.run('COMMIT');
-        return result;
-      } catch (err) {
-        await this.writer.run('ROLLBACK').catch(() => undefined);
-        throw err;
+        return await this.runWrite(job, options);
+      } finally {
+        // After the commit (or rollback), so a reader that saw the old generation re-reads.
+        this.generation++;
       }
     });
+  }
+
+  private async runWrite<T>(job: (conn: WarehouseConnection) => Promise<T>, options: WriteOptions): Promise<T> {
+    const conn = wrap(this.writer);
+    if (!options.transaction) return job(conn);
+    await this.writer.run('BEGIN TRANSACTION');
+    try {
+      const result = await job(conn);
+      await this.writer.run('COMMIT');
+      return result;
+    } catch (err) {
+      await this.writer.run('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
   }
 
   /** Size in bytes of the database file plus its WAL (0 in memory or before the first write). */

@@ -87,6 +87,23 @@ describe('reader pool', () => {
     await Promise.all([wh.query('SELECT 1'), wh.query('SELECT 2'), wh.query('SELECT 3')]);
     expect(wh.queryCount - start).toBe(3);
   });
+
+  it('moves its write generation on after each write settles, committed or rolled back, and not on reads', async () => {
+    wh = await open();
+    const g0 = wh.writeGeneration;
+    await wh.query('SELECT 1');
+    expect(wh.writeGeneration).toBe(g0);
+    let during = -1;
+    await wh.write(async (c) => {
+      await c.run('CREATE TABLE t (x INTEGER)');
+      during = wh.writeGeneration;
+    });
+    // Not before the job ended: a reader of the old generation must not keep what it read.
+    expect(during).toBe(g0);
+    expect(wh.writeGeneration).toBe(g0 + 1);
+    await expect(wh.write(async () => Promise.reject(new Error('boom')), { transaction: true })).rejects.toThrow('boom');
+    expect(wh.writeGeneration).toBe(g0 + 2);
+  });
 });
 
 describe('warehouse close under reads', () => {

@@ -33,7 +33,7 @@ async function listedAndActual(platform: DangoPlatform): Promise<{ listed: Recor
 const rowsOf = (n: number, from = 0): Array<Array<number>> => Array.from({ length: n }, (_, i) => [from + i, i * 10]);
 
 describe('GET /api/sources cost', () => {
-  it('issues one warehouse query whatever the number of sources, and details() likewise', async () => {
+  it('issues one warehouse query whatever the number of sources, none until the next write, and details() likewise', async () => {
     const names = Array.from({ length: 12 }, (_, i) => `s${i}`);
     project = await createProject(Object.fromEntries(names.map((n) => [n, {}])));
     for (const n of names) project.write(n, 'a.csv', csv(['id', 'v'], rowsOf(3)));
@@ -44,11 +44,18 @@ describe('GET /api/sources cost', () => {
     const withTwo = await readsOf(platform, () => platform.listSources());
     for (const n of names.slice(2)) await platform.sync(n);
     const withTwelve = await readsOf(platform, () => platform.listSources());
-    // The recorded row counts and the file tracking (for pending files), one query each.
+    // Two reads: the recorded row counts and the file tracking (for pending files).
     expect(withTwo).toBe(2);
     expect(withTwelve).toBe(2);
-    // details(): the same two, and the recorded schema changes.
-    expect(await readsOf(platform, () => platform.getSource('s5'))).toBe(3);
+    // A second sync of each source waits for the first one's deferred file hashing (a write of its own) and changes nothing.
+    for (const n of names) expect((await platform.sync(n)).rows_processed).toBe(0);
+    expect(await readsOf(platform, () => platform.listSources())).toBe(2);
+    // Nothing was written since: the list, concurrent lists and details answer from what was read.
+    expect(await readsOf(platform, () => Promise.all([platform.listSources(), platform.listSources(), platform.getSource('s5')]))).toBe(0);
+    // Any write may have changed the tables: the next calls read once each what they share (counts,
+    // tracking), and details its schema changes.
+    await platform.warehouse.write((c) => c.run('CREATE TABLE marts_elsewhere AS SELECT 1 AS x'));
+    expect(await readsOf(platform, () => Promise.all([platform.getSource('s5'), platform.listSources()]))).toBe(3);
 
     const list = await platform.listSources();
     expect(list).toHaveLength(12);
