@@ -50,8 +50,8 @@ describe('GET /api/sources cost', () => {
     // A second sync of each source waits for the first one's deferred file hashing (a write of its own) and changes nothing.
     for (const n of names) expect((await platform.sync(n)).rows_processed).toBe(0);
     expect(await readsOf(platform, () => platform.listSources())).toBe(2);
-    // Nothing was written since: the list, concurrent lists and details answer from what was read.
-    expect(await readsOf(platform, () => Promise.all([platform.listSources(), platform.listSources(), platform.getSource('s5')]))).toBe(0);
+    // Nothing was written since: the lists answer from what was read; details reads only s5's schema changes, once.
+    expect(await readsOf(platform, () => Promise.all([platform.listSources(), platform.listSources(), platform.getSource('s5')]))).toBe(1);
     // Any write may have changed the tables: the next calls read once each what they share (counts,
     // tracking), and details its schema changes.
     await platform.warehouse.write((c) => c.run('CREATE TABLE marts_elsewhere AS SELECT 1 AS x'));
