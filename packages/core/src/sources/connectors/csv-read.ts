@@ -163,7 +163,7 @@ export async function describeCsv(read: Reader, rel: string, abs: string, size: 
     // The sniffer skipped lines that are no preamble (e.g. it chose a wider footer as the table): the file is read from its first line.
     if (dialect.skip > 0 && !skippedLinesArePreamble(text, dialect.skip, dialect, dialect.header)) {
       await assertSameWidth(read, globSafePath(abs), text, dialect);
-      s = (await sniff([`delim = ${quoteLiteral(dialect.delim)}`, 'skip = 0'])) ?? s;
+      s = (await sniff([...(options.delimiter === undefined ? [`delim = ${quoteLiteral(dialect.delim)}`] : []), 'skip = 0'])) ?? s;
       dialect = toDialect(s);
     }
     const scanned = await headScan;
