@@ -1,8 +1,10 @@
 import { DangoError } from '../../errors';
 import type { Connector } from './connector';
 import { csvConnector } from './csv';
+import { postgresConnector } from './sql/postgres';
 
 const connectors = new Map<string, Connector>([[csvConnector.type, csvConnector]]);
+connectors.set(postgresConnector.type, postgresConnector);
 
 /** Makes a connector available for sources of its `type` (later connectors: APIs, databases). */
 export function registerConnector(connector: Connector): void {
