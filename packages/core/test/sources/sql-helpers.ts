@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import mysqlPromise from 'mysql2/promise';
 import pg from 'pg';
 import type { DangoEventMap, DangoEventType } from '../../src/events';
 import type { DangoPlatform } from '../../src/platform';
@@ -50,4 +51,24 @@ export async function waitUntil(condition: () => Promise<boolean>): Promise<void
     if (Date.now() > deadline) throw new Error('condition not reached within 20 s');
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** The test MariaDB server (root, empty password). */
+export const MYSQL_URL = 'mysql://root@127.0.0.1:3306/test';
+
+/** An admin connection (in UTC) and a private database that `drop()` removes. */
+export async function mysqlDatabase(): Promise<{ database: string; sql: (text: string, params?: unknown[]) => Promise<unknown>; drop: () => Promise<void> }> {
+  const conn = await mysqlPromise.createConnection({ uri: MYSQL_URL, multipleStatements: true });
+  await conn.query("SET time_zone = '+00:00'");
+  const database = uniqueName('dango_t');
+  await conn.query(`CREATE DATABASE ${database}`);
+  await conn.query(`USE ${database}`);
+  return {
+    database,
+    sql: async (text, params) => (await conn.query(text, params))[0],
+    drop: async () => {
+      await conn.query(`DROP DATABASE IF EXISTS ${database}`).catch(() => undefined);
+      await conn.end();
+    },
+  };
 }
