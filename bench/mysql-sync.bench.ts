@@ -1,14 +1,19 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import os from 'node:os';
+import path from 'node:path';
+import { DuckDBInstance, VARCHAR } from '@duckdb/node-api';
 import mysql from 'mysql2/promise';
+import { csvField } from '../packages/core/src/sources/rows/staging';
 import { fmt, openProject, peakRssMb, ratios, runChild, timeDumpAndRead, timeSync, type Timing } from './lib/db-bench';
 
 /**
  * bench:mysql: a 1M-row, 10-column MariaDB/MySQL table synced through `platform.sync()` against the
  * physical limit (`mariadb --batch --quick` output in a file plus DuckDB `read_csv` of it); an
  * incremental sync of 10k changed rows against a full one; the peak RSS of a sync in its own process
- * (1M rows, and 5M with BENCH_MYSQL_5M=1). `--memory` runs only the last.
+ * (1M rows, and 5M with BENCH_MYSQL_5M=1). `--memory` runs only the last; `--staging` compares the
+ * row loader's staging (CSV file + read_csv) with the appender for the same JS rows.
  */
 const HOST = process.env.BENCH_MYSQL_HOST ?? '127.0.0.1';
 const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 3));
@@ -117,11 +122,75 @@ async function memory(): Promise<void> {
   }
 }
 
+/**
+ * `--staging`: how rows that come through JavaScript are best handed to DuckDB. The same 1M rows of 10
+ * text values (what mysql2 yields) go (a) into a CSV file then `read_csv` + cast into the typed table, or
+ * (b) through the appender (data chunks of 2,048 rows) into a VARCHAR table then cast into the typed one.
+ */
+async function stagingChoice(): Promise<void> {
+  const ROWS = 1_000_000;
+  const row = (i: number) => [String(i), String(i % 1000), `${i % 100000}.25`, String(i * 0.37), `name ${i}`, `user${i}@example.com`, String(i % 2), '2001-02-03', '2020-01-01 00:00:00', '2024-01-01 00:00:00.123'];
+  const types = ['BIGINT', 'INTEGER', 'DECIMAL(12,2)', 'DOUBLE', 'VARCHAR', 'VARCHAR', 'TINYINT', 'DATE', 'TIMESTAMP', 'TIMESTAMP'];
+  const defs = types.map((t, i) => `c${i} ${t}`).join(', ');
+  const casts = types.map((t, i) => `c${i}::${t}`).join(', ');
+  console.log(`Staging: ${ROWS.toLocaleString('en-US')} JS rows x 10 text values, ${ROUNDS} rounds`);
+  const csv: number[] = [];
+  const app: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dango-bench-staging-'));
+    const db = await DuckDBInstance.create(path.join(dir, 'w.duckdb'));
+    const conn = await db.connect();
+    try {
+      await conn.run(`CREATE TABLE a (${defs}); CREATE TABLE b (${defs}); CREATE TABLE s (${types.map((_, i) => `c${i} VARCHAR`).join(', ')})`);
+      csv.push((await timedMs(async () => {
+        const file = path.join(dir, 'rows.csv');
+        const out = fs.createWriteStream(file);
+        for (let i = 0; i < ROWS; i += 2000) {
+          let text = '';
+          for (let j = i; j < Math.min(ROWS, i + 2000); j++) text += row(j).map(csvField).join(',') + '\n';
+          if (!out.write(text)) await new Promise<void>((res) => out.once('drain', () => res()));
+        }
+        await new Promise<void>((res) => out.end(() => res()));
+        const spec = types.map((t, i) => `'c${i}': '${t}'`).join(', ');
+        await conn.run(`INSERT INTO a SELECT * FROM read_csv('${file}', auto_detect = false, header = false, allow_quoted_nulls = false, columns = {${spec}})`);
+      })));
+      app.push((await timedMs(async () => {
+        const appender = await conn.createAppender('s');
+        const { DuckDBDataChunk } = await import('@duckdb/node-api');
+        for (let i = 0; i < ROWS; i += 2048) {
+          const n = Math.min(2048, ROWS - i);
+          const cols: string[][] = types.map(() => new Array<string>(n));
+          for (let j = 0; j < n; j++) row(i + j).forEach((v, k) => (cols[k]![j] = v));
+          const chunk = DuckDBDataChunk.create(types.map(() => VARCHAR), n);
+          chunk.setColumns(cols);
+          appender.appendDataChunk(chunk);
+        }
+        appender.closeSync();
+        await conn.run(`INSERT INTO b SELECT ${casts} FROM s`);
+      })));
+      console.log(`  round ${r + 1}: CSV file + read_csv ${fmt(csv.at(-1)!)}  appender (VARCHAR chunks) + cast ${fmt(app.at(-1)!)}`);
+    } finally {
+      conn.closeSync();
+      db.closeSync();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  console.log(`  CSV staging / appender staging: ${ratios(csv, app)}`);
+}
+
+async function timedMs(job: () => Promise<void>): Promise<number> {
+  const t0 = performance.now();
+  await job();
+  return performance.now() - t0;
+}
+
 const rssAt = process.argv.indexOf('--rss');
 if (rssAt >= 0) {
   await rssChild(process.argv[rssAt + 1]!, Number(process.argv[rssAt + 2]));
 } else if (process.argv.includes('--memory')) {
   await memory();
+} else if (process.argv.includes('--staging')) {
+  await stagingChoice();
 } else {
   await fullVsLimit();
   await incrementalVsFull();

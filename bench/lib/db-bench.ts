@@ -43,7 +43,9 @@ export async function freshProject(source: Record<string, unknown>): Promise<str
 /** An open platform on a fresh project; `close()` closes it and removes the folder. */
 export async function openProject(source: Record<string, unknown>): Promise<{ platform: DangoPlatform; close: () => Promise<void> }> {
   const dir = await freshProject(source);
-  const platform = await DangoPlatform.open({ projectDir: dir });
+  // BENCH_MEMORY_LIMIT_MB caps DuckDB's buffer pool, to tell its memory from the sync's own.
+  const limit = process.env.BENCH_MEMORY_LIMIT_MB;
+  const platform = await DangoPlatform.open({ projectDir: dir, ...(limit ? { memoryLimit: `${limit}MB` } : {}) });
   return {
     platform,
     close: async () => {

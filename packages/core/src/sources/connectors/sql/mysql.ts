@@ -193,7 +193,11 @@ export const mysqlConnector: Connector & { configSchema: typeof sqlSourceConfigS
       });
       const load = await stageRowTables(ctx, tables, state);
       current.table = undefined;
-      await query(conn, 'COMMIT');
+      // Ending the read-only snapshot cannot lose data, but a failure here must not leave the staged files behind.
+      await query(conn, 'COMMIT').catch(async (err: unknown) => {
+        await load.dispose();
+        throw err;
+      });
       return load;
     });
   },

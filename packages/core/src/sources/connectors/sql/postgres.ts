@@ -165,7 +165,11 @@ export const postgresConnector: Connector & { configSchema: typeof sqlSourceConf
       });
       const load = await stageRowTables(ctx, tables, state);
       current.table = undefined;
-      await client.query('COMMIT');
+      // Ending the read-only snapshot cannot lose data, but a failure here must not leave the staged files behind.
+      await client.query('COMMIT').catch(async (err: unknown) => {
+        await load.dispose();
+        throw err;
+      });
       return load;
     });
   },
