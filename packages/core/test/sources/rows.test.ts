@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SourceConfig } from '../../src/config';
 import type { DangoPlatform } from '../../src/platform';
-import { readCursorState, stageRowTables } from '../../src/sources/rows';
+import { readCursorState, stageRowTables, widenRowType } from '../../src/sources/rows';
 import { recordEvents, rows, type TestProject } from './helpers';
 import { createSourcesProject, fixtureTable, fixtureTables } from './rows-helpers';
 
@@ -196,5 +196,17 @@ describe('row loader', () => {
     expect((await platform.sync('app')).error_message).toContain('cannot merge without a primary key');
     fixtureTables.set('app', [fixtureTable({ name: 't', columns: [{ name: '_dango_loaded_at', type: 'VARCHAR' }], disposition: 'replace', rows: [] })]);
     expect((await platform.sync('app')).error_message).toContain('reserved');
+  });
+
+  it('widens types without changing a value: decimals stay exact', () => {
+    expect(widenRowType('DECIMAL(10,2)', 'DECIMAL(10,2)')).toBe('DECIMAL(10,2)');
+    expect(widenRowType('DECIMAL(10,2)', 'DECIMAL(8,4)')).toBe('DECIMAL(12,4)');
+    expect(widenRowType('DECIMAL(10,2)', 'BIGINT')).toBe('DECIMAL(21,2)');
+    expect(widenRowType('DECIMAL(38,0)', 'DECIMAL(10,5)')).toBe('VARCHAR');
+    expect(widenRowType('DECIMAL(10,2)', 'DOUBLE')).toBe('VARCHAR');
+    expect(widenRowType('INTEGER', 'BIGINT')).toBe('BIGINT');
+    expect(widenRowType('BIGINT', 'INTEGER')).toBe('BIGINT');
+    expect(widenRowType('DATE', 'TIMESTAMP WITH TIME ZONE')).toBe('TIMESTAMP WITH TIME ZONE');
+    expect(widenRowType('INTEGER[]', 'VARCHAR')).toBeUndefined();
   });
 });

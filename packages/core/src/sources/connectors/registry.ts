@@ -1,8 +1,12 @@
 import { DangoError } from '../../errors';
 import type { Connector } from './connector';
 import { csvConnector } from './csv';
+import { mysqlConnector } from './sql/mysql';
+import { postgresConnector } from './sql/postgres';
 
 const connectors = new Map<string, Connector>([[csvConnector.type, csvConnector]]);
+connectors.set(postgresConnector.type, postgresConnector);
+connectors.set(mysqlConnector.type, mysqlConnector);
 
 /** Makes a connector available for sources of its `type` (later connectors: APIs, databases). */
 export function registerConnector(connector: Connector): void {

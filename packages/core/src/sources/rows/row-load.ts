@@ -71,8 +71,9 @@ function readStagedSql(file: string, columns: RowColumn[]): string {
   const spec = columns.map((c, i) => `${quoteLiteral(`c${i}`)}: ${quoteLiteral(c.staged?.type ?? c.type)}`).join(', ');
   const select = columns.map((c, i) => `${c.staged ? c.staged.sql(`c${i}`) : `c${i}`} AS ${quoteIdent(c.name)}`).join(', ');
   // Every string is quoted in staging, so only an unquoted empty field is NULL (allow_quoted_nulls = false).
+  // A row may hold up to 16 MiB (DuckDB: 2 MiB); the 32 MiB buffer per reading thread bounds the memory it costs.
   return `SELECT ${select} FROM read_csv(${quoteLiteral(file)}, auto_detect = false, header = false, delim = ',', quote = '"', escape = '"',
-    allow_quoted_nulls = false, max_line_size = 268435456, buffer_size = 536870912, columns = {${spec}})`;
+    allow_quoted_nulls = false, max_line_size = 16777216, buffer_size = 33554432, columns = {${spec}})`;
 }
 
 async function existingColumns(conn: WarehouseConnection, schema: string, table: string): Promise<Array<{ name: string; type: string }> | null> {
