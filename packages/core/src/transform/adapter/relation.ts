@@ -1,4 +1,4 @@
-import { jinjaFunction, renderableObject, toRuntime, type RuntimeValue } from '../jinja/jinja-values';
+import { isRuntime, jinjaFunction, renderableObject, toRuntime, type RuntimeValue } from '../jinja/jinja-values';
 
 /** The parts of a relation, as dbt's `Relation` holds them. */
 export interface RelationParts {
@@ -36,15 +36,45 @@ export function relationObject(parts: RelationParts): RuntimeValue {
   const inc = parts.include ?? { database: false, schema: true, identifier: true };
   const type = parts.type ?? null;
   const text = renderRelation(parts);
+  const value = renderableObject({
+    database: parts.database, schema: parts.schema, identifier: parts.identifier, name: parts.identifier, table: parts.identifier,
+    type, is_table: type === 'table', is_view: type === 'view', is_cte: type === 'cte', is_materialized_view: type === 'materialized_view',
+  }, text);
+  // Every ref() makes a relation: the nested values and methods are made on first use only.
+  const attrs = value.value as Map<string, RuntimeValue>;
+  const lazy = new LazyAttributes(() => relationExtras(parts, inc, type, text));
+  for (const [k, v] of attrs) lazy.set(k, v);
+  lazy.toString = () => text;
+  value.value = lazy;
+  return value;
+}
+
+/** A relation's attribute table that builds its less used attributes when one is first asked for. */
+class LazyAttributes extends Map<string, RuntimeValue> {
+  private extras: Map<string, RuntimeValue> | null = null;
+  constructor(private readonly make: () => Record<string, unknown>) {
+    super();
+  }
+  private more(): Map<string, RuntimeValue> {
+    this.extras ??= new Map(Object.entries(this.make()).map(([k, v]) => [k, isRuntime(v) ? v : toRuntime(v)]));
+    return this.extras;
+  }
+  override has(key: string): boolean {
+    return super.has(key) || this.more().has(key);
+  }
+  override get(key: string): RuntimeValue | undefined {
+    return super.get(key) ?? this.more().get(key);
+  }
+}
+
+function relationExtras(parts: RelationParts, inc: NonNullable<RelationParts['include']>, type: string | null, text: string): Record<string, unknown> {
   const withPath = (path: Record<string, unknown>) => ({
     ...parts,
     database: 'database' in path ? (path.database as string | null) : parts.database,
     schema: 'schema' in path ? (path.schema as string | null) : parts.schema,
     identifier: 'identifier' in path ? (path.identifier as string | null) : parts.identifier,
   });
-  return renderableObject({
-    database: parts.database, schema: parts.schema, identifier: parts.identifier, name: parts.identifier, table: parts.identifier,
-    type, is_table: type === 'table', is_view: type === 'view', is_cte: type === 'cte', is_materialized_view: type === 'materialized_view',
+  return {
     metadata: { type: 'DuckDBRelation' },
     path: { database: parts.database, schema: parts.schema, identifier: parts.identifier },
     quote_policy: { database: true, schema: true, identifier: true },
@@ -59,7 +89,7 @@ export function relationObject(parts: RelationParts): RuntimeValue {
     })),
     replace_path: jinjaFunction(({ kwargs }) => relationObject(withPath(kwargs))),
     without_identifier: jinjaFunction(() => relationObject({ ...parts, include: { ...inc, identifier: false } })),
-  }, text);
+  };
 }
 
 /** A relation value built from `api.Relation.create(database=, schema=, identifier=, type=)`. */
@@ -71,11 +101,6 @@ export function createRelation(kwargs: Record<string, unknown>, defaults: { data
     // A relation in another database file must name it; the project's own renders as schema.name.
     include: { database: database !== defaults.database, schema: true, identifier: true },
   });
-}
-
-/** True when a Jinja value is one of our relation objects. */
-export function isRelation(v: RuntimeValue | undefined): boolean {
-  return !!v && (v as { relation?: boolean }).relation === true && (v.value as Map<string, RuntimeValue>).has('metadata');
 }
 
 /** The parts of a relation value (or of a `database.schema.name` string). */
@@ -91,6 +116,3 @@ export function relationParts(v: RuntimeValue | unknown): RelationParts {
   const bits = String(v).split('.').map((b) => b.replace(/^"|"$/g, ''));
   return { database: bits.length > 2 ? bits.at(-3)! : null, schema: bits.length > 1 ? bits.at(-2)! : null, identifier: bits.at(-1)! };
 }
-
-/** A value for `toRuntime` that keeps relation objects as they are. */
-export const runtimeOf = (v: unknown): RuntimeValue => (v && typeof v === 'object' && 'type' in v ? (v as RuntimeValue) : toRuntime(v));
