@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { registerDeps } from './commands/deps';
 import { registerDocs } from './commands/docs';
 import { registerInit } from './commands/init';
 import { registerLogs } from './commands/logs';
@@ -28,5 +29,6 @@ export function createProgram(io: CliIo = processIo()): Command {
   registerStart(program, io);
   registerTransformCommands(program, io);
   registerDocs(program, io);
+  registerDeps(program, io);
   return program;
 }

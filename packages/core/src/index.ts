@@ -21,3 +21,4 @@ export type { RouteDef, RouteInput, AnyRoute } from './http/route';
 export { buildOpenApiDocument, type OpenApiOptions } from './http/openapi';
 export { Warehouse, listTables, listColumns, listSchemas, quoteIdent, type TableInfo, type WarehouseConnection } from './warehouse';
 export { isLoopbackHost, type AllowedHosts } from './node/host-check';
+export { installDbtPackages, installProjectPackages, type InstalledDependency, type DepsOptions } from './transform/deps/install-packages';

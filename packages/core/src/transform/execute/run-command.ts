@@ -1,7 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { DangoError, errorMessage } from '../../errors';
 import type { Warehouse } from '../../warehouse';
+import { compileQuery } from '../adapter/duckdb-adapter';
 import { createCompiler } from '../graph/compile-node';
+import { needsQuery, QuerySession, renderWithQueries, type QueryHolder } from '../jinja/compile-queries';
 import type { ExecNode, ModelNode, SeedNode, TestNode } from '../graph/nodes';
 import type { ProjectGraph } from '../graph/project-graph';
 import { selectNodes } from '../graph/selection';
@@ -77,7 +79,7 @@ export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, comm
   const compiled = new Map<string, string>();
   const incremental = new Set<string>();
   const hooks = new Map<string, { pre: string[]; post: string[] }>();
-  for (const node of nodes) {
+  const compileOne = (node: ExecNode) => () => {
     if (node.resource_type === 'model') {
       // A model's own full_refresh config wins over the flag, as in dbt.
       const fullRefresh = typeof node.config.full_refresh === 'boolean' ? node.config.full_refresh : !!options.fullRefresh;
@@ -88,6 +90,13 @@ export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, comm
         hooks.set(node.unique_id, { pre: compiler.hooks(node, 'pre-hook'), post: compiler.hooks(node, 'post-hook') });
       }
     } else if (node.resource_type === 'test') compiled.set(node.unique_id, compiler.test(node));
+  };
+  const query = compileQuery((sql) => warehouse.query(sql));
+  // Nodes whose Jinja queries the warehouse compile just before they run, when their parents exist (as dbt compiles).
+  const atRunTime = new Set<string>();
+  for (const node of nodes) {
+    if (command === 'compile') await renderWithQueries(compiler.queries, compileOne(node), query);
+    else if (!compileUnlessQuerying(compiler.queries, compileOne(node))) atRunTime.add(node.unique_id);
   }
   const results: NodeResult[] = [];
   const report = (r: NodeResult, node: ExecNode) => {
@@ -117,6 +126,7 @@ export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, comm
       const t0 = performance.now();
       const base = { unique_id: id, name: node.name, resource_type: node.resource_type };
       try {
+        if (atRunTime.has(id)) await renderWithQueries(compiler.queries, compileOne(node), query);
         if (node.resource_type === 'test') {
           const r = await runTest(warehouse, node, compiled.get(id)!);
           report({ ...base, ...r, execution_time: secs(t0) }, node);
@@ -147,6 +157,20 @@ async function runProjectHooks(warehouse: Warehouse, which: string, statements: 
     } catch (err) {
       throw new DangoError('BAD_REQUEST', `Database error in ${which} hook ${i + 1} (dbt_project.yml): ${errorMessage(err)}`, { cause: err });
     }
+  }
+}
+
+/** Compiles without the warehouse; false when the node's Jinja needs a query (it compiles at run time then). */
+function compileUnlessQuerying(holder: QueryHolder, compile: () => void): boolean {
+  holder.session = new QuerySession();
+  try {
+    compile();
+    return true;
+  } catch (err) {
+    if (needsQuery(err)) return false;
+    throw err;
+  } finally {
+    holder.session = null;
   }
 }
 

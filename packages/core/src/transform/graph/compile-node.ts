@@ -1,5 +1,7 @@
 import { Environment } from '@huggingface/jinja';
+import type { QueryHolder } from '../jinja/compile-queries';
 import { createNodeEnv } from '../jinja/dbt-context';
+import { relationObject } from '../adapter/relation';
 import { renderableObject, type RuntimeValue } from '../jinja/jinja-values';
 import { createProjectEnv } from '../jinja/project-env';
 import { compileTemplate, renderTemplate } from '../jinja/template';
@@ -18,6 +20,8 @@ export interface Compiler {
   hooks(node: ModelNode, which: 'pre-hook' | 'post-hook'): string[];
   /** The project's `on-run-start` or `on-run-end` statements, rendered with dbt's `schemas` (the schemas the run builds into). */
   projectHooks(which: 'on-run-start' | 'on-run-end', schemas: string[]): string[];
+  /** Where `run_query` and introspection find the query session of the node being rendered. */
+  queries: QueryHolder;
 }
 
 const cteName = (name: string) => `__dbt__cte__${name}`;
@@ -25,7 +29,9 @@ const LEADING_WITH = /^(\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*)with\b/i;
 
 /** `relation` as a Jinja value with dbt's attributes (`database`, `schema`, `identifier`, `name`). */
 export function relationValue(node: BaseNode): RuntimeValue {
-  return renderableObject({ database: node.database, schema: node.schema, identifier: node.alias, name: node.alias, table: node.alias }, node.relation);
+  const kind = node.unique_id.split('.')[0];
+  const type = kind === 'model' ? (node.config.materialized === 'view' ? 'view' : 'table') : kind === 'source' ? null : 'table';
+  return relationObject({ database: node.database, schema: node.schema, identifier: node.alias, type });
 }
 
 /** Puts the CTEs of the ephemeral models `sql` uses in front of it, merging with its own `with`. */
@@ -39,7 +45,8 @@ export function injectCtes(sql: string, ctes: [string, string][]): string {
 
 /** A compiler over a parsed project, with its own execute-mode Jinja environment. */
 export function createCompiler(graph: ProjectGraph): Compiler {
-  const globals: Environment = createProjectEnv({ ...graph.ctx, execute: true }, graph.files.macros, { packages: graph.files.packages, dispatch: graph.files.project.dispatch });
+  const queries: QueryHolder = { session: null };
+  const globals: Environment = createProjectEnv({ ...graph.ctx, execute: true, queries }, graph.files.macros, { packages: graph.files.packages, dispatch: graph.files.project.dispatch });
   const ephemeralSql = new Map<string, { sql: string; uses: string[] }>();
 
   // Renders one template; returns the SQL and the ephemeral models it referenced (in order).
@@ -50,7 +57,7 @@ export function createCompiler(graph: ProjectGraph): Compiler {
         const target = resolveRef(graph.byName, new Map(), name, node.original_file_path, node.raw_code);
         if (target.resource_type === 'model' && target.config.materialized === 'ephemeral') {
           uses.push(target.name);
-          return renderableObject({ name: cteName(target.name), identifier: cteName(target.name), schema: null, database: null }, cteName(target.name));
+          return relationObject({ identifier: cteName(target.name), schema: null, database: null, type: 'cte' });
         }
         return relationValue(target);
       },
@@ -88,6 +95,7 @@ export function createCompiler(graph: ProjectGraph): Compiler {
   };
 
   return {
+    queries,
     model(node, isIncremental) {
       const { sql, uses } = render(node, node.template, isIncremental);
       return injectCtes(sql, ctesFor(uses));

@@ -2,7 +2,8 @@ import type { Environment } from '@huggingface/jinja';
 import path from 'node:path';
 import { DangoError } from '../../errors';
 import { createNodeEnv, type GlobalContext } from '../jinja/dbt-context';
-import { renderableObject, type RuntimeValue } from '../jinja/jinja-values';
+import { relationObject } from '../adapter/relation';
+import type { RuntimeValue } from '../jinja/jinja-values';
 import { callMacro, createProjectEnv, hasMacro } from '../jinja/project-env';
 import { renderYamlValue } from '../jinja/render-yaml';
 import { compileTemplate, renderTemplate } from '../jinja/template';
@@ -22,7 +23,7 @@ export interface Captured {
 }
 
 function placeholder(ctx: GlobalContext, schema: string, name: string): RuntimeValue {
-  return renderableObject({ database: ctx.target.database, schema, identifier: name, name }, relationSql(schema, name));
+  return relationObject({ database: ctx.target.database, schema, identifier: name });
 }
 
 /** Renders a template in parse mode: `ref`/`source` are recorded and `config()` merges into `config`. */

@@ -1,11 +1,10 @@
 import { Environment } from '@huggingface/jinja';
 import { define, jinjaFunction, renderableObject, toRuntime, type RuntimeValue } from './jinja-values';
 import { DO_FUNCTION } from './preprocess';
-import { defineAdapter } from './adapter';
-import { defineCrossDbMacros } from './cross-db';
-import { callingPackage, INTERNAL_NAMESPACE, packageScope, type MacroNamespaces } from './macro-namespaces';
+import { defineAdapter } from '../adapter/duckdb-adapter';
+import { callingPackage, packageScope, type MacroNamespaces } from './macro-namespaces';
 import { defineSerialization } from './serialization';
-import { queryingUnsupported } from './unsupported-call';
+import { defineQueries, type QueryHolder } from './compile-queries';
 import { returnFunction } from './template';
 
 /** Project-wide values every template sees. */
@@ -21,6 +20,8 @@ export interface GlobalContext {
   execute: boolean;
   /** Each installed package's own `vars:` (defaults the project's vars override). */
   packageVars?: Record<string, Record<string, unknown>>;
+  /** Where the compiler puts the query session of the node it renders (for `run_query`, `statement`). */
+  queries?: QueryHolder;
   /** Text of the `{% docs %}` blocks, by name. */
   docs: Map<string, string>;
   onLog?: (message: string) => void;
@@ -104,14 +105,8 @@ export function createGlobalEnv(ctx: GlobalContext, ns: MacroNamespaces): Enviro
     return '';
   }));
   define(env, 'return', returnFunction);
-  // As in dbt, these do nothing while parsing (`execute` is false), so a guarded model still parses;
-  // compiling one for a run says they are unsupported.
-  for (const name of ['run_query', 'statement', 'load_result']) {
-    define(env, name, jinjaFunction(() => {
-      if (ctx.execute) throw new Error(queryingUnsupported(name));
-      return name === 'statement' ? '' : null;
-    }));
-  }
+  const queries = ctx.queries ?? { session: null };
+  defineQueries(env, ctx.execute, queries);
   defineSerialization(env);
   define(env, DO_FUNCTION, jinjaFunction(() => ''));
   define(env, 'doc', jinjaFunction(({ args }) => {
@@ -129,8 +124,7 @@ export function createGlobalEnv(ctx: GlobalContext, ns: MacroNamespaces): Enviro
       return '';
     },
   });
-  defineAdapter(env, ns);
-  ns.byPackage.set(INTERNAL_NAMESPACE, defineCrossDbMacros(env));
+  defineAdapter(env, { ns, database: ctx.target.database, execute: ctx.execute, queries });
   env.set('flags', { FULL_REFRESH: ctx.fullRefresh, WHICH: 'run' });
   env.set('execute', ctx.execute);
   env.set('invocation_id', ctx.invocationId);

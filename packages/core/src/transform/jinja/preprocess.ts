@@ -18,6 +18,8 @@ const RAW_RE = /\{%(-?)\s*raw\s*(-?)%\}([\s\S]*?)\{%(-?)\s*endraw\s*(-?)%\}/g;
 const DO_RE = /\{%(-?)\s*do\s+([\s\S]*?)\s*(-?)%\}/g;
 const TEST_RE = /\{%(-?)\s*test\s+([A-Za-z_][A-Za-z0-9_]*)\s*\(/g;
 const ENDTEST_RE = /\{%(-?)\s*endtest\s*(-?)%\}/g;
+const TAG_RE = /\{[{%][\s\S]*?[%}]\}/g;
+const CONTINUATION_RE = /\\\r?\n/g;
 const MATERIALIZATION_RE = /\{%-?\s*materialization\b[\s\S]*?\{%-?\s*endmaterialization\s*-?%\}/g;
 
 function newlines(text: string): string {
@@ -36,6 +38,9 @@ export function preprocess(source: string): Preprocessed {
     return `{{${l} ${RAW_FUNCTION}(${raws.length - 1}) ${r}}}${body.includes('\n') ? `{#${newlines(body)}#}` : ''}`;
   });
   out = out.replace(MATERIALIZATION_RE, (m) => newlines(m));
+  // Python continues a string literal over a backslash-newline; the library refuses the escape. The
+  // newline stays (so lines still match), which only differs inside a message's text.
+  if (out.includes('\\\n') || out.includes('\\\r\n')) out = out.replace(TAG_RE, (tag) => tag.replace(CONTINUATION_RE, '\n'));
   out = out.replace(DO_RE, (_m, l: string, expr: string, r: string) => `{{${l} ${DO_FUNCTION}(${expr}) ${r}}}`);
   out = out.replace(TEST_RE, (_m, l: string, name: string) => `{%${l} macro test_${name}(`);
   out = out.replace(ENDTEST_RE, (_m, l: string, r: string) => `{%${l} endmacro ${r}%}`);

@@ -2,7 +2,8 @@ import { Environment } from '@huggingface/jinja';
 import { createGlobalEnv, type GlobalContext } from './dbt-context';
 import { isRuntime, keywordArguments, toRuntime, type RuntimeValue } from './jinja-values';
 import { bindToPackage, defineNamespace, INTERNAL_NAMESPACE, registerNamespaces, type MacroNamespaces } from './macro-namespaces';
-import { renderTemplate, type CompiledTemplate } from './template';
+import { duckdbMacroSource } from '../adapter/duckdb-macros';
+import { compileTemplate, renderTemplate, type CompiledTemplate } from './template';
 import { TemplateError } from './template-error';
 
 /** The names of the top-level `{% macro %}` blocks of a file. */
@@ -21,6 +22,14 @@ export interface MacroSources {
   packages?: PackageMacros[];
   /** `dispatch:` entries of dbt_project.yml. */
   dispatch?: { macro_namespace: string; search_order: string[] }[];
+}
+
+let internal: CompiledTemplate | null = null;
+
+/** dbt's global macros, parsed once per process. */
+function internalMacros(): CompiledTemplate {
+  internal ??= compileTemplate(duckdbMacroSource(), '<dbt global macros>');
+  return internal;
 }
 
 function definedMacros(env: Environment, templates: CompiledTemplate[]): Map<string, RuntimeValue> {
@@ -42,6 +51,11 @@ export function createProjectEnv(ctx: GlobalContext, macros: CompiledTemplate[],
   };
   const env = createGlobalEnv(ctx, ns);
   registerNamespaces(env, ns);
+  // dbt's own macros: bare names (which the project's may replace) and the `dbt` namespace.
+  renderTemplate(internalMacros(), env);
+  const internal = definedMacros(env, [internalMacros()]);
+  ns.byPackage.set(INTERNAL_NAMESPACE, internal);
+  defineNamespace(env, INTERNAL_NAMESPACE, internal);
   const seen = new Map<string, string>();
   for (const m of macros) {
     for (const name of macroNames(m)) {
@@ -61,7 +75,6 @@ export function createProjectEnv(ctx: GlobalContext, macros: CompiledTemplate[],
     defineNamespace(env, pkg.name, own);
   }
   defineNamespace(env, ctx.projectName, ns.byPackage.get(ctx.projectName)!);
-  if (!ns.byPackage.has(INTERNAL_NAMESPACE)) ns.byPackage.set(INTERNAL_NAMESPACE, new Map());
   return env;
 }
 

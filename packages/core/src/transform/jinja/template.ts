@@ -1,5 +1,6 @@
 import { Environment, Interpreter, parse, tokenize } from '@huggingface/jinja';
 import { errorMessage } from '../../errors';
+import { NeedsQuery } from './compile-queries';
 import { define, jinjaFunction, rawFunction, toRuntime, type RuntimeValue } from './jinja-values';
 import { locateRuntimeError } from './locate-runtime-error';
 import { locateSyntaxError } from './locate-syntax-error';
@@ -59,7 +60,7 @@ dbtProto.evaluateMacro = function (this: DbtInterpreter, node: { name: { value: 
       return inner(args, scope);
     } catch (err) {
       if (err instanceof ReturnSignal) return err.value;
-      if (fileOfError(err)) throw err;
+      if (fileOfError(err) || err instanceof NeedsQuery) throw err;
       const problem = errorMessage(err);
       throw new TemplateError(template.file, lineOf(template.source, problemNeedle(problem) ?? node.name.value), problem);
     }
@@ -132,7 +133,14 @@ function applyFilter(this: DbtInterpreter, operand: RuntimeValue, filterNode: Fi
   if (operand.type === 'ArrayValue' && LIST_FILTERS[name]) return toRuntime(LIST_FILTERS[name]((operand.value as RuntimeValue[]).map((v) => v.value)));
   // Jinja2's `map('lower')`: another filter applied to each item (the library knows only map(attribute=...)).
   if (filterNode.type === 'CallExpression' && filterNode.callee?.value === 'map' && operand.type === 'ArrayValue') {
-    const [args] = (this as unknown as Evaluator).evaluateArguments(filterNode.args ?? [], env);
+    const [args, kwargs] = (this as unknown as Evaluator).evaluateArguments(filterNode.args ?? [], env);
+    const attribute = kwargs.get('attribute');
+    // Jinja2's map(attribute=0): an item of each row (the library wants a string attribute).
+    if (attribute?.type === 'IntegerValue') {
+      const mapped = toRuntime([]);
+      mapped.value = (operand.value as RuntimeValue[]).map((item) => (item.value as RuntimeValue[])[Number(attribute.value)] ?? toRuntime(null));
+      return mapped;
+    }
     if (args[0]?.type === 'StringValue') {
       const each = { type: 'Identifier', value: String(args[0].value) };
       const mapped = toRuntime([]);
@@ -167,6 +175,7 @@ export function renderTemplate(template: CompiledTemplate, env: Environment, cal
     return String(new DbtInterpreter(env, template).run(template.program).value);
   } catch (err) {
     if (err instanceof ReturnSignal) return String(err.value?.value ?? '');
+    if (err instanceof NeedsQuery) throw err;
     const inner = fileOfError(err);
     if (inner) {
       if (inner.file === template.file || inner.calledFrom) throw inner;
