@@ -17,6 +17,7 @@ import { docsAsset } from './docs-assets';
 import { createProxy } from './proxy';
 import { rejectUpgrade } from './proxy-upgrade-reply';
 import { writeResponse } from './response-writer';
+import { createUiAssets } from './ui-assets';
 
 /** Options of `createMount` (and of every adapter). */
 export interface MountOptions {
@@ -43,6 +44,8 @@ export interface MountOptions {
   maxJsonBytes?: number;
   /** Tuning of the `/ws` hub. */
   hub?: WsHubOptions;
+  /** Serve the web dashboard (`@dango/ui`, when installed) at `<prefix>/`; default false (`dango start` turns it on). */
+  ui?: boolean;
 }
 
 /** Dango mounted into a Node HTTP server; adapters translate their framework's calls to these. */
@@ -68,6 +71,7 @@ export function createMount(platform: DangoPlatform, options: MountOptions = {})
   const allowedOrigins = new Set((options.allowedOrigins ?? []).map((o) => normalizeOrigin(o)).filter((o): o is string => o !== null));
   const api = createApiHandler(platform, { version: dangoVersion(), docsAsset });
   const hub = createWsHub(platform.context.events, options.hub);
+  const ui = options.ui ? createUiAssets() : null;
 
   // Targets are read per request so a reloaded config takes effect; mount options win over the config.
   const metabaseTarget = (): string | null =>
@@ -134,6 +138,7 @@ export function createMount(platform: DangoPlatform, options: MountOptions = {})
       const { pathname, search } = splitUrl(req.url ?? '/');
       const path = stripPrefix(pathname, prefix);
       const target = path === null ? null : classifyPath(path);
+      if (!target && ui && path !== null) return ui.handle(req, res, path, pathname, () => refusal(req, false));
       if (!target || path === null) return false;
       try {
         // Only with an allow-list: without one the hot path never builds `req.headers` for this.
