@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { MountOptions } from '@dango/core';
+import { dashboardCases } from './cases/dashboard';
 import { hostRouteCases } from './cases/host-routes';
 import { modelRunCases } from './cases/model-runs';
 import { proxyCases } from './cases/proxies';
@@ -67,6 +68,7 @@ export function runContract(name: string, makeHost: MakeHost, options: { variant
       securityCases(env);
       proxyCases(env);
       hostRouteCases(env);
+      dashboardCases(env, makeHost);
       teardownCases(env, () => baseline);
     });
   }
