@@ -16,6 +16,8 @@ export default defineConfig({
   },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+    // Builds @dango/ui's static files when missing or stale: browser tests serve the real dashboard.
+    globalSetup: ['./packages/ui/test/build-once.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,

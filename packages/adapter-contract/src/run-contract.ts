@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { MountOptions } from '@dango/core';
 import { hostAllowListCases } from './cases/host-allow-list';
+import { dashboardCases } from './cases/dashboard';
 import { hostRouteCases } from './cases/host-routes';
 import { modelRunCases } from './cases/model-runs';
 import { proxyCases } from './cases/proxies';
@@ -70,6 +71,7 @@ export function runContract(name: string, makeHost: MakeHost, options: { variant
       hostAllowListCases(env);
       proxyCases(env);
       hostRouteCases(env);
+      dashboardCases(env, makeHost);
       teardownCases(env, () => baseline);
     });
   }

@@ -20,13 +20,14 @@ export function baseUrl(host: string, port: number): string {
 /** Serves the platform's API, `/ws`, docs and proxies on `host:port` (port 0 picks a free one). */
 export async function startStandaloneServer(
   platform: DangoPlatform,
-  options: { host: string; port: number; token?: string; allowedOrigins?: string[]; allowedHosts?: string[] },
+  options: { host: string; port: number; token?: string; allowedOrigins?: string[]; allowedHosts?: string[]; ui?: boolean },
 ): Promise<StandaloneServer> {
   const node = createNodeListener(platform, {
     ...(options.token ? { authorize: bearerTokenAuthorizer(options.token) } : {}),
     allowedOrigins: options.allowedOrigins ?? [],
     // The bound name or address is how clients reach this server (also 0.0.0.0, which clients may use for it).
     allowedHosts: [...(options.allowedHosts ?? []), options.host],
+    ui: options.ui ?? false,
   });
   const { token } = options;
   // A browser cannot send the bearer header: `?token=` on any page logs it in with a cookie first.

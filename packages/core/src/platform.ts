@@ -16,6 +16,8 @@ import { TransformService } from './transform/transform-service';
 import type { ModelInfo, SelectionOptions, StartedModelRun, TransformResult } from './transform/types';
 import { Warehouse, duckdbOpenOptions } from './warehouse';
 import { WatcherService } from './watcher/watcher-service';
+import { catalogTables, previewTable, profileColumn, type CatalogTable, type ColumnProfile, type TablePreview } from './warehouse/catalog-reader';
+import { modelDetails, type ModelDetails } from './transform/model-details';
 
 /** Options of `DangoPlatform.open`. */
 export interface OpenOptions {
@@ -257,6 +259,28 @@ export class DangoPlatform implements DangoEventSource {
   /** @internal The shared module context, for core's own layers (HTTP, CLI plumbing). */
   get context(): PlatformContext {
     return this.ctx;
+  }
+
+  // ---- dashboard reads -----------------------------------------------------------------------------
+
+  /** Every table and view of the warehouse with columns and row counts (`GET /api/catalog/tables`). */
+  catalogTables(): Promise<CatalogTable[]> {
+    return catalogTables(this.ctx.warehouse);
+  }
+
+  /** The first rows (at most 500) of a table or view. */
+  previewTable(schema: string, table: string, limit = 50): Promise<TablePreview> {
+    return previewTable(this.ctx.warehouse, schema, table, limit);
+  }
+
+  /** Nulls, distinct count, min/max and top values of one column, over at most 1M rows. */
+  profileColumn(schema: string, table: string, column: string): Promise<ColumnProfile> {
+    return profileColumn(this.ctx.warehouse, schema, table, column);
+  }
+
+  /** One model's raw and compiled SQL, columns, tests and lineage. */
+  modelDetails(name: string): Promise<ModelDetails> {
+    return modelDetails({ dbtDir: this.transforms.dbtDir, warehouse: this.ctx.warehouse, threads: this.ctx.config.platform.threads }, name);
   }
 
   /** Stops the watcher, waits for running syncs and model runs, and closes the warehouse. */

@@ -35,6 +35,7 @@ function untilSignal(onForce: () => void): Promise<NodeJS.Signals> {
 function printBanner(io: CliIo, server: StandaloneServer, name: string, watching: boolean, guarded: boolean, origins: string[], hosts: string[]): void {
   const ws = server.url.replace(/^http/, 'ws');
   io.out(`Dango is serving project '${name}' at ${server.url}`);
+  io.out(`  Dashboard:  ${server.url}/`);
   io.out(`  API:        ${server.url}/api`);
   io.out(`  API docs:   ${server.url}/api/docs`);
   io.out(`  WebSocket:  ${ws}/ws`);
@@ -78,7 +79,7 @@ export function registerStart(program: Command, io: CliIo): void {
       const platform = await DangoPlatform.open({ projectDir: root, watch: opts.watch });
       let server: StandaloneServer;
       try {
-        server = await startStandaloneServer(platform, { host, port, token, allowedOrigins: opts.allowOrigin, allowedHosts: opts.allowedHost });
+        server = await startStandaloneServer(platform, { host, port, token, allowedOrigins: opts.allowOrigin, allowedHosts: opts.allowedHost, ui: true });
       } catch (err) {
         await platform.close();
         throw err;

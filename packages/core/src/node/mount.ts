@@ -18,6 +18,7 @@ import { docsAsset } from './docs-assets';
 import { createProxy } from './proxy';
 import { rejectUpgrade } from './proxy-upgrade-reply';
 import { writeResponse } from './response-writer';
+import { createUiAssets } from './ui-assets';
 
 /** Options of `createMount` (and of every adapter). */
 export interface MountOptions {
@@ -50,6 +51,8 @@ export interface MountOptions {
   maxJsonBytes?: number;
   /** Tuning of the `/ws` hub. */
   hub?: WsHubOptions;
+  /** Serve the web dashboard (`@dango/ui`, when installed) at `<prefix>/`; default false (`dango start` turns it on). */
+  ui?: boolean;
 }
 
 /** Dango mounted into a Node HTTP server; adapters translate their framework's calls to these. */
@@ -76,6 +79,7 @@ export function createMount(platform: DangoPlatform, options: MountOptions = {})
   const hostRefusal = createHostCheck(options.allowedHosts, options.publicUrl ? [options.publicUrl] : []);
   const api = createApiHandler(platform, { version: dangoVersion(), docsAsset });
   const hub = createWsHub(platform.context.events, options.hub);
+  const ui = options.ui ? createUiAssets() : null;
 
   // Targets are read per request so a reloaded config takes effect; mount options win over the config.
   const metabaseTarget = (): string | null =>
@@ -142,6 +146,7 @@ export function createMount(platform: DangoPlatform, options: MountOptions = {})
       const { pathname, search } = splitUrl(req.url ?? '/');
       const path = stripPrefix(pathname, prefix);
       const target = path === null ? null : classifyPath(path);
+      if (!target && ui && path !== null) return ui.handle(req, res, path, pathname, () => refusal(req, false));
       if (!target || path === null) return false;
       try {
         // Only with an allow-list: without one the hot path never builds `req.headers` for this.

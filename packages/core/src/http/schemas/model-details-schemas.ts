@@ -1,0 +1,18 @@
+import { z } from 'zod';
+
+/** `GET /api/dbt/models/{model_name}/details`. */
+export const modelDetailsSchema = z.object({
+  name: z.string(),
+  description: z.string(),
+  schema: z.string(),
+  materialization: z.string(),
+  path: z.string(),
+  tags: z.array(z.string()),
+  raw_sql: z.string(),
+  compiled_sql: z.string().nullable().meta({ description: 'The SQL of a full build; null when it does not compile' }),
+  compile_error: z.string().nullable(),
+  columns: z.array(z.object({ name: z.string(), description: z.string(), data_type: z.string().nullable() })),
+  tests: z.array(z.object({ name: z.string(), column: z.string().nullable(), test: z.string() })),
+  upstream: z.array(z.object({ name: z.string(), kind: z.enum(['model', 'seed', 'source']) })),
+  downstream: z.array(z.string()),
+});
