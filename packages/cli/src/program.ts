@@ -7,6 +7,7 @@ import { registerStart } from './commands/start';
 import { registerStatus } from './commands/status';
 import { registerSync } from './commands/sync';
 import { registerTransformCommands } from './commands/transform';
+import { EXIT_CODES_HELP } from './exit-codes';
 import { processIo, type CliIo } from './io';
 
 /** The CLI's version, read from its package.json (one level above both src/ and dist/). */
@@ -20,7 +21,8 @@ export function createProgram(io: CliIo = processIo()): Command {
     .description('Dango: sync data into DuckDB, transform it with dbt models, serve it over an API')
     .version(cliVersion())
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.write(s), writeErr: (s) => io.writeErr(s) });
+    .configureOutput({ writeOut: (s) => io.write(s), writeErr: (s) => io.writeErr(s) })
+    .addHelpText('after', EXIT_CODES_HELP);
   registerInit(program, io);
   registerSync(program, io);
   registerStatus(program, io);
