@@ -4,9 +4,11 @@ import { registerDocs } from './commands/docs';
 import { registerInit } from './commands/init';
 import { registerLogs } from './commands/logs';
 import { registerStart } from './commands/start';
+import { registerSource } from './commands/source';
 import { registerStatus } from './commands/status';
 import { registerSync } from './commands/sync';
 import { registerTransformCommands } from './commands/transform';
+import { registerValidate } from './commands/validate';
 import { EXIT_CODES_HELP } from './exit-codes';
 import { processIo, type CliIo } from './io';
 
@@ -30,5 +32,7 @@ export function createProgram(io: CliIo = processIo()): Command {
   registerStart(program, io);
   registerTransformCommands(program, io);
   registerDocs(program, io);
+  registerSource(program, io);
+  registerValidate(program, io);
   return program;
 }
