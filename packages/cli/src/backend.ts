@@ -1,4 +1,4 @@
-import type { DangoEvent, LogEntry, SourceSummary, SyncOptions } from '@dango/core';
+import type { DangoEvent, DangoEventMap, LogEntry, SourceSummary, SyncOptions } from '@dango/core';
 
 /** How one source's sync ended, the same whether it ran in this process or on a server. */
 export interface SyncOutcome {
@@ -7,6 +7,26 @@ export interface SyncOutcome {
   rows: number;
   seconds: number;
   error: string | null;
+  /** The models run after a successful load; null when the load failed. */
+  models: ModelsAfterSync | null;
+}
+
+/** How the models run after a sync went. */
+export interface ModelsAfterSync {
+  ran: number;
+  failed: { model: string; error: string }[];
+  /** A run that failed before any model did (e.g. a project that does not compile). */
+  error: string | null;
+}
+
+/** The models part of an outcome, from the sync's `after_sync_completed` event (null when none came). */
+export function modelsAfter(event: DangoEventMap['after_sync_completed'] | null): ModelsAfterSync | null {
+  return event ? { ran: event.models, failed: event.failed, error: event.error ?? null } : null;
+}
+
+/** The outcome of a load that failed. */
+export function failedOutcome(source: string, error: string): SyncOutcome {
+  return { source, ok: false, rows: 0, seconds: 0, error, models: null };
 }
 
 /** Where sync, status and logs run: in this process (opening the warehouse) or through a running server's API. */

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { type Command, InvalidArgumentError } from 'commander';
+import { errorMessage, resolveSyncOptions } from '@dango/core';
 
 /** Adds `--project DIR`, which every command takes. */
 export function withProjectOption(cmd: Command): Command {
@@ -43,4 +44,14 @@ export function allowedHostOption(value: string, previous: string[] = []): strin
 /** Commander collector for a repeatable option that also accepts space-separated values (`--select a b`). */
 export function listOption(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(/\s+/).filter(Boolean)];
+}
+
+/** Commander parser for a `YYYY-MM-DD` date option, checked the way the platform checks it. */
+export function dateOption(value: string): string {
+  try {
+    resolveSyncOptions({ startDate: value });
+  } catch (err) {
+    throw new InvalidArgumentError(errorMessage(err).replace(/^start_date /, ''));
+  }
+  return value;
 }

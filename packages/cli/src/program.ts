@@ -5,9 +5,12 @@ import { registerDocs } from './commands/docs';
 import { registerInit } from './commands/init';
 import { registerLogs } from './commands/logs';
 import { registerStart } from './commands/start';
+import { registerSource } from './commands/source';
 import { registerStatus } from './commands/status';
 import { registerSync } from './commands/sync';
 import { registerTransformCommands } from './commands/transform';
+import { registerValidate } from './commands/validate';
+import { EXIT_CODES_HELP } from './exit-codes';
 import { processIo, type CliIo } from './io';
 
 /** The CLI's version, read from its package.json (one level above both src/ and dist/). */
@@ -21,7 +24,8 @@ export function createProgram(io: CliIo = processIo()): Command {
     .description('Dango: sync data into DuckDB, transform it with dbt models, serve it over an API')
     .version(cliVersion())
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.write(s), writeErr: (s) => io.writeErr(s) });
+    .configureOutput({ writeOut: (s) => io.write(s), writeErr: (s) => io.writeErr(s) })
+    .addHelpText('after', EXIT_CODES_HELP);
   registerInit(program, io);
   registerSync(program, io);
   registerStatus(program, io);
@@ -30,5 +34,7 @@ export function createProgram(io: CliIo = processIo()): Command {
   registerTransformCommands(program, io);
   registerDocs(program, io);
   registerDeps(program, io);
+  registerSource(program, io);
+  registerValidate(program, io);
   return program;
 }

@@ -1,6 +1,6 @@
-import { DangoError, errorMessage, type DangoEvent, type HealthReport, type LogEntry, type SourceSummary, type SyncOptions } from '@dango/core';
+import { DangoError, errorMessage, type DangoEvent, type DangoEventMap, type HealthReport, type LogEntry, type SourceSummary, type SyncOptions } from '@dango/core';
 import { ApiClient } from './api-client';
-import type { Backend, SyncOutcome } from './backend';
+import { failedOutcome, modelsAfter, type Backend, type SyncOutcome } from './backend';
 
 const seg = encodeURIComponent;
 
@@ -48,12 +48,14 @@ export class RemoteBackend implements Backend {
         });
       } catch (err) {
         if (err instanceof DangoError && (err.code === 'BAD_REQUEST' || err.code === 'UNAUTHORIZED')) throw err;
-        return { source: name, ok: false, rows: 0, seconds: 0, error: errorMessage(err) };
+        return failedOutcome(name, errorMessage(err));
       }
       const end = await stream.waitFor(endsSync(name, started.started_at));
-      if (end.type === 'sync_completed') return { source: name, ok: true, rows: end.rows, seconds: end.duration_seconds, error: null };
-      if (end.type === 'sync_failed') return { source: name, ok: false, rows: 0, seconds: 0, error: end.error };
-      throw new DangoError('INTERNAL', `Unexpected event ${end.type}`);
+      if (end.type === 'sync_failed') return failedOutcome(name, end.error);
+      if (end.type !== 'sync_completed') throw new DangoError('INTERNAL', `Unexpected event ${end.type}`);
+      // The server runs the models the sync set off after announcing the load.
+      const after = await stream.waitFor((e) => e.type === 'after_sync_completed' && e.source === name && e.timestamp >= started.started_at);
+      return { source: name, ok: true, rows: end.rows, seconds: end.duration_seconds, error: null, models: modelsAfter(after as DangoEventMap['after_sync_completed']) };
     } finally {
       stop();
       stream.close();

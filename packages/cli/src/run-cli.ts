@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { DangoError } from '@dango/core';
+import { EXIT } from './exit-codes';
 import { CliExit, processIo, type CliIo } from './io';
 import { createProgram } from './program';
 
@@ -7,14 +8,15 @@ import { createProgram } from './program';
 export async function runCli(argv: string[] = process.argv, io: CliIo = processIo()): Promise<number> {
   try {
     await createProgram(io).parseAsync(argv);
-    return 0;
+    return EXIT.ok;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode; // commander already printed its message
+    // Commander already printed its message; its non-zero exits are all about the command line.
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
     if (err instanceof CliExit) return err.exitCode;
     const message = err instanceof Error ? err.message : String(err);
     io.err(`error: ${message}`);
     if (io.env.DANGO_DEBUG === '1' && err instanceof Error && err.stack) io.err(err.stack);
     else if (!(err instanceof DangoError)) io.err('(set DANGO_DEBUG=1 for details)');
-    return 1;
+    return err instanceof DangoError && err.code === 'BAD_REQUEST' ? EXIT.usage : EXIT.failed;
   }
 }

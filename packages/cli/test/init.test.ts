@@ -50,20 +50,20 @@ describe('dango init and command-line errors', () => {
     expect(logs.stderr).toBe('');
   });
 
-  it('rejects unknown commands, unknown options and bad option values with exit 1', async () => {
+  it('rejects unknown commands, unknown options and bad option values with exit 2 (usage)', async () => {
     const cmd = await dango(['bogus'], { cwd: tmp.dir });
-    expect(cmd.exitCode).toBe(1);
+    expect(cmd.exitCode).toBe(2);
     expect(cmd.stderr).toContain("error: unknown command 'bogus'");
     const opt = await dango(['status', '--bogus'], { cwd: tmp.dir });
-    expect(opt.exitCode).toBe(1);
+    expect(opt.exitCode).toBe(2);
     expect(opt.stderr).toContain("error: unknown option '--bogus'");
     for (const bad of ['0', '-1', 'ten', '1.5']) {
       const r = await dango(['logs', '--limit', bad], { cwd: tmp.dir });
-      expect(r.exitCode).toBe(1);
+      expect(r.exitCode).toBe(2);
       expect(r.stderr).toContain(`option '--limit <n>' argument '${bad}' is invalid`);
     }
     const port = await dango(['start', '--port', '70000'], { cwd: tmp.dir });
-    expect(port.exitCode).toBe(1);
+    expect(port.exitCode).toBe(2);
     expect(port.stderr).toContain('expected a whole number from 0 to 65535');
   });
 
@@ -71,6 +71,8 @@ describe('dango init and command-line errors', () => {
     const help = await dango(['--help']);
     expect(help.exitCode).toBe(0);
     for (const c of ['init', 'sync', 'status', 'logs', 'start', 'seed', 'run', 'test', 'build', 'compile', 'docs']) expect(help.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
+    expect(help.stdout).toContain('Exit codes:');
+    expect(help.stdout).toMatch(/^ {2}3 {2}dango sync: every source loaded, but models run after the sync failed$/m);
     const version = await dango(['--version']);
     expect(version.exitCode).toBe(0);
     expect(version.stdout).toMatch(/^\d+\.\d+\.\d+$/);

@@ -32,7 +32,7 @@ describe('createProgram / runCli (embedded use)', () => {
     expect(await runCli(['node', 'dango', 'status', '--project', '/nonexistent/dango-project'], io)).toBe(1);
     expect(io.stderr).toBe('error: No Dango project at /nonexistent/dango-project (.dango/project.yml is missing; run `dango init /nonexistent/dango-project`)\n');
     const unknown = captureIo();
-    expect(await runCli(['node', 'dango', 'frobnicate'], unknown)).toBe(1);
+    expect(await runCli(['node', 'dango', 'frobnicate'], unknown)).toBe(2);
     expect(unknown.stderr).toContain("unknown command 'frobnicate'");
     const help = captureIo();
     expect(await runCli(['node', 'dango', 'sync', '--help'], help)).toBe(0);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeResult, SourceSummary, TransformResult } from '@dango/core';
 import { formatBytes, formatCount, formatTable, plural } from '../src/format';
-import { apiRunsFor } from '../src/remote-run';
+import { commandBody } from '../src/remote-run';
 import { isLoopbackHost } from '../src/loopback-host';
-import { pickSources, syncSummary } from '../src/commands/sync';
+import { modelFailureLines, pickSources, syncExitCode, syncSummary } from '../src/commands/sync';
 import { countResults, nodeLine, summaryLine, transformFailed } from '../src/transform-report';
 
 const node = (over: Partial<NodeResult>): NodeResult => ({
@@ -37,9 +37,28 @@ describe('sync selection and summary', () => {
     expect(() => pickSources([], ['x'])).toThrow("Unknown source 'x' (configured: none)");
   });
   it('summarises successes, failures and rows', () => {
-    const ok = (rows: number) => ({ source: 's', ok: true, rows, seconds: 1, error: null });
-    expect(syncSummary([ok(12000), ok(345), { source: 'f', ok: false, rows: 0, seconds: 0, error: 'bad' }])).toBe('2 sources synced, 1 failed, 12,345 rows');
+    const ok = (rows: number) => ({ source: 's', ok: true, rows, seconds: 1, error: null, models: null });
+    const failedLoad = { source: 'f', ok: false, rows: 0, seconds: 0, error: 'bad', models: null };
+    expect(syncSummary([ok(12000), ok(345), failedLoad])).toBe('2 sources synced, 1 failed, 12,345 rows');
     expect(syncSummary([ok(1)])).toBe('1 source synced, 0 failed, 1 row');
+    expect(syncExitCode([ok(1)])).toBe(0);
+    expect(syncExitCode([ok(1), failedLoad])).toBe(1);
+  });
+  it('counts the models run after the loads, and a model failure exits 3 unless a load failed', () => {
+    const withModels = (ran: number, failed: string[], error: string | null = null) => ({
+      source: 'sales', ok: true, rows: 2_000_000, seconds: 1, error: null, models: { ran, failed: failed.map((model) => ({ model, error: `${model} broke\nLINE 1` })), error },
+    });
+    const outcomes = [withModels(3, ['orders_enriched']), withModels(2, [])];
+    expect(syncSummary(outcomes)).toBe('2 sources synced, 0 failed, 4,000,000 rows; models: 5 ran, 1 failed');
+    expect(syncExitCode(outcomes)).toBe(3);
+    expect(modelFailureLines(outcomes[0]!)).toEqual(['sales: model orders_enriched FAILED: orders_enriched broke']);
+    expect(modelFailureLines(outcomes[1]!)).toEqual([]);
+    expect(syncSummary([outcomes[1]!])).toBe('1 source synced, 0 failed, 2,000,000 rows');
+    // A project that does not compile fails the run before any model.
+    const noCompile = withModels(0, [], 'Compilation error in model x');
+    expect(syncSummary([noCompile])).toBe('1 source synced, 0 failed, 2,000,000 rows; models: 0 ran, 1 failed');
+    expect(modelFailureLines(noCompile)).toEqual(['sales: models FAILED: Compilation error in model x']);
+    expect(syncExitCode([noCompile, { ...noCompile, ok: false, models: null }])).toBe(1);
   });
 });
 
@@ -66,14 +85,10 @@ describe('dbt-like report lines', () => {
   });
 });
 
-describe('model runs over the API', () => {
-  it('maps plain names and name+ to runs, and nothing else', () => {
-    expect(apiRunsFor({ select: ['a', 'b+'] })).toEqual([{ model: 'a', cascade: false }, { model: 'b', cascade: true }]);
-    expect(apiRunsFor({})).toBeNull();
-    expect(apiRunsFor({ select: ['+a'] })).toBeNull();
-    expect(apiRunsFor({ select: ['tag:x'] })).toBeNull();
-    expect(apiRunsFor({ select: ['a'], exclude: ['b'] })).toBeNull();
-    expect(apiRunsFor({ select: ['a'], fullRefresh: true })).toBeNull();
+describe('dbt commands over the API', () => {
+  it('sends the selection as the API body', () => {
+    expect(commandBody({ select: ['a', 'tag:x'], exclude: ['b'], fullRefresh: true, threads: 2 })).toEqual({ select: ['a', 'tag:x'], exclude: ['b'], full_refresh: true, threads: 2 });
+    expect(commandBody({})).toEqual({ full_refresh: false });
   });
 });
 

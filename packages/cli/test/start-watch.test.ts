@@ -45,7 +45,7 @@ describe('dango start with the watcher', () => {
     const root = await csvProject(tmp.dir, {});
     const projectFile = path.join(root, '.dango', 'project.yml');
     writeFileSync(projectFile, readFileSync(projectFile, 'utf8').replace('debounce_seconds: 600', 'debounce_seconds: 1'));
-    writeFileSync(path.join(root, 'dbt', 'models', 'marts', 'sales_total.sql'), "select count(*) as n, sum(amount) as total from {{ ref('stg_sales_sales') }}\n");
+    writeFileSync(path.join(root, 'dbt', 'models', 'marts', 'sales_total.sql'), "select count(*) as n, sum(amount) as total from {{ ref('stg_sales') }}\n");
 
     const server = await startServer(root, [], {}, { watch: true });
     const ws = await listen(server.url);

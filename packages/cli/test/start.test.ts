@@ -84,10 +84,11 @@ describe('dango start', () => {
     expect(logs.exitCode).toBe(0);
     expect(logs.stdout).toMatch(/Starting sync for sales/);
 
-    // Commands that need the warehouse to themselves refuse clearly instead of fighting for the lock.
+    // Commands that write the warehouse go through the server's API too.
     const seed = await dango(['seed', '--project', root]);
-    expect(seed.exitCode).toBe(1);
-    expect(seed.stderr).toBe(`error: A Dango server is running for this project at ${url} (pid ${info.pid}); \`dango seed\` needs the warehouse to itself: stop the server first`);
+    expect(seed.stderr).toBe('');
+    expect(seed.exitCode).toBe(0);
+    expect(seed.stdout.split('\n')[0]).toBe(`Using the running server at ${url}`);
     const twice = await dango(['start', '--project', root, '--port', '0']);
     expect(twice.exitCode).toBe(1);
     expect(twice.stderr).toContain(`error: A Dango server is already running for this project at ${url}`);
@@ -187,7 +188,7 @@ describe('dango start', () => {
     const root = await csvProject(tmp.dir, {});
     for (const bad of ['app.example', 'https://app.example/path', 'ftp://app.example']) {
       const r = await dango(['start', '--project', root, '--port', '0', '--allow-origin', bad]);
-      expect(r.exitCode, bad).toBe(1);
+      expect(r.exitCode, bad).toBe(2);
       expect(r.stderr, bad).toMatch(/--allow-origin.*expected an origin such as https:\/\/app\.example\.com/);
     }
     expect(hasServerFile(root)).toBe(false);

@@ -24,6 +24,10 @@ export interface DangoEventMap {
   };
   dbt_run_completed: BaseEvent<'dbt_run_completed'> & { model: string | null; models: number };
   dbt_run_failed: BaseEvent<'dbt_run_failed'> & { model: string | null; error: string };
+  /** After a successful sync: the models run for it are done (`models` = how many ran; none when auto_dbt is off or nothing depends on the source). */
+  after_sync_completed: BaseEvent<'after_sync_completed'> & { source: string; models: number; failed: { model: string; error: string }[]; error?: string };
+  /** A background dbt command (`POST /api/dbt/{command}`) ended; its result is at `GET /api/dbt/runs/{run_id}`. */
+  dbt_command_completed: BaseEvent<'dbt_command_completed'> & { run_id: string; command: string; success: boolean };
   watcher_triggered: BaseEvent<'watcher_triggered'> & { sources: string[]; models: string[]; files: string[] };
   schema_changed: BaseEvent<'schema_changed'> & {
     source: string;

@@ -1,5 +1,7 @@
 import { configView, loadProjectConfig, metabaseConfigView, projectPaths, resolveInProject } from './config';
 import type { ConfigView, MetabaseConfigView, ProjectConfig } from './config';
+import { reportAfterSync } from './after-sync-report';
+import { CommandRuns, type CommandRun, type StartedCommand } from './command-runs';
 import type { EventFields, PlatformContext } from './context';
 import { EventBus, type DangoEventName, type DangoEventSource, type DangoListener, type Unsubscribe } from './event-bus';
 import { nowIso, type DangoEventMap, type DangoEventType } from './events';
@@ -35,6 +37,8 @@ export interface OpenOptions {
   memoryLimit?: string;
   /** Health thresholds (disk, database size, staleness) and measurements to use instead of the defaults. */
   health?: HealthOptions;
+  /** `false` for an open that only reads (`dango status`): no "Platform started" line in the activity log. Default true. */
+  record?: boolean;
 }
 
 /**
@@ -48,6 +52,7 @@ export class DangoPlatform implements DangoEventSource {
   private readonly transforms: TransformService;
   private readonly watcher: WatcherService;
   private readonly healthService: HealthService;
+  private readonly commands: CommandRuns;
   private closing: Promise<void> | null = null;
   /** Where the platform is served over HTTP, once a server knows it (for `/api/config`). */
   webUrl: string | undefined;
@@ -79,7 +84,10 @@ export class DangoPlatform implements DangoEventSource {
       startedAt: Date.now(),
     };
     this.transforms = new TransformService(this.ctx);
-    this.sources = new SourceService(this.ctx, { afterSync: (source, _result, tables) => this.transforms.afterSync(source, tables) });
+    this.commands = new CommandRuns(this.ctx);
+    this.sources = new SourceService(this.ctx, {
+      afterSync: (source, _result, tables) => reportAfterSync(this.ctx, source, () => this.transforms.afterSync(source, tables)),
+    });
     this.healthService = new HealthService(this.ctx, { listModels: () => this.transforms.listModels() }, options.health);
     this.watcher = new WatcherService(this.ctx, {
       syncSource: (name) => this.sync(name),
@@ -95,8 +103,11 @@ export class DangoPlatform implements DangoEventSource {
     const file = options.duckdbPath ?? resolveInProject(config.root, config.platform.duckdb_path);
     const warehouse = await Warehouse.open(file, duckdbOpenOptions(config, options.memoryLimit));
     const platform = new DangoPlatform(config, warehouse, options);
-    platform.ctx.emit('log', { level: 'INFO', message: `Platform started (project ${config.project.name})` });
-    await removeStaleUploads(platform.ctx);
+    // A read-only open (`dango status`, `dango logs`) records nothing and leaves the folders alone.
+    if (options.record !== false) {
+      platform.ctx.emit('log', { level: 'INFO', message: `Platform started (project ${config.project.name})` });
+      await removeStaleUploads(platform.ctx);
+    }
     if (options.watch) await platform.watcher.start();
     return platform;
   }
@@ -239,6 +250,46 @@ export class DangoPlatform implements DangoEventSource {
     return this.transforms.generateDocs();
   }
 
+  // ---- background dbt commands (POST /api/dbt/{command}; the CLI while a server runs) -----------------
+
+  /** Starts `dango run` in the background; CONFLICT while another background command runs. */
+  startTransform(options: SelectionOptions = {}): StartedCommand {
+    return this.commands.start('run', () => this.transforms.run(options));
+  }
+
+  /** Starts `dango build` in the background; CONFLICT while another background command runs. */
+  startBuild(options: SelectionOptions = {}): StartedCommand {
+    return this.commands.start('build', () => this.transforms.build(options));
+  }
+
+  /** Starts `dango test` in the background; CONFLICT while another background command runs. */
+  startTest(options: SelectionOptions = {}): StartedCommand {
+    return this.commands.start('test', () => this.transforms.test(options));
+  }
+
+  /** Starts `dango seed` in the background; CONFLICT while another background command runs. */
+  startSeed(options: SelectionOptions = {}): StartedCommand {
+    return this.commands.start('seed', () => this.transforms.seed(options));
+  }
+
+  /** Starts `dango compile` in the background; CONFLICT while another background command runs. */
+  startCompile(options: SelectionOptions = {}): StartedCommand {
+    return this.commands.start('compile', () => this.transforms.compile(options));
+  }
+
+  /** Starts `dango docs generate` in the background; CONFLICT while another background command runs. */
+  startDocsGenerate(): StartedCommand {
+    return this.commands.start('docs generate', async () => {
+      const { manifest, catalog } = await this.transforms.generateDocs();
+      return { files: [manifest, catalog] };
+    });
+  }
+
+  /** A background command's state and, once finished, its result (`GET /api/dbt/runs/{run_id}`). */
+  commandRun(runId: string): CommandRun {
+    return this.commands.get(runId);
+  }
+
   // ---- watcher and health --------------------------------------------------------------------------
 
   /** The in-process file watcher's state (`GET /api/watcher/status`). */
@@ -288,6 +339,7 @@ export class DangoPlatform implements DangoEventSource {
     this.closing ??= (async () => {
       await this.watcher.close();
       await this.sources.close();
+      await this.commands.close();
       await this.transforms.close();
       await this.ctx.warehouse.close();
       this.bus.clear();

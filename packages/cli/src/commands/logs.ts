@@ -13,7 +13,7 @@ export function registerLogs(program: Command, io: CliIo): void {
     .option('--json', 'print JSON lines')
     .action(async (opts: { project?: string; limit: number; source?: string; json?: boolean }) => {
       const root = resolveProjectDir(opts.project);
-      const entries = await withBackend(root, io, (backend) => backend.logs({ limit: opts.limit, source: opts.source }));
+      const entries = await withBackend(root, io, (backend) => backend.logs({ limit: opts.limit, source: opts.source }), { readOnly: true });
       if (entries.length === 0 && !opts.json) io.out('No log entries yet');
       for (const e of entries) io.out(opts.json ? JSON.stringify(e) : `${e.timestamp}  ${e.level.padEnd(7)}  ${e.message}`);
     });

@@ -35,6 +35,6 @@ export function registerStatus(program: Command, io: CliIo): void {
         }
         io.out('');
         io.out(`Warehouse: ${bytes === null ? 'size unknown' : formatBytes(bytes)}`);
-      });
+      }, { readOnly: true });
     });
 }

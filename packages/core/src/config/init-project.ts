@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { stringify } from 'yaml';
+import { Document, isScalar, stringify, type YAMLMap } from 'yaml';
 import { DangoError } from '../errors';
 import { projectPaths } from './paths';
 import { SOURCE_NAME_RE } from './schemas';
@@ -26,6 +26,15 @@ async function writeIfAbsent(file: string, text: string): Promise<void> {
   await writeFile(file, text);
 }
 
+/** project.yml's text, with the commented example that says how to turn Metabase on. */
+function projectYaml(value: object): string {
+  const doc = new Document(value);
+  const platform = doc.get('platform') as YAMLMap;
+  const key = platform.items.find((p) => isScalar(p.key) && p.key.value === 'metabase_url')?.key;
+  if (isScalar(key)) key.commentBefore = ' Metabase is off. To use it, set metabase_url to its address (e.g. http://localhost:3000):\n /metabase/ then proxies to it and /api/status reports it.';
+  return doc.toString();
+}
+
 /** Scaffolds a project: `.dango/` config, `data/uploads/` and a `dbt/` skeleton; existing user files are kept. */
 export async function initProject(dir: string, options: InitProjectOptions = {}): Promise<string> {
   const paths = projectPaths(dir);
@@ -39,11 +48,12 @@ export async function initProject(dir: string, options: InitProjectOptions = {})
   await mkdir(paths.dangoDir, { recursive: true });
   await writeFile(
     paths.projectFile,
-    stringify({
+    projectYaml({
       project: { name, organization: options.organization ?? '' },
       platform: {
         port: 8800,
-        metabase_url: 'http://localhost:3000',
+        // Not configured: a new project has no Metabase, so it reports healthy rather than Metabase down.
+        metabase_url: false,
         duckdb_path: 'data/warehouse.duckdb',
         dbt_project_dir: 'dbt',
         auto_sync: true,

@@ -70,6 +70,8 @@ export interface DangoMount {
 
 const DEFAULT_MAX_JSON_BYTES = 1024 * 1024;
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Why `/metabase/` answers 404, and how to turn it on. */
+const METABASE_NOT_CONFIGURED = 'Metabase is not configured: set platform.metabase_url in .dango/project.yml (e.g. http://localhost:3000)';
 
 /** Mounts the platform's API, docs, `/ws` and proxies onto Node requests (the core of every adapter). */
 export function createMount(platform: DangoPlatform, options: MountOptions = {}): DangoMount {
@@ -126,7 +128,7 @@ export function createMount(platform: DangoPlatform, options: MountOptions = {})
     const query = search ? `?${search}` : '';
     if (target.kind === 'metabase') {
       const upstream = metabaseTarget();
-      if (!upstream) return { kind: 'json', status: 404, value: { detail: 'Metabase is not configured' } };
+      if (!upstream) return { kind: 'json', status: 404, value: { detail: METABASE_NOT_CONFIGURED } };
       await proxies.metabase.web(req, res, upstream, target.upstreamPath + query, bodyForResend(req, parsedBody));
       return null;
     }
@@ -197,7 +199,7 @@ export function createMount(platform: DangoPlatform, options: MountOptions = {})
           if (target.kind === 'ws') return hub.handleUpgrade(req, socket, head);
           if (target.kind === 'api') return rejectUpgrade(socket, 404, 'Not Found');
           const upstream = target.kind === 'metabase' ? metabaseTarget() : dbtDocsTarget();
-          if (!upstream) return rejectUpgrade(socket, 404, target.kind === 'metabase' ? 'Metabase is not configured' : 'dbt docs are served without WebSockets');
+          if (!upstream) return rejectUpgrade(socket, 404, target.kind === 'metabase' ? METABASE_NOT_CONFIGURED : 'dbt docs are served without WebSockets');
           const upstreamPath = target.kind === 'metabase' ? target.upstreamPath : target.subPath || '/';
           proxies[target.kind === 'metabase' ? 'metabase' : 'dbtDocs'].ws(req, socket, head, upstream, upstreamPath + query);
         } catch (err) {

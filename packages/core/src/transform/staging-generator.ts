@@ -57,7 +57,20 @@ function prose(name: string): string {
 export function stagingModelName(source: string, table: string): string {
   const tail = table.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/_+/g, '_').replace(/^_+|_+$/g, '');
   if (!tail) throw new DangoError('BAD_REQUEST', `Cannot derive a staging model name from table '${table}' of source '${source}'`);
-  return `stg_${source}_${tail}`;
+  // A table named after its source (a source without `table:`) would repeat the name: stg_<source>.
+  return tail === source ? `stg_${source}` : `stg_${source}_${tail}`;
+}
+
+/**
+ * Before staging models of a table named after its source were `stg_<source>`, they were
+ * `stg_<source>_<source>`: a generated file under that name becomes a generated alias of the new
+ * model, so user models that `ref()` the old name keep working.
+ */
+async function keepLegacyName(dir: string, source: string, result: StagingGenerationResult): Promise<void> {
+  const legacy = path.join(dir, `stg_${source}_${source}.sql`);
+  const previous = await readTextIfExists(legacy);
+  if (previous === null || !isGenerated(previous)) return;
+  await place(legacy, () => `-- ${GENERATED_MARKER}\n-- Renamed to stg_${source}: this alias keeps models that ref('stg_${source}_${source}') working; delete it once none does.\nselect * from {{ ref('stg_${source}') }}\n`, result);
 }
 
 /** A Jinja string literal, so names that contain Jinja delimiters or quotes reach the SQL unchanged. */
@@ -206,6 +219,7 @@ export async function generateStagingModels(input: {
   for (const table of input.tables) {
     const file = path.join(dir, `${stagingModelName(input.source, table.name)}.sql`);
     await place(file, () => stagingSql(input.source, table), result);
+    if (table.name === input.source) await keepLegacyName(dir, input.source, result);
   }
   const yml = path.join(dir, `_${input.source}__sources.yml`);
   await place(yml, (previous) => sourcesYml(input.source, input.tables, previous), result);

@@ -25,7 +25,7 @@ describe('project config', () => {
     expect(cfg.project).toMatchObject({ name: 'my-analytics', organization: 'Acme Corp' });
     expect(cfg.platform).toMatchObject({
       port: 8800,
-      metabase_url: 'http://localhost:3000',
+      metabase_url: false,
       debounce_seconds: 600,
       watch_patterns: ['*.csv'],
       watch_directories: ['data/uploads'],
@@ -33,6 +33,8 @@ describe('project config', () => {
       transform_engine: 'embedded',
     });
     expect(cfg.sources).toEqual([]);
+    // Metabase is scaffolded off, with a comment that says how to turn it on.
+    expect(readFileSync(path.join(dir, '.dango', 'project.yml'), 'utf8')).toMatch(/# Metabase is off\. To use it, set metabase_url to its address \(e\.g\. http:\/\/localhost:3000\)/);
     expect(readFileSync(path.join(dir, 'dbt', 'dbt_project.yml'), 'utf8')).toContain('name: my_analytics');
     expect(findProjectRoot(path.join(dir, 'data', 'uploads'))).toBe(path.resolve(dir));
   });

@@ -58,8 +58,8 @@ describe('platform.health()', () => {
     put('bad', 'broken.csv', 'id,name\n1,"unbalanced\n2,ok\n');
     const marts = path.join(dir, 'dbt', 'models', 'marts');
     mkdirSync(marts, { recursive: true });
-    writeFileSync(path.join(marts, 'good_totals.sql'), "select sum(amount) as total from {{ ref('stg_good_good') }}\n");
-    writeFileSync(path.join(marts, 'broken_model.sql'), "select missing_column from {{ ref('stg_good_good') }}\n");
+    writeFileSync(path.join(marts, 'good_totals.sql'), "select sum(amount) as total from {{ ref('stg_good') }}\n");
+    writeFileSync(path.join(marts, 'broken_model.sql'), "select missing_column from {{ ref('stg_good') }}\n");
 
     expect((await platform.sync('good')).status).toBe('success');
     const bad = await platform.sync('bad');

@@ -10,7 +10,7 @@ afterEach(async () => {
 });
 
 const NO_MORE_MS = 3000;
-const TOTALS = 'select count(*)::INTEGER as n, sum(amount) as total from {{ ref(\'stg_sales_sales\') }}\n';
+const TOTALS = 'select count(*)::INTEGER as n, sum(amount) as total from {{ ref(\'stg_sales\') }}\n';
 
 /** A watched project whose mart `sales_totals` sits downstream of the generated staging model of `sales`. */
 async function watchedWithModels() {
@@ -65,7 +65,7 @@ describe('watcher with auto_dbt', () => {
     drop('a.csv', csvRows(5));
     await first;
     const failed = once(platform, 'dbt_run_failed');
-    writeFileSync(path.join(marts, 'sales_totals.sql'), "select no_such_column from {{ ref('stg_sales_sales') }}\n");
+    writeFileSync(path.join(marts, 'sales_totals.sql'), "select no_such_column from {{ ref('stg_sales') }}\n");
     expect((await failed).model).toBe('sales_totals');
     const health = await platform.health();
     expect(health.dbt_failures).toEqual([{ model: 'sales_totals', error: expect.stringContaining('no_such_column'), timestamp: expect.any(String) }]);

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { defineRoute } from '../route';
 import { modelParams, queryBoolean } from '../schemas/common';
-import { modelListSchema, modelRunStartedSchema } from '../schemas/dbt-schemas';
+import type { StartedCommand } from '../../command-runs';
+import type { DangoPlatform } from '../../platform';
+import type { SelectionOptions } from '../../transform/types';
+import { commandRunSchema, commandStartedSchema, modelListSchema, modelRunStartedSchema, runParams, selectionBodySchema } from '../schemas/dbt-schemas';
 
 /** dbt model listing and runs. */
 export const dbtRoutes = [
@@ -33,4 +36,51 @@ export const dbtRoutes = [
       return { success: true as const, message: `dbt model '${started.model_name}' run started`, model_name: started.model_name, started_at: started.started_at };
     },
   }),
+  ...commandRoutes(),
+  defineRoute({
+    method: 'GET',
+    path: '/api/dbt/runs/{run_id}',
+    operationId: 'getCommandRun',
+    summary: 'State and results of a background dbt command',
+    tags: ['dbt Operations'],
+    input: { params: runParams },
+    response: commandRunSchema,
+    errors: [404],
+    handler: (platform, { params }) => platform.commandRun(params.run_id),
+  }),
 ];
+
+/** The background commands, one route each: `POST /api/dbt/{path}`. */
+function commandRoutes() {
+  const commands: { path: string; operationId: string; summary: string; start: (p: DangoPlatform, o: SelectionOptions) => StartedCommand }[] = [
+    { path: 'run', operationId: 'startRun', summary: 'Run the selected models (dango run)', start: (p, o) => p.startTransform(o) },
+    { path: 'build', operationId: 'startBuild', summary: 'Seed, run and test the selection in graph order (dango build)', start: (p, o) => p.startBuild(o) },
+    { path: 'test', operationId: 'startTest', summary: 'Run the data tests of the selection (dango test)', start: (p, o) => p.startTest(o) },
+    { path: 'seed', operationId: 'startSeed', summary: 'Load the selected seeds (dango seed)', start: (p, o) => p.startSeed(o) },
+    { path: 'compile', operationId: 'startCompile', summary: 'Compile the selection to target/compiled/ (dango compile)', start: (p, o) => p.startCompile(o) },
+    { path: 'docs/generate', operationId: 'startDocsGenerate', summary: 'Write target/manifest.json and catalog.json (dango docs generate)', start: (p) => p.startDocsGenerate() },
+  ];
+  return commands.map((c) =>
+    defineRoute({
+      method: 'POST',
+      path: `/api/dbt/${c.path}`,
+      operationId: c.operationId,
+      summary: c.summary,
+      description: 'Answers at once with a run id; progress is reported on /ws (dbt_run_started, dbt_model_completed, ...) and `dbt_command_completed` ends it; the results are at GET /api/dbt/runs/{run_id}. 409 while another background command runs.',
+      tags: ['dbt Operations'],
+      input: { body: selectionBodySchema, bodyOptional: true },
+      response: commandStartedSchema,
+      errors: [400, 409],
+      handler: (platform, { body }) => {
+        const selection: SelectionOptions = {
+          ...(body.select?.length ? { select: body.select } : {}),
+          ...(body.exclude?.length ? { exclude: body.exclude } : {}),
+          ...(body.full_refresh ? { fullRefresh: true } : {}),
+          ...(body.threads ? { threads: body.threads } : {}),
+        };
+        const started = c.start(platform, selection);
+        return { success: true as const, message: `dbt ${started.command} started (run ${started.run_id})`, run_id: started.run_id, command: started.command, started_at: started.started_at };
+      },
+    }),
+  );
+}

@@ -9,7 +9,7 @@ export const statusSchema = z.object({
   dango_version: z.string(),
   services: z.object({ api: serviceState, duckdb: serviceState, metabase: serviceState, dbt_docs: serviceState }),
   uptime: z.string(),
-  uptime_seconds: z.number().optional(),
+  uptime_seconds: z.number().min(0).optional(),
 });
 
 /** `GET /api/health/platform`. */
@@ -17,18 +17,18 @@ export const healthSchema = z.object({
   status: z.enum(['healthy', 'warning', 'critical']),
   timestamp,
   database: z.object({
-    size_mb: z.number(),
-    tables: z.number().int(),
+    size_mb: z.number().min(0),
+    tables: z.number().int().min(0),
     status: z.enum(['new', 'small', 'medium', 'large', 'error']),
-    raw_tables: z.number().int(),
-    staging_tables: z.number().int(),
-    marts_tables: z.number().int(),
+    raw_tables: z.number().int().min(0),
+    staging_tables: z.number().int().min(0),
+    marts_tables: z.number().int().min(0),
   }),
-  disk: z.object({ status: z.enum(['ok', 'low', 'critical', 'unknown']), free_gb: z.number(), total_gb: z.number() }),
+  disk: z.object({ status: z.enum(['ok', 'low', 'critical', 'unknown']), free_gb: z.number().min(0), total_gb: z.number().min(0) }),
   sync_failures: z.array(z.object({ source: z.string(), error: z.string().nullable(), timestamp })),
   dbt_failures: z.array(z.object({ model: z.string(), error: z.string().nullable(), timestamp: timestamp.nullable() })),
-  total_sources: z.number().int(),
-  enabled_sources: z.number().int(),
+  total_sources: z.number().int().min(0),
+  enabled_sources: z.number().int().min(0),
   critical_issues: z.array(z.string()),
   warnings: z.array(z.string()),
 });
@@ -36,17 +36,17 @@ export const healthSchema = z.object({
 /** `GET /api/watcher/status`. */
 export const watcherStatusSchema = z.object({
   running: z.boolean(),
-  pid: z.number().int().nullable(),
+  pid: z.number().int().min(0).nullable(),
   auto_sync_enabled: z.boolean(),
   auto_dbt_enabled: z.boolean(),
-  debounce_seconds: z.number(),
+  debounce_seconds: z.number().min(0),
   watch_patterns: z.array(z.string()),
   watch_directories: z.array(z.string()),
 });
 
 /** `GET /api/config`. */
 export const configViewSchema = z.object({
-  web_port: z.number().int(),
+  web_port: z.number().int().min(0),
   web_url: z.string(),
   metabase_url: z.string().nullable(),
   dbt_docs_url: z.string(),
@@ -56,4 +56,4 @@ export const configViewSchema = z.object({
 });
 
 /** `GET /api/metabase-config`. */
-export const metabaseConfigSchema = z.object({ database_id: z.number().int().nullable(), configured: z.boolean() });
+export const metabaseConfigSchema = z.object({ database_id: z.number().int().positive().nullable(), configured: z.boolean() });

@@ -3,7 +3,7 @@ import { isoDate, timestamp } from './common';
 
 const sourceStatus = z.enum(['synced', 'syncing', 'failed', 'empty', 'not_synced', 'unknown']);
 
-const tableSchema = z.object({ name: z.string(), row_count: z.number().int(), schema: z.string() });
+const tableSchema = z.object({ name: z.string(), row_count: z.number().int().min(0), schema: z.string() });
 
 /** One item of `GET /api/sources`. */
 export const sourceSummarySchema = z.object({
@@ -12,7 +12,7 @@ export const sourceSummarySchema = z.object({
   enabled: z.boolean(),
   description: z.string().optional(),
   last_sync: timestamp.nullable(),
-  row_count: z.number().int(),
+  row_count: z.number().int().min(0),
   status: sourceStatus,
   freshness: z.object({ last_update: timestamp.nullable(), days_old: z.number().nullable() }),
   tables: z.array(tableSchema),
@@ -23,8 +23,8 @@ export const sourceSummarySchema = z.object({
 export const historyEntrySchema = z.object({
   timestamp,
   status: z.enum(['success', 'failed']),
-  duration_seconds: z.number(),
-  rows_processed: z.number().int(),
+  duration_seconds: z.number().min(0),
+  rows_processed: z.number().int().min(0),
   full_refresh: z.boolean(),
   error_message: z.string().nullable(),
 });
@@ -34,7 +34,7 @@ export const sourceDetailsSchema = z.object({
   name: z.string(),
   config: z.record(z.string(), z.unknown()).meta({ description: 'The source as configured, secrets masked' }),
   history: z.array(historyEntrySchema),
-  row_count: z.number().int(),
+  row_count: z.number().int().min(0),
   tables: z.array(tableSchema),
   status: sourceStatus,
   last_sync: timestamp.nullable(),
@@ -71,11 +71,11 @@ export const syncStartedSchema = z.object({
 const csvFileSchema = z.object({
   filename: z.string(),
   path: z.string(),
-  size: z.number().int().nullable(),
+  size: z.number().int().min(0).nullable(),
   modified: timestamp.nullable(),
   on_disk: z.boolean(),
   loaded: z.boolean(),
-  rows_loaded: z.number().int(),
+  rows_loaded: z.number().int().min(0),
   status: z.enum(['success', 'failed', 'pending', 'missing']),
   error: z.string().nullable().optional(),
 });
@@ -86,9 +86,9 @@ export const csvFilesSchema = z.object({
   directory: z.string(),
   file_pattern: z.string(),
   files: z.array(csvFileSchema),
-  total_files: z.number().int(),
-  files_on_disk: z.number().int(),
-  files_loaded: z.number().int(),
+  total_files: z.number().int().min(0),
+  files_on_disk: z.number().int().min(0),
+  files_loaded: z.number().int().min(0),
 });
 
 /** `POST /api/sources/{source_name}/upload-csv`. */
@@ -99,7 +99,7 @@ export const uploadResultSchema = z.object({
   file_path: z.string(),
   file_name: z.string(),
   auto_sync: z.boolean(),
-  size: z.number().int().optional(),
+  size: z.number().int().min(0).optional(),
 });
 
 /** `DELETE /api/sources/{source_name}/csv-files`. */

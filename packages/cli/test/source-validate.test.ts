@@ -1,0 +1,96 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { initProject, loadProjectConfig } from '@dango/core';
+import { runCli, type CliIo } from '../src/index';
+import { tempDir } from './helpers';
+
+/** Runs the CLI in this process with captured output. */
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const io = {
+    stdout: '',
+    stderr: '',
+    live: false,
+    env: {} as NodeJS.ProcessEnv,
+    write: (t: string) => void (io.stdout += t),
+    writeErr: (t: string) => void (io.stderr += t),
+    out: (l: string) => void (io.stdout += `${l}\n`),
+    err: (l: string) => void (io.stderr += `${l}\n`),
+  } satisfies CliIo & { stdout: string; stderr: string };
+  const code = await runCli(['node', 'dango', ...args], io);
+  return { code, stdout: io.stdout, stderr: io.stderr };
+}
+
+describe('dango source and dango validate', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  let root: string;
+  beforeEach(async () => {
+    tmp = tempDir();
+    root = path.join(tmp.dir, 'proj');
+    await initProject(root, { name: 'src-test' });
+  });
+  afterEach(() => tmp.cleanup());
+
+  it('source add writes a commented block, keeps the file comments, validates, and refuses duplicates and unknown types', async () => {
+    const file = path.join(root, '.dango', 'sources.yml');
+    const before = readFileSync(file, 'utf8');
+    expect((await cli(['source', 'list', '--project', root])).stdout).toContain('No sources configured');
+
+    const add = await cli(['source', 'add', 'csv', '--name', 'sales', '--description', 'Monthly orders', '--project', root]);
+    expect(add.stderr).toBe('');
+    expect(add.code).toBe(0);
+    const text = readFileSync(file, 'utf8');
+    // The scaffold's own comment lines are still there.
+    for (const line of before.split('\n').filter((l) => l.startsWith('#'))) expect(text).toContain(line);
+    expect(text).toContain('# sales: CSV files dropped into data/uploads/sales/');
+    expect(text).toMatch(/directory: data\/uploads\/sales # folder the files are read from/);
+    expect(text).toMatch(/# table: <name>/);
+    const config = await loadProjectConfig(root);
+    expect(config.sources).toEqual([expect.objectContaining({ name: 'sales', type: 'csv', enabled: true, description: 'Monthly orders', csv: expect.objectContaining({ directory: 'data/uploads/sales', file_pattern: '*.csv' }) })]);
+
+    expect((await cli(['source', 'add', 'csv', '--name', 'crm', '--project', root])).code).toBe(0);
+    const list = await cli(['source', 'list', '--project', root]);
+    expect(list.stdout.split('\n').slice(0, 3)).toEqual([expect.stringMatching(/^NAME\s+TYPE\s+ENABLED\s+DESCRIPTION$/), expect.stringMatching(/^sales\s+csv\s+yes\s+Monthly orders$/), expect.stringMatching(/^crm\s+csv\s+yes$/)]);
+
+    const twice = await cli(['source', 'add', 'csv', '--name', 'sales', '--project', root]);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toBe("error: A source named 'sales' already exists in .dango/sources.yml\n");
+    const unknown = await cli(['source', 'add', 'ftp', '--name', 'x', '--project', root]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe("error: Unknown source type 'ftp' (dango source add knows: csv)\n");
+    const badName = await cli(['source', 'add', 'csv', '--name', 'Bad-Name', '--project', root]);
+    expect(badName.code).toBe(2);
+    expect((await loadProjectConfig(root)).sources.map((s) => s.name)).toEqual(['sales', 'crm']);
+  });
+
+  it('validate reports every config problem at once and exits 1; a valid project passes', async () => {
+    const ok = await cli(['validate', '--project', root]);
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toBe('OK: .dango/project.yml, .dango/sources.yml and the dbt project are valid\n');
+
+    const projectFile = path.join(root, '.dango', 'project.yml');
+    writeFileSync(projectFile, readFileSync(projectFile, 'utf8').replace('port: 8800', 'port: not-a-port').replace('auto_sync: true', 'auto_sync: maybe'));
+    writeFileSync(path.join(root, '.dango', 'sources.yml'), 'sources:\n  - name: Bad\n    type: csv\n');
+    const bad = await cli(['validate', '--project', root]);
+    expect(bad.code).toBe(1);
+    const lines = bad.stdout.trim().split('\n');
+    expect(lines).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^ERROR \.dango\/project\.yml: platform\.port: /),
+      expect.stringMatching(/^ERROR \.dango\/project\.yml: platform\.auto_sync: /),
+      expect.stringMatching(/^ERROR \.dango\/sources\.yml: sources\[0\]\.name: /),
+      'ERROR dbt project: not checked until the config files are valid',
+    ]));
+    expect(lines.at(-1)).toBe('4 problems found');
+  });
+
+  it('validate compiles the dbt project and names every model that does not compile', async () => {
+    const marts = path.join(root, 'dbt', 'models', 'marts');
+    writeFileSync(path.join(marts, 'a_bad.sql'), "select * from {{ ref('no_such_model') }}\n");
+    writeFileSync(path.join(marts, 'b_fine.sql'), 'select 1 as x\n');
+    const r = await cli(['validate', '--project', root]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^ERROR dbt project: .*no_such_model/m);
+    expect(r.stdout.trim().split('\n').at(-1)).toMatch(/^\d+ problems? found$/);
+  });
+});
