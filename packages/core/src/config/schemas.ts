@@ -3,6 +3,9 @@ import { z } from 'zod';
 /** Source names become schema names (`raw_<name>`), so they are restricted to safe identifiers. */
 export const SOURCE_NAME_RE = /^[a-z][a-z0-9_]*$/;
 
+/** Longest source name: `raw_<name>` fits the 63-character identifier limit of PostgreSQL (where a dbt project may move), and file names built from it fit every file system. */
+export const MAX_SOURCE_NAME_CHARS = 59;
+
 const url = z.string().url();
 
 /** `.dango/project.yml`: the keys of the Python Dango, with its defaults. */
@@ -62,7 +65,10 @@ export type CsvSourceOptions = z.infer<typeof csvSourceOptionsSchema>;
 /** One entry of `.dango/sources.yml`; the type-specific block sits under the key named by `type`. */
 export const sourceSchema = z
   .object({
-    name: z.string().regex(SOURCE_NAME_RE, 'must match ^[a-z][a-z0-9_]*$ (lower case, digits, underscores)'),
+    name: z
+      .string()
+      .max(MAX_SOURCE_NAME_CHARS, `at most ${MAX_SOURCE_NAME_CHARS} characters (raw_<name> must stay a valid schema name, and file names are built from it)`)
+      .regex(SOURCE_NAME_RE, 'must match ^[a-z][a-z0-9_]*$ (lower case, digits, underscores)'),
     type: z.string().min(1),
     enabled: z.boolean().default(true),
     description: z.string().optional(),
