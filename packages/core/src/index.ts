@@ -1,5 +1,5 @@
 export { DangoPlatform, type OpenOptions } from './platform';
-export { DangoError, HTTP_STATUS_BY_CODE, isDangoError, errorMessage, type DangoErrorCode } from './errors';
+export { DangoError, HTTP_STATUS_BY_CODE, ERROR_CODE_HEADER, isDangoError, isDangoErrorCode, errorMessage, type DangoErrorCode } from './errors';
 export * from './events';
 export * from './config';
 export type { PlatformContext, EventFields } from './context';
