@@ -1,9 +1,16 @@
-import { DangoError, HTTP_STATUS_BY_CODE, type DangoErrorCode } from '@dango/core';
+import { DangoError, ERROR_CODE_HEADER, isDangoErrorCode, type DangoErrorCode } from '@dango/core';
 import { EventStream } from './event-stream';
 
-const CODE_BY_STATUS = new Map<number, DangoErrorCode>(
-  (Object.entries(HTTP_STATUS_BY_CODE) as [DangoErrorCode, number][]).reverse().map(([code, status]) => [status, code]),
-);
+/**
+ * The code of an error answer: the server names it in a header; a status alone cannot, as codes share
+ * statuses (500 is CONFIG_INVALID or INTERNAL), so without the header a 5xx is INTERNAL and a 4xx BAD_REQUEST.
+ */
+export function errorCodeOf(status: number, header: string | null): DangoErrorCode {
+  if (isDangoErrorCode(header)) return header;
+  if (status === 502 || status === 503 || status === 504) return 'UPSTREAM';
+  const byStatus: Record<number, DangoErrorCode> = { 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 409: 'CONFLICT', 413: 'PAYLOAD_TOO_LARGE' };
+  return byStatus[status] ?? (status >= 500 ? 'INTERNAL' : 'BAD_REQUEST');
+}
 
 /** A small client for a running Dango server's REST API and `/ws`, with the bearer token when one is set. */
 export class ApiClient {
@@ -44,7 +51,7 @@ export class ApiClient {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (err) {
-      throw new DangoError('UPSTREAM_UNAVAILABLE', `Cannot reach the Dango server at ${this.baseUrl}: ${(err as Error).cause ?? (err as Error).message}`);
+      throw new DangoError('UPSTREAM', `Cannot reach the Dango server at ${this.baseUrl}: ${(err as Error).cause ?? (err as Error).message}`);
     }
     const text = await res.text();
     let data: unknown = null;
@@ -61,6 +68,6 @@ export class ApiClient {
     }
     const detail = (data as { detail?: unknown } | null)?.detail;
     const message = typeof detail === 'string' ? detail : `${method} ${url.pathname} answered ${res.status} ${text.slice(0, 200)}`;
-    throw new DangoError(CODE_BY_STATUS.get(res.status) ?? 'INTERNAL', message);
+    throw new DangoError(errorCodeOf(res.status, res.headers.get(ERROR_CODE_HEADER)), message);
   }
 }

@@ -27,8 +27,8 @@ export class EventStream {
         }
       }
     });
-    socket.on('close', () => this.fail(new DangoError('UPSTREAM_UNAVAILABLE', 'The connection to the Dango server closed before the operation finished')));
-    socket.on('error', (err) => this.fail(new DangoError('UPSTREAM_UNAVAILABLE', `Lost the connection to the Dango server: ${err.message}`)));
+    socket.on('close', () => this.fail(new DangoError('UPSTREAM', 'The connection to the Dango server closed before the operation finished')));
+    socket.on('error', (err) => this.fail(new DangoError('UPSTREAM', `Lost the connection to the Dango server: ${err.message}`)));
   }
 
   /** Connects and resolves when the socket is open (a refused upgrade rejects with the server's status). */
@@ -38,11 +38,11 @@ export class EventStream {
       socket.once('open', () => resolve(new EventStream(socket)));
       socket.once('unexpected-response', (_req, res) => {
         socket.terminate();
-        reject(new DangoError(res.statusCode === 401 ? 'UNAUTHORIZED' : 'UPSTREAM_UNAVAILABLE', res.statusCode === 401
+        reject(new DangoError(res.statusCode === 401 ? 'UNAUTHORIZED' : 'UPSTREAM', res.statusCode === 401
           ? 'The Dango server refused the event stream: set DANGO_API_TOKEN'
           : `The Dango server refused the event stream (${url}: HTTP ${res.statusCode})`));
       });
-      socket.once('error', (err) => reject(new DangoError('UPSTREAM_UNAVAILABLE', `Cannot open the event stream ${url}: ${err.message}`)));
+      socket.once('error', (err) => reject(new DangoError('UPSTREAM', `Cannot open the event stream ${url}: ${err.message}`)));
     });
   }
 
@@ -67,7 +67,7 @@ export class EventStream {
 
   /** Closes the socket. */
   close(): void {
-    this.closedError ??= new DangoError('UPSTREAM_UNAVAILABLE', 'The event stream was closed');
+    this.closedError ??= new DangoError('UPSTREAM', 'The event stream was closed');
     this.socket.removeAllListeners('close');
     this.socket.on('error', () => undefined);
     this.socket.terminate();

@@ -70,6 +70,16 @@ describe('dango sync, status and logs in process', () => {
     expect(status.stdout).toMatch(/^sales\s+csv\s+failed\s+0\s+/m);
   });
 
+  it('syncs the other sources when one is misconfigured, and names the bad one with file and key', async () => {
+    const bad = '  - name: crm\n    type: csv\n    enabled: true\n    csv:\n      directory: data/uploads/crm\n      encoding: klingon\n';
+    const root = await csvProject(tmp.dir, { 'a.csv': salesCsv(3) }, bad);
+    const r = await dango(['sync', '--project', root]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(/^sales: synced 3 rows in /m);
+    expect(r.stdout).toMatch(/^crm: FAILED: Invalid \.dango\/sources\.yml: source 'crm', csv\.encoding 'klingon' is not supported/m);
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('1 source synced, 1 failed, 3 rows');
+  });
+
   it('syncs only the named sources, and rejects unknown names before syncing anything', async () => {
     const root = await csvProject(tmp.dir, { 'a.csv': salesCsv(3) }, CRM);
     const unknown = await dango(['sync', 'sales', 'nope', '--project', root]);

@@ -1,4 +1,9 @@
-/** Every failure the platform reports to a caller carries one of these codes. */
+/**
+ * Every failure the platform reports to a caller carries one of these codes, each meaning one thing:
+ * `BAD_REQUEST` the request itself; `CONFIG_INVALID` the project's files (sources.yml, project.yml, the
+ * dbt project: the message names file and key); `RUN_FAILED` a model, seed, test or hook that failed when
+ * run (or a dbt CLI that exited non-zero); `UPSTREAM` a service Dango proxies or calls; `INTERNAL` a bug.
+ */
 export type DangoErrorCode =
   | 'BAD_REQUEST'
   | 'UNAUTHORIZED'
@@ -9,10 +14,14 @@ export type DangoErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'CONFIG_INVALID'
-  | 'UPSTREAM_UNAVAILABLE'
+  | 'RUN_FAILED'
+  | 'UPSTREAM'
   | 'INTERNAL';
 
-/** The one table from error code to HTTP status, used by every adapter through core's HTTP layer. */
+/**
+ * The one table from error code to HTTP status, used by every adapter through core's HTTP layer. Two codes
+ * share 500, so a status never identifies a code: error answers also carry the code in `ERROR_CODE_HEADER`.
+ */
 export const HTTP_STATUS_BY_CODE: Readonly<Record<DangoErrorCode, number>> = {
   BAD_REQUEST: 400,
   UNAUTHORIZED: 401,
@@ -23,9 +32,19 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<DangoErrorCode, number>> = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   CONFIG_INVALID: 500,
-  UPSTREAM_UNAVAILABLE: 502,
+  // The request was fine and the server healthy: what the project asked the warehouse to do failed.
+  RUN_FAILED: 422,
+  UPSTREAM: 502,
   INTERNAL: 500,
 };
+
+/** Response header that carries the code of an error answer (the body stays `{"detail"}`). */
+export const ERROR_CODE_HEADER = 'x-dango-error-code';
+
+/** True for a known error code (e.g. read back from `ERROR_CODE_HEADER`). */
+export function isDangoErrorCode(value: unknown): value is DangoErrorCode {
+  return typeof value === 'string' && Object.hasOwn(HTTP_STATUS_BY_CODE, value);
+}
 
 /** An expected failure with a human message that is safe to show to API callers. */
 export class DangoError extends Error {

@@ -1,5 +1,5 @@
 export { DangoPlatform, type OpenOptions } from './platform';
-export { DangoError, HTTP_STATUS_BY_CODE, isDangoError, errorMessage, type DangoErrorCode } from './errors';
+export { DangoError, HTTP_STATUS_BY_CODE, ERROR_CODE_HEADER, isDangoError, isDangoErrorCode, errorMessage, type DangoErrorCode } from './errors';
 export * from './events';
 export { EventBus, type DangoEventName, type DangoEventOf, type DangoEventSource, type DangoListener, type Unsubscribe } from './event-bus';
 export * from './config';

@@ -1,9 +1,10 @@
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { DangoError } from '../errors';
 import { readTextIfExists } from '../files';
-import { projectPaths } from './paths';
+import { projectPaths, resolveInProject } from './paths';
 import { projectFileSchema, sourcesFileSchema, type ProjectFile, type SourceConfig } from './schemas';
 
 /** A project's validated configuration. */
@@ -48,7 +49,47 @@ export async function loadProjectConfig(root: string): Promise<ProjectConfig> {
   const projectFile = parseConfigText(projectFileSchema, projectText, '.dango/project.yml');
   const sourcesText = await readTextIfExists(paths.sourcesFile);
   const sourcesFile = sourcesText === null ? { sources: [] } : parseConfigText(sourcesFileSchema, sourcesText, '.dango/sources.yml');
-  return { root: paths.root, project: projectFile.project, platform: projectFile.platform, sources: sourcesFile.sources as SourceConfig[] };
+  const config = { root: paths.root, project: projectFile.project, platform: projectFile.platform, sources: sourcesFile.sources as SourceConfig[] };
+  checkConfiguredPaths(config);
+  return config;
+}
+
+/** Why the file system would refuse `configured` (a file, or a folder when `folder`), or null: a name over 255 bytes, or a non-folder on the way. */
+function pathProblem(root: string, configured: string, folder: boolean): string | null {
+  const long = configured.split(/[\\/]+/).find((part) => Buffer.byteLength(part) > 255);
+  if (long !== undefined) return `the name '${long.slice(0, 40)}...' is longer than 255 bytes, the limit of file systems`;
+  const target = resolveInProject(root, configured);
+  for (let p = folder ? target : path.dirname(target); ; p = path.dirname(p)) {
+    let isDir: boolean;
+    try {
+      isDir = statSync(p).isDirectory();
+    } catch {
+      if (path.dirname(p) === p) return null;
+      continue; // not there yet: created on demand
+    }
+    if (isDir) return null;
+    const shown = path.isAbsolute(configured) ? p : path.relative(root, p);
+    return `'${configured}' cannot be created: ${shown} is not a folder`;
+  }
+}
+
+/** Refuses, naming file and key, paths the platform would only fail on later with a raw errno (ENAMETOOLONG, EEXIST, ENOTDIR). */
+function checkConfiguredPaths(config: ProjectConfig): void {
+  const p = config.platform;
+  const checks: Array<[string, string, string, boolean]> = [
+    ['.dango/project.yml', 'platform.duckdb_path', p.duckdb_path, false],
+    ['.dango/project.yml', 'platform.dbt_project_dir', p.dbt_project_dir, true],
+    ...p.watch_directories.map((d, i): [string, string, string, boolean] => ['.dango/project.yml', `platform.watch_directories[${i}]`, d, true]),
+  ];
+  config.sources.forEach((source, i) => {
+    const block = source[source.type] as { directory?: unknown } | undefined;
+    if (typeof block?.directory === 'string') checks.push(['.dango/sources.yml', `sources[${i}].${source.type}.directory`, block.directory, true]);
+  });
+  for (const [file, key, value, folder] of checks) {
+    if (value === ':memory:') continue;
+    const problem = pathProblem(config.root, value, folder);
+    if (problem) throw new DangoError('CONFIG_INVALID', `Invalid ${file}: ${key}: ${problem}`);
+  }
 }
 
 const SECRET_KEY = /(password|passwd|secret|token|api_?key|private_?key|credentials?)$/i;

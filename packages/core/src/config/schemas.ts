@@ -3,6 +3,9 @@ import { z } from 'zod';
 /** Source names become schema names (`raw_<name>`), so they are restricted to safe identifiers. */
 export const SOURCE_NAME_RE = /^[a-z][a-z0-9_]*$/;
 
+/** Longest source name: `raw_<name>` fits the 63-character identifier limit of PostgreSQL (where a dbt project may move), and file names built from it fit every file system. */
+export const MAX_SOURCE_NAME_CHARS = 59;
+
 const url = z.string().url();
 
 const BYTE_UNITS: Record<string, number> = { kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
@@ -89,7 +92,10 @@ export type CsvSourceOptions = z.infer<typeof csvSourceOptionsSchema>;
 /** One entry of `.dango/sources.yml`; the type-specific block sits under the key named by `type`. */
 export const sourceSchema = z
   .object({
-    name: z.string().regex(SOURCE_NAME_RE, 'must match ^[a-z][a-z0-9_]*$ (lower case, digits, underscores)'),
+    name: z
+      .string()
+      .max(MAX_SOURCE_NAME_CHARS, `at most ${MAX_SOURCE_NAME_CHARS} characters (raw_<name> must stay a valid schema name, and file names are built from it)`)
+      .regex(SOURCE_NAME_RE, 'must match ^[a-z][a-z0-9_]*$ (lower case, digits, underscores)'),
     type: z.string().min(1),
     enabled: z.boolean().default(true),
     description: z.string().optional(),

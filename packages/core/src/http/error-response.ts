@@ -1,4 +1,4 @@
-import { capMessage, errorMessage, isDangoError } from '../errors';
+import { capMessage, ERROR_CODE_HEADER, errorMessage, isDangoError } from '../errors';
 import type { DangoPlatform } from '../platform';
 import { errorResponse, type JsonResponse } from './types';
 
@@ -11,7 +11,8 @@ export const INTERNAL_ERROR_DETAIL = 'Internal server error';
  */
 export function errorToResponse(platform: DangoPlatform, err: unknown, where: string): JsonResponse {
   if (isDangoError(err)) {
-    const headers = err.code === 'UNAUTHORIZED' ? { 'www-authenticate': 'Bearer' } : undefined;
+    const headers: Record<string, string> = { [ERROR_CODE_HEADER]: err.code };
+    if (err.code === 'UNAUTHORIZED') headers['www-authenticate'] = 'Bearer';
     return errorResponse(err.status, capMessage(err.message), headers);
   }
   try {
@@ -19,5 +20,5 @@ export function errorToResponse(platform: DangoPlatform, err: unknown, where: st
   } catch {
     // A closed platform cannot log; the client still gets its answer.
   }
-  return errorResponse(500, INTERNAL_ERROR_DETAIL);
+  return errorResponse(500, INTERNAL_ERROR_DETAIL, { [ERROR_CODE_HEADER]: 'INTERNAL' });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ERROR_CODE_HEADER } from '../errors';
 import type { AnyRoute } from './route';
 import { errorSchema } from './schemas/common';
 
@@ -12,7 +13,14 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   409: 'Conflict (e.g., sync already in progress)',
   413: 'Payload too large',
   415: 'Unsupported media type',
-  500: 'Internal server error',
+  422: 'A model, seed, test or hook failed when run (RUN_FAILED)',
+  500: "Internal server error (INTERNAL), or the project's files are invalid (CONFIG_INVALID; the detail names file and key)",
+  502: 'A service Dango calls or proxies is unavailable (UPSTREAM)',
+};
+
+/** Every error answer names its code in this header: two codes share 500, so the status alone cannot. */
+const ERROR_HEADERS = {
+  [ERROR_CODE_HEADER]: { description: 'The error code (BAD_REQUEST, NOT_FOUND, CONFIG_INVALID, RUN_FAILED, UPSTREAM, INTERNAL, ...)', schema: { type: 'string' } },
 };
 
 /** Options of the generated document. */
@@ -58,6 +66,7 @@ function responsesOf(route: AnyRoute): JsonSchema {
   for (const status of [...(route.errors ?? []), 500]) {
     responses[String(status)] = {
       description: ERROR_DESCRIPTIONS[status] ?? 'Error',
+      headers: ERROR_HEADERS,
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
     };
   }

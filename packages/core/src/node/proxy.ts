@@ -48,7 +48,7 @@ export function createProxy(options: ProxyOptions = {}): Proxy {
   };
 
   server.on('proxyReq', (proxyReq) => {
-    proxyReq.setTimeout(timeoutMs, () => proxyReq.destroy(new DangoError('UPSTREAM_UNAVAILABLE', `no response within ${timeoutMs / 1000} s`)));
+    proxyReq.setTimeout(timeoutMs, () => proxyReq.destroy(new DangoError('UPSTREAM', `no response within ${timeoutMs / 1000} s`)));
   });
   server.on('proxyRes', (proxyRes, _req, res) => {
     stripHopByHop(proxyRes.headers);
@@ -59,7 +59,7 @@ export function createProxy(options: ProxyOptions = {}): Proxy {
   });
   server.on('proxyReqWs', (proxyReq, _req, socket) => {
     track(proxyReq);
-    proxyReq.setTimeout(timeoutMs, () => proxyReq.destroy(new DangoError('UPSTREAM_UNAVAILABLE', `no handshake within ${timeoutMs / 1000} s`)));
+    proxyReq.setTimeout(timeoutMs, () => proxyReq.destroy(new DangoError('UPSTREAM', `no handshake within ${timeoutMs / 1000} s`)));
     proxyReq.once('upgrade', (_res, upstreamSocket: Duplex) => {
       // From here on the client socket carries the tunnel: failures may only cut it, never answer HTTP.
       tunnelled.add(socket);

@@ -40,7 +40,7 @@ export async function runWithDbt(options: {
   const list = (out.runResults as { results?: unknown[] } | null)?.results;
   const results = Array.isArray(list) ? list.map((e) => toNodeResult(e as Record<string, unknown>)).filter((r): r is NodeResult => r !== null) : [];
   if (out.exitCode !== 0 && results.length === 0) {
-    throw new DangoError('BAD_REQUEST', `dbt ${options.command} failed with exit code ${out.exitCode} (see the activity log for its output)`);
+    throw new DangoError('RUN_FAILED', `dbt ${options.command} failed with exit code ${out.exitCode} (see the activity log for its output)`);
   }
   return { exitCode: out.exitCode, results };
 }

@@ -1,5 +1,5 @@
 import { existsSync, type Stats } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { PlatformContext } from '../context';
@@ -13,6 +13,9 @@ import { FollowUpRunner } from './follow-up-runner';
 import { isGeneratedFile, modelsOfFile } from './model-files';
 import { nextEvent } from './next-event';
 import { realTimers, type WatcherTimers } from './timers';
+import { Delays, restat, WRITE_FINISH_MS, type FileChange } from './write-finish';
+
+export { WRITE_FINISH_MS } from './write-finish';
 import { watchPaths, type WatchPaths } from './watch-paths';
 
 /** Callbacks the watcher uses to act, so it depends on the facade's behaviour, not its internals. */
@@ -27,19 +30,6 @@ export interface WatcherActions {
 
 /** A model edit should show up quickly even when data drops are debounced for minutes. */
 const MODEL_DEBOUNCE_MAX_MS = 2000;
-
-/**
- * After the debounce, a file must keep its size and mtime for this long more before it is synced (as
- * chokidar's awaitWriteFinish does): a copy that stalled past the debounce is not loaded half-written.
- */
-export const WRITE_FINISH_MS = 1000;
-
-/** What was seen of a changed file, to tell a finished file from one still being written. */
-interface FileChange {
-  event: 'add' | 'change' | 'unlink';
-  size: number | null;
-  mtimeMs: number | null;
-}
 
 const MODEL_RUN_KEY = 'models';
 
@@ -60,8 +50,7 @@ export class WatcherService {
   private readonly syncs = new FollowUpRunner((source) => this.syncOnce(source));
   private readonly modelRuns = new FollowUpRunner(() => this.runPendingModels());
   private readonly inflight = new Set<Promise<void>>();
-  /** Pending `delay()`s, ended by close() so it never waits out a stability interval. */
-  private readonly delays = new Set<() => void>();
+  private readonly delays: Delays;
   private starting: Promise<void> | null = null;
   private closed = false;
   private readonly whenClosed: Promise<void>;
@@ -72,6 +61,7 @@ export class WatcherService {
     readonly actions: WatcherActions,
     private readonly timers: WatcherTimers = realTimers,
   ) {
+    this.delays = new Delays(timers);
     this.whenClosed = new Promise((resolve) => {
       this.signalClosed = resolve;
     });
@@ -157,7 +147,7 @@ export class WatcherService {
   async close(): Promise<void> {
     this.closed = true;
     this.signalClosed();
-    for (const end of [...this.delays]) end();
+    this.delays.endAll();
     await this.starting?.catch(() => undefined);
     this.dataChanges?.clear();
     this.modelChanges?.clear();
@@ -188,44 +178,19 @@ export class WatcherService {
     void guarded.finally(() => this.inflight.delete(guarded));
   }
 
-  /** The batch with each file's current size and mtime, and whether any differs from what was seen: it is still being written. */
-  private async restat(batch: Map<string, FileChange>): Promise<{ now: Map<string, FileChange>; changed: boolean }> {
-    const now = new Map<string, FileChange>();
-    let changed = false;
-    for (const [file, seen] of batch) {
-      const current = seen.event === 'unlink' ? null : await stat(file).catch(() => null);
-      if (current && (current.size !== seen.size || current.mtimeMs !== seen.mtimeMs)) changed = true;
-      now.set(file, current ? { event: seen.event, size: current.size, mtimeMs: current.mtimeMs } : seen);
-    }
-    return { now, changed };
-  }
-
   /**
    * True (and the batch re-queued) while a file is still being written: it changed since its last event,
    * or within WRITE_FINISH_MS after the debounce. Only a file stable across both is synced.
    */
   private async requeueIfStillWriting(batch: Map<string, FileChange>): Promise<boolean> {
-    let { now, changed } = await this.restat(batch);
+    let { now, changed } = await restat(batch);
     if (!changed && !this.closed && [...batch.values()].some((c) => c.event !== 'unlink')) {
-      await this.delay(WRITE_FINISH_MS);
-      ({ now, changed } = await this.restat(now));
+      await this.delays.wait(WRITE_FINISH_MS);
+      ({ now, changed } = await restat(now));
     }
     if (!changed || this.closed) return false;
     for (const [file, current] of now) this.dataChanges?.add(file, current);
     return true;
-  }
-
-  /** Resolves after `ms` on the watcher's timers, or at once when the watcher closes. */
-  private delay(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const done = (): void => {
-        this.timers.clear(handle);
-        this.delays.delete(done);
-        resolve();
-      };
-      const handle = this.timers.set(done, ms);
-      this.delays.add(done);
-    });
   }
 
   private async onDataBatch(batch: Map<string, FileChange>): Promise<void> {

@@ -89,6 +89,35 @@ describe('project config', () => {
     expect((await configError()).message).toContain('sources[0].csv.table');
   });
 
+  it('limits source names to a length every file system and schema name takes', async () => {
+    await initProject(dir);
+    writeSources(`sources:\n  - name: ${'a'.repeat(301)}\n    type: csv\n`);
+    const err = await configError();
+    expect(err.code).toBe('CONFIG_INVALID');
+    expect(err.message).toMatch(/^Invalid \.dango\/sources\.yml: sources\[0\]\.name: at most 59 characters/);
+    writeSources(`sources:\n  - name: ${'a'.repeat(59)}\n    type: csv\n`);
+    expect((await loadProjectConfig(dir)).sources[0]!.name).toHaveLength(59);
+  });
+
+  it('names the file and key of a path that cannot exist, instead of an errno', async () => {
+    await initProject(dir);
+    const project = path.join(dir, '.dango', 'project.yml');
+    const original = readFileSync(project, 'utf8');
+    writeFileSync(project, original.replace(/duckdb_path: .*/, 'duckdb_path: /dev/null/x'));
+    let err = await configError();
+    expect(err.code).toBe('CONFIG_INVALID');
+    expect(err.message).toBe("Invalid .dango/project.yml: platform.duckdb_path: '/dev/null/x' cannot be created: /dev/null is not a folder");
+
+    writeFileSync(project, original);
+    writeSources(`sources:\n  - name: a\n    type: csv\n    csv:\n      directory: data/${'d'.repeat(300)}\n`);
+    err = await configError();
+    expect(err.message).toMatch(/^Invalid \.dango\/sources\.yml: sources\[0\]\.csv\.directory: the name 'd{20}.*' is longer than 255 bytes/);
+
+    writeFileSync(path.join(dir, 'data-file'), 'x');
+    writeSources('sources:\n  - name: a\n    type: csv\n    csv:\n      directory: data-file/sales\n');
+    expect((await configError()).message).toMatch(/sources\[0\]\.csv\.directory: 'data-file\/sales' cannot be created: .*data-file is not a folder/);
+  });
+
   it('says clearly when there is no project', async () => {
     mkdirSync(path.join(dir, 'empty'));
     const err = await loadProjectConfig(path.join(dir, 'empty')).catch((e: DangoError) => e);

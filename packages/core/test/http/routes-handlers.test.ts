@@ -140,7 +140,7 @@ describe('unexpected errors', () => {
       input: {},
       response: z.null(),
       handler: () => {
-        throw new DangoError('UPSTREAM_UNAVAILABLE', 'Metabase is down');
+        throw new DangoError('UPSTREAM', 'Metabase is down');
       },
     });
     const handler = createApiHandler(s.platform, { version: '0', docsAsset: () => null, routes: [conflict] });

@@ -85,8 +85,8 @@ describe('CSV source options and dialects', () => {
   it('rejects a multi-character quote setting and a bad sample size', async () => {
     project = await createProject({ sales: { quote: '""' }, other: { sample_size: 0 } });
     const platform = await project.open();
-    expect(() => platform.startSync('sales')).toThrow(expect.objectContaining({ code: 'BAD_REQUEST', message: expect.stringMatching(/csv\.quote/) }));
-    expect(() => platform.startSync('other')).toThrow(expect.objectContaining({ code: 'BAD_REQUEST', message: expect.stringMatching(/csv\.sample_size/) }));
+    expect(() => platform.startSync('sales')).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringMatching(/csv\.quote/) }));
+    expect(() => platform.startSync('other')).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringMatching(/csv\.sample_size/) }));
   });
 
   it('reports unknown status when the warehouse cannot be read', async () => {

@@ -156,7 +156,7 @@ describe('runDbtCli', () => {
     ];
     for (const [opts, message] of cases) {
       const err = await run(dbtArgs('run'), opts).catch((e: unknown) => e);
-      expect(isDangoError(err, 'BAD_REQUEST'), String(err)).toBe(true);
+      expect(isDangoError(err, 'CONFIG_INVALID'), String(err)).toBe(true);
       if (typeof message === 'string') expect((err as Error).message).toBe(message);
       else expect((err as Error).message).toMatch(message);
     }

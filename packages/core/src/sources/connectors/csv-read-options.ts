@@ -36,23 +36,23 @@ export function csvReadOptions(source: SourceConfig): CsvReadOptions {
   const csv = (source.csv ?? {}) as { delimiter?: string; header?: boolean; encoding?: unknown; quote?: unknown; sample_size?: unknown; null_values?: unknown; date_format?: unknown; timestamp_format?: unknown };
   const encoding = String(csv.encoding ?? 'utf-8').toLowerCase().replace(/^latin1$/, 'latin-1').replace(/^utf8$/, 'utf-8');
   if (!(ENCODINGS as readonly string[]).includes(encoding)) {
-    throw new DangoError('BAD_REQUEST', `Source '${source.name}': csv.encoding '${String(csv.encoding)}' is not supported (use one of ${ENCODINGS.join(', ')})`);
+    throw new DangoError('CONFIG_INVALID', `Invalid .dango/sources.yml: source '${source.name}', csv.encoding '${String(csv.encoding)}' is not supported (use one of ${ENCODINGS.join(', ')})`);
   }
   if (csv.quote !== undefined && (typeof csv.quote !== 'string' || csv.quote.length !== 1)) {
-    throw new DangoError('BAD_REQUEST', `Source '${source.name}': csv.quote must be a single character`);
+    throw new DangoError('CONFIG_INVALID', `Invalid .dango/sources.yml: source '${source.name}', csv.quote must be a single character`);
   }
   const sampleSize = csv.sample_size;
   if (sampleSize !== undefined && !(Number.isInteger(sampleSize) && ((sampleSize as number) > 0 || sampleSize === -1))) {
-    throw new DangoError('BAD_REQUEST', `Source '${source.name}': csv.sample_size must be a positive whole number or -1 (the whole file)`);
+    throw new DangoError('CONFIG_INVALID', `Invalid .dango/sources.yml: source '${source.name}', csv.sample_size must be a positive whole number or -1 (the whole file)`);
   }
   const nullValues = csv.null_values;
   if (nullValues !== undefined && !(Array.isArray(nullValues) && nullValues.every((v) => typeof v === 'string'))) {
-    throw new DangoError('BAD_REQUEST', `Source '${source.name}': csv.null_values must be a list of texts, e.g. ["", "NA", "NULL"]`);
+    throw new DangoError('CONFIG_INVALID', `Invalid .dango/sources.yml: source '${source.name}', csv.null_values must be a list of texts, e.g. ["", "NA", "NULL"]`);
   }
   for (const key of ['date_format', 'timestamp_format'] as const) {
     const format = csv[key];
     if (format !== undefined && !(typeof format === 'string' && format.includes('%'))) {
-      throw new DangoError('BAD_REQUEST', `Source '${source.name}': csv.${key} must be a strftime format such as "%d/%m/%Y"${key === 'timestamp_format' ? ' or "%d/%m/%Y %H:%M"' : ''}`);
+      throw new DangoError('CONFIG_INVALID', `Invalid .dango/sources.yml: source '${source.name}', csv.${key} must be a strftime format such as "%d/%m/%Y"${key === 'timestamp_format' ? ' or "%d/%m/%Y %H:%M"' : ''}`);
     }
   }
   return {

@@ -18,7 +18,7 @@ export function getConnector(type: string): Connector {
   const connector = connectors.get(type);
   if (!connector) {
     const known = [...connectors.keys()].join(', ');
-    throw new DangoError('BAD_REQUEST', `No connector for source type '${type}' (available: ${known})`);
+    throw new DangoError('CONFIG_INVALID', `No connector for source type '${type}' (available: ${known})`);
   }
   return connector;
 }

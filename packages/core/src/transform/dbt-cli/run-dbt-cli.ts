@@ -87,11 +87,11 @@ function resolveExecutable(executable: string): string {
 export async function runDbtCli(options: RunDbtCliOptions): Promise<DbtCliResult> {
   const { executable, args, onLine, signal } = options;
   signal?.throwIfAborted();
-  if (!executable.trim()) throw new DangoError('BAD_REQUEST', 'dbt executable is empty: install dbt-duckdb or set platform.transform_engine: embedded');
+  if (!executable.trim()) throw new DangoError('CONFIG_INVALID', 'dbt executable is empty: install dbt-duckdb or set platform.transform_engine: embedded');
   const dbtDir = path.resolve(options.dbtDir);
   // A missing cwd also surfaces as ENOENT from spawn, which would wrongly blame the executable.
   if (!(await stat(dbtDir).then((s) => s.isDirectory(), () => false))) {
-    throw new DangoError('BAD_REQUEST', `dbt project folder ${dbtDir} does not exist`);
+    throw new DangoError('CONFIG_INVALID', `dbt project folder ${dbtDir} does not exist`);
   }
   const env = { DBT_USE_COLORS: 'false', ...options.env };
   const runResultsFile = path.join(await targetDir(dbtDir, args, { ...process.env, ...env }), 'run_results.json');
@@ -123,10 +123,10 @@ export async function runDbtCli(options: RunDbtCliOptions): Promise<DbtCliResult
   if (lineError !== undefined) throw lineError;
   if (result.isCanceled) throw signal?.reason ?? new DangoError('INTERNAL', 'dbt run was cancelled');
   if (result.code === 'ENOENT') {
-    throw new DangoError('BAD_REQUEST', `dbt executable "${executable}" not found: install dbt-duckdb or set platform.transform_engine: embedded`);
+    throw new DangoError('CONFIG_INVALID', `dbt executable "${executable}" not found: install dbt-duckdb or set platform.transform_engine: embedded`);
   }
   if (result.code === 'EACCES') {
-    throw new DangoError('BAD_REQUEST', `dbt executable "${executable}" is not executable (check its permissions)`);
+    throw new DangoError('CONFIG_INVALID', `dbt executable "${executable}" is not executable (check its permissions)`);
   }
   const signalNumber = result.signal ? constants.signals[result.signal] : undefined;
   const exitCode = result.exitCode ?? (signalNumber !== undefined ? 128 + signalNumber : 1);

@@ -84,7 +84,7 @@ async function reconcileColumns(conn: WarehouseConnection, node: ModelNode, tmp:
   const removed = target.filter((c) => !incoming.some((i) => i.name === c.name));
   const mode = String(node.config.on_schema_change ?? 'ignore');
   if (mode === 'fail' && (added.length || removed.length)) {
-    throw new DangoError('BAD_REQUEST', `The columns of ${node.name} changed (added: ${added.map((c) => c.name).join(', ') || 'none'}; removed: ${removed.map((c) => c.name).join(', ') || 'none'}) and on_schema_change is 'fail'`);
+    throw new DangoError('RUN_FAILED', `The columns of ${node.name} changed (added: ${added.map((c) => c.name).join(', ') || 'none'}; removed: ${removed.map((c) => c.name).join(', ') || 'none'}) and on_schema_change is 'fail'`);
   }
   if (mode === 'append_new_columns' || mode === 'sync_all_columns') {
     for (const c of added) await conn.run(`ALTER TABLE ${node.relation} ADD COLUMN ${quoteIdent(c.name)} ${c.type}`);
@@ -105,7 +105,7 @@ async function incremental(conn: WarehouseConnection, node: ModelNode, sql: stri
     const strategy = String(node.config.incremental_strategy ?? (keys.length ? 'delete+insert' : 'append'));
     const src = `temp.main.${quoteIdent(tmp)}`;
     // dbt's delete+insert without a unique_key deletes nothing and inserts; merge cannot match without one.
-    if (strategy === 'merge' && !keys.length) throw new DangoError('BAD_REQUEST', `Incremental strategy 'merge' of ${node.name} needs a unique_key`);
+    if (strategy === 'merge' && !keys.length) throw new DangoError('CONFIG_INVALID', `Incremental strategy 'merge' of ${node.name} needs a unique_key`);
     if (strategy === 'merge') {
       const on = keys.map((k) => `t.${quoteIdent(k)} = s.${quoteIdent(k)}`).join(' AND ');
       const set = cols.filter((c) => !keys.includes(c)).map((c) => `${quoteIdent(c)} = s.${quoteIdent(c)}`).join(', ');
@@ -118,7 +118,7 @@ async function incremental(conn: WarehouseConnection, node: ModelNode, sql: stri
       const on = keys.map((k) => `${node.relation}.${quoteIdent(k)} = s.${quoteIdent(k)}`).join(' AND ');
       await conn.run(`DELETE FROM ${node.relation} USING ${src} AS s WHERE ${on}`);
     } else if (strategy !== 'append' && strategy !== 'delete+insert') {
-      throw new DangoError('BAD_REQUEST', `Unknown incremental_strategy '${strategy}' on ${node.name} (use append, merge or delete+insert)`);
+      throw new DangoError('CONFIG_INVALID', `Unknown incremental_strategy '${strategy}' on ${node.name} (use append, merge or delete+insert)`);
     }
     const rows = await runCount(conn, `INSERT INTO ${node.relation} (${colSql}) SELECT ${colSql} FROM ${src}`);
     return { rows_affected: rows, message: `INSERT ${rows}` };
@@ -145,7 +145,7 @@ export async function materializeModel(
     return result;
   } catch (err) {
     if (err instanceof DangoError) throw err;
-    throw new DangoError('BAD_REQUEST', `Database error in model ${node.name} (${node.original_file_path}): ${errorMessage(err)}`, { cause: err });
+    throw new DangoError('RUN_FAILED', `Database error in model ${node.name} (${node.original_file_path}): ${errorMessage(err)}`, { cause: err });
   }
 }
 
@@ -162,7 +162,7 @@ async function materialize(conn: WarehouseConnection, kinds: RelationKinds, node
     return { rows_affected: rows, message: `SELECT ${rows}` };
   }
   if (kind === 'incremental') return incremental(conn, node, sql);
-  throw new DangoError('BAD_REQUEST', `Unknown materialization '${kind}' on model ${node.name} (use view, table, incremental or ephemeral)`);
+  throw new DangoError('CONFIG_INVALID', `Unknown materialization '${kind}' on model ${node.name} (use view, table, incremental or ephemeral)`);
 }
 
 /** Loads a seed CSV through DuckDB's reader into its table (temp name, then swapped in). */
@@ -178,6 +178,6 @@ export async function loadSeed(conn: WarehouseConnection, kinds: RelationKinds, 
     const rows = await buildAndSwap(conn, kinds, node.schema, node.alias, `SELECT * FROM read_csv(${quoteLiteral(globSafePath(node.csvPath))}, ${opts.join(', ')})`);
     return { rows_affected: rows, message: `INSERT ${rows}` };
   } catch (err) {
-    throw new DangoError('BAD_REQUEST', `Database error in seed ${node.name} (${node.original_file_path}): ${errorMessage(err)}`, { cause: err });
+    throw new DangoError('RUN_FAILED', `Database error in seed ${node.name} (${node.original_file_path}): ${errorMessage(err)}`, { cause: err });
   }
 }

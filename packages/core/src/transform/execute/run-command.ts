@@ -155,7 +155,7 @@ async function runProjectHooks(warehouse: Warehouse, which: string, statements: 
     try {
       await warehouse.write((conn) => conn.run(sql), { transaction: true });
     } catch (err) {
-      throw new DangoError('BAD_REQUEST', `Database error in ${which} hook ${i + 1} (dbt_project.yml): ${errorMessage(err)}`, { cause: err });
+      throw new DangoError('RUN_FAILED', `Database error in ${which} hook ${i + 1} (dbt_project.yml): ${errorMessage(err)}`, { cause: err });
     }
   }
 }

@@ -30,7 +30,7 @@ export function topoOrder(parentMap: Map<string, string[]>, label: (id: string) 
     if (s === 2) return;
     if (s === 1) {
       const cycle = [...stack.slice(stack.indexOf(id)), id].map(label);
-      throw new DangoError('BAD_REQUEST', `Found a cycle in the dbt project: ${cycle.join(' -> ')}`);
+      throw new DangoError('CONFIG_INVALID', `Found a cycle in the dbt project: ${cycle.join(' -> ')}`);
     }
     state.set(id, 1);
     stack.push(id);

@@ -93,7 +93,7 @@ export function parseProject(files: ProjectFiles, ctx: GlobalContext): ProjectGr
   });
   const claim = (node: ModelNode | SeedNode) => {
     const other = byName.get(node.name);
-    if (other) throw new DangoError('BAD_REQUEST', `Two resources are named '${node.name}': ${other.original_file_path} and ${node.original_file_path}`);
+    if (other) throw new DangoError('CONFIG_INVALID', `Two resources are named '${node.name}': ${other.original_file_path} and ${node.original_file_path}`);
     byName.set(node.name, node);
   };
 
@@ -123,11 +123,11 @@ export function parseProject(files: ProjectFiles, ctx: GlobalContext): ProjectGr
     const custom = (node.config.schema as string | null) ?? null;
     const info = { name: node.name, resource_type: node.resource_type, fqn: node.fqn, unique_id: node.unique_id, config: node.config };
     node.schema = hasMacro(globals, 'generate_schema_name') ? callMacro(globals, 'generate_schema_name', [custom, info]).trim() : (custom ?? ctx.target.schema);
-    if (!node.schema) throw new DangoError('BAD_REQUEST', `generate_schema_name returned an empty schema for ${node.name}`);
+    if (!node.schema) throw new DangoError('CONFIG_INVALID', `generate_schema_name returned an empty schema for ${node.name}`);
     const customAlias = (node.config.alias as string | null) ?? null;
     // A project's own generate_alias_name macro names relations, as in dbt.
     node.alias = hasMacro(globals, 'generate_alias_name') ? callMacro(globals, 'generate_alias_name', [customAlias, info]).trim() : (customAlias ?? node.name);
-    if (!node.alias) throw new DangoError('BAD_REQUEST', `generate_alias_name returned an empty name for ${node.name}`);
+    if (!node.alias) throw new DangoError('CONFIG_INVALID', `generate_alias_name returned an empty name for ${node.name}`);
     node.relation = relationSql(node.schema, node.alias);
     nodes.set(node.unique_id, node);
   }

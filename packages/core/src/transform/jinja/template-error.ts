@@ -8,7 +8,7 @@ export class TemplateError extends DangoError {
     readonly problem: string,
     readonly calledFrom?: string,
   ) {
-    super('BAD_REQUEST', `Compilation error in ${file}${line ? ` line ${line}` : ''}: ${problem}${calledFrom ? ` (called from ${calledFrom})` : ''}`);
+    super('CONFIG_INVALID', `Compilation error in ${file}${line ? ` line ${line}` : ''}: ${problem}${calledFrom ? ` (called from ${calledFrom})` : ''}`);
   }
 }
 

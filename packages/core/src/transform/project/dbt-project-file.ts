@@ -46,12 +46,12 @@ export function readDbtProjectFile(dbtDir: string): DbtProjectFile {
   try {
     doc = (parseYaml(readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>;
   } catch (err) {
-    throw new DangoError('BAD_REQUEST', `Cannot parse dbt_project.yml: ${errorMessage(err)}`);
+    throw new DangoError('CONFIG_INVALID', `Cannot parse dbt_project.yml: ${errorMessage(err)}`);
   }
-  if (typeof doc !== 'object' || Array.isArray(doc)) throw new DangoError('BAD_REQUEST', 'dbt_project.yml must be a mapping');
+  if (typeof doc !== 'object' || Array.isArray(doc)) throw new DangoError('CONFIG_INVALID', 'dbt_project.yml must be a mapping');
   const name = doc.name;
   if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-    throw new DangoError('BAD_REQUEST', `dbt_project.yml: 'name' must be an identifier (letters, digits, underscores), got ${JSON.stringify(name)}`);
+    throw new DangoError('CONFIG_INVALID', `dbt_project.yml: 'name' must be an identifier (letters, digits, underscores), got ${JSON.stringify(name)}`);
   }
   const modelPaths = paths(doc['model-paths'] ?? doc['source-paths'], ['models']);
   return {
