@@ -44,7 +44,7 @@ async function ensureTable(table: string, rows: number): Promise<void> {
       active tinyint(1), born date, created_at datetime, updated_at datetime(3) NOT NULL, KEY (updated_at))`);
     await c.query(`INSERT INTO ${DB}.${table} SELECT seq, seq % 1000, (seq % 100000) / 100, seq * 0.37, CONCAT('name ', seq), CONCAT('user', seq, '@example.com'),
       seq % 3 = 0, DATE '2000-01-01' + INTERVAL (seq % 9000) DAY, TIMESTAMP '2020-01-01 00:00:00' + INTERVAL seq SECOND, TIMESTAMP '2024-01-01 00:00:00' + INTERVAL seq SECOND
-      FROM seq_1_to_${rows}`);
+      FROM ${DB}.seq_1_to_${rows}`);
   });
 }
 
