@@ -29,9 +29,9 @@ async function download(url: string, file: string, what: string): Promise<void> 
   try {
     res = await fetch(url, { redirect: 'follow', signal: AbortSignal.timeout(60_000) });
   } catch (err) {
-    throw new DangoError('UPSTREAM_UNAVAILABLE', `Cannot download ${what} from ${new URL(url).host} (${networkCause(err)}): without network access, install it from a local copy (packages.yml: \`- local: <path>\`) or copy it into dbt_packages/`, { cause: err });
+    throw new DangoError('UPSTREAM', `Cannot download ${what} from ${new URL(url).host} (${networkCause(err)}): without network access, install it from a local copy (packages.yml: \`- local: <path>\`) or copy it into dbt_packages/`, { cause: err });
   }
-  if (!res.ok || !res.body) throw new DangoError('UPSTREAM_UNAVAILABLE', `Cannot download ${what}: ${url} answered HTTP ${res.status}`);
+  if (!res.ok || !res.body) throw new DangoError('UPSTREAM', `Cannot download ${what}: ${url} answered HTTP ${res.status}`);
   await pipeline(Readable.fromWeb(res.body as never), createWriteStream(file));
 }
 
@@ -52,7 +52,7 @@ async function extractTarball(url: string, scratch: string, what: string): Promi
   try {
     await execa('tar', ['-xzf', file, '-C', out]);
   } catch (err) {
-    throw new DangoError('UPSTREAM_UNAVAILABLE', `Cannot unpack ${what} (${url}): ${(err as { stderr?: string }).stderr || errorMessage(err)}`);
+    throw new DangoError('UPSTREAM', `Cannot unpack ${what} (${url}): ${(err as { stderr?: string }).stderr || errorMessage(err)}`);
   }
   return projectFolder(out, what);
 }
@@ -77,11 +77,11 @@ async function fetchHub(spec: Extract<PackageSpec, { kind: 'hub' }>, scratch: st
   try {
     index = JSON.parse(await readFile(indexFile, 'utf8')) as HubIndex;
   } catch {
-    throw new DangoError('UPSTREAM_UNAVAILABLE', `The package hub answered an unreadable index for ${spec.package}`);
+    throw new DangoError('UPSTREAM', `The package hub answered an unreadable index for ${spec.package}`);
   }
   const version = pickVersion(Object.keys(index.versions ?? {}), spec.version, spec.package);
   const tarball = index.versions![version]!.downloads?.tarball;
-  if (!tarball) throw new DangoError('UPSTREAM_UNAVAILABLE', `The package hub lists no download for ${spec.package} ${version}`);
+  if (!tarball) throw new DangoError('UPSTREAM', `The package hub lists no download for ${spec.package} ${version}`);
   return { dir: await extractTarball(tarball, scratch, `${what} ${version}`), source: `${spec.package}@${version}`, version };
 }
 
@@ -92,7 +92,7 @@ async function fetchGit(spec: Extract<PackageSpec, { kind: 'git' }>, scratch: st
       await execa('git', args, { timeout: 300_000, env: { GIT_TERMINAL_PROMPT: '0' } });
     } catch (err) {
       const stderr = ((err as { stderr?: string }).stderr ?? '').trim().split('\n').filter(Boolean).at(-1);
-      throw new DangoError('UPSTREAM_UNAVAILABLE', `Cannot ${what} ${spec.git}: ${stderr || errorMessage(err)}`, { cause: err });
+      throw new DangoError('UPSTREAM', `Cannot ${what} ${spec.git}: ${stderr || errorMessage(err)}`, { cause: err });
     }
   };
   await git(['clone', '--quiet', spec.git, checkout], 'clone');

@@ -56,14 +56,14 @@ function mysqlFailure(err: unknown, source: string, t: MysqlTarget, schema: stri
   const raw = scrubSecrets(e.message ?? String(err), t.secrets);
   const of = `source '${source}'`;
   const reading = table ? ` reading ${schema}.${table}` : '';
-  if (e.code && UNREACHABLE.has(e.code)) return new DangoError('UPSTREAM_UNAVAILABLE', `Cannot reach the MySQL server at ${t.where} (${of})${reading}: ${e.code}`);
-  if (e.code === 'ER_ACCESS_DENIED_ERROR') return new DangoError('UPSTREAM_UNAVAILABLE', `MySQL at ${t.where} rejected the password of user ${t.user} (${of})`);
+  if (e.code && UNREACHABLE.has(e.code)) return new DangoError('UPSTREAM', `Cannot reach the MySQL server at ${t.where} (${of})${reading}: ${e.code}`);
+  if (e.code === 'ER_ACCESS_DENIED_ERROR') return new DangoError('UPSTREAM', `MySQL at ${t.where} rejected the password of user ${t.user} (${of})`);
   if (e.code === 'ER_TABLEACCESS_DENIED_ERROR' || e.code === 'ER_DBACCESS_DENIED_ERROR' || e.code === 'ER_COLUMNACCESS_DENIED_ERROR') {
-    return new DangoError('UPSTREAM_UNAVAILABLE', `Permission denied${reading} (${of}): grant SELECT on it to user ${t.user}`);
+    return new DangoError('UPSTREAM', `Permission denied${reading} (${of}): grant SELECT on it to user ${t.user}`);
   }
   if (e.code === 'ER_NO_SUCH_TABLE') return new DangoError('NOT_FOUND', `Table ${schema}.${table ?? '?'} not found (${of})`);
   if (e.code === 'ER_BAD_DB_ERROR') return new DangoError('NOT_FOUND', `Database not found on the MySQL server at ${t.where} (${of}): ${raw}`);
-  return new DangoError('UPSTREAM_UNAVAILABLE', `MySQL error${reading} (${of}): ${raw}`);
+  return new DangoError('UPSTREAM', `MySQL error${reading} (${of}): ${raw}`);
 }
 
 type Conn = mysql.Connection;

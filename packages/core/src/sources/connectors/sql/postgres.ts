@@ -54,13 +54,13 @@ function pgFailure(err: unknown, source: string, t: PgTarget, schema: string, ta
   const of = `source '${source}'`;
   const reading = table ? ` reading ${schema}.${table}` : '';
   if ((e.code && UNREACHABLE.has(e.code)) || /timeout expired|Connection terminated/i.test(raw)) {
-    return new DangoError('UPSTREAM_UNAVAILABLE', `Cannot reach the PostgreSQL server at ${t.where} (${of})${reading}: ${e.code ?? raw}`);
+    return new DangoError('UPSTREAM', `Cannot reach the PostgreSQL server at ${t.where} (${of})${reading}: ${e.code ?? raw}`);
   }
-  if (e.code === '28P01') return new DangoError('UPSTREAM_UNAVAILABLE', `PostgreSQL at ${t.where} rejected the password of user ${t.user} (${of})`);
-  if (e.code === '28000') return new DangoError('UPSTREAM_UNAVAILABLE', `PostgreSQL at ${t.where} refused the login of user ${t.user} (${of}): ${raw}`);
-  if (e.code === '42501') return new DangoError('UPSTREAM_UNAVAILABLE', `Permission denied${reading || ''} (${of}): grant SELECT on it to user ${t.user}`);
+  if (e.code === '28P01') return new DangoError('UPSTREAM', `PostgreSQL at ${t.where} rejected the password of user ${t.user} (${of})`);
+  if (e.code === '28000') return new DangoError('UPSTREAM', `PostgreSQL at ${t.where} refused the login of user ${t.user} (${of}): ${raw}`);
+  if (e.code === '42501') return new DangoError('UPSTREAM', `Permission denied${reading || ''} (${of}): grant SELECT on it to user ${t.user}`);
   if (e.code === '42P01') return new DangoError('NOT_FOUND', `Table ${schema}.${table ?? '?'} not found (${of})`);
-  return new DangoError('UPSTREAM_UNAVAILABLE', `PostgreSQL error${reading} (${of}): ${raw}`);
+  return new DangoError('UPSTREAM', `PostgreSQL error${reading} (${of}): ${raw}`);
 }
 
 async function readCatalog(client: pg.Client, schema: string, config: SqlSourceConfig): Promise<CatalogTable[]> {
