@@ -92,7 +92,7 @@ export class Warehouse {
     this.readers = new ReaderPool(() => this.instance.connect(), readerLimit);
   }
 
-  /** Opens (or creates) the database file; fails with a clear message when another process holds it. */
+  /** Opens (or creates) the database file; fails with a clear message when another process holds it or the file is damaged. */
   static async open(file: string, options: WarehouseOpenOptions = {}): Promise<Warehouse> {
     const isMemory = file === ':memory:';
     const key = isMemory ? null : path.resolve(file);
