@@ -37,6 +37,11 @@ export class FollowUpRunner {
     })();
   }
 
+  /** Resolves once no job runs (including follow-ups requested meanwhile). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running.values()].map((e) => e.done));
+  }
+
   /** Starts no new run and resolves when the runs in progress have finished. */
   async close(): Promise<void> {
     this.closed = true;

@@ -143,7 +143,14 @@ export class WatcherService {
     return (this.dataChanges?.size ?? 0) + (this.modelChanges?.size ?? 0);
   }
 
-  /** Stops the timers and chokidar, drops debounced changes, and waits for syncs and runs it started. */
+  /** Resolves once no batch, sync or model run the watcher started is in progress (timers may still be pending). */
+  async idle(): Promise<void> {
+    while (this.inflight.size > 0 || this.syncs.active.length > 0 || this.modelRuns.active.length > 0) {
+      await Promise.all([...this.inflight, this.syncs.idle(), this.modelRuns.idle()]);
+    }
+  }
+
+    /** Stops the timers and chokidar, drops debounced changes, and waits for syncs and runs it started. */
   async close(): Promise<void> {
     this.closed = true;
     this.signalClosed();

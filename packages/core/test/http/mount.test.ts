@@ -89,7 +89,7 @@ describe('createMount in a host app', () => {
     const upstreamWss = new WebSocketServer({ noServer: true });
     upstream.on('upgrade', (req, socket, head) => upstreamWss.handleUpgrade(req, socket, head, (ws) => ws.send(`upstream:${req.url}`)));
     upstreamUrl = await listen(upstream);
-    host = await startHost(platform, { prefix: '/dango/', proxies: { metabase: upstreamUrl, dbtDocs: false } });
+    host = await startHost(platform, { prefix: '/dango/', proxies: { metabase: upstreamUrl, dbtDocs: false }, allowedHosts: ['lan.example'] });
   });
   afterAll(async () => {
     await host.close();
@@ -114,14 +114,16 @@ describe('createMount in a host app', () => {
     expect(r.status).toBe(200);
     expect(r.body.web_url).toBe(`${host.url}/dango`);
     expect(r.body.dbt_docs_url).toBe(`${host.url}/dango/dbt-docs/`);
-    // Another Host (a LAN name, or a forged one) gets its own URLs and changes nothing for anyone else.
-    const other = await configWithHost(`${host.url}/dango/api/config`, 'evil.example:1234');
-    expect(other).toMatchObject({ web_url: 'http://evil.example:1234/dango', web_port: 1234, api_url: 'http://evil.example:1234/dango/api' });
+    // Another allowed Host (a LAN name) gets its own URLs and changes nothing for anyone else; a forged one is refused.
+    const other = await configWithHost(`${host.url}/dango/api/config`, 'lan.example:1234');
+    expect(other).toMatchObject({ web_url: 'http://lan.example:1234/dango', web_port: 1234, api_url: 'http://lan.example:1234/dango/api' });
+    expect(await configWithHost(`${host.url}/dango/api/config`, 'evil.example:1234')).toMatchObject({ detail: expect.stringMatching(/not allowed/) });
     expect((await getJson(`${host.url}/dango/api/config`)).body.web_url).toBe(`${host.url}/dango`);
   });
 
   it('reports the configured publicUrl whatever the Host', async () => {
-    const behindProxy = await startHost(platform, { prefix: '/dango', publicUrl: 'https://data.example.com/dango/' });
+    // The proxy in front forwards its own upstream name as Host, so the app allow-lists it.
+    const behindProxy = await startHost(platform, { prefix: '/dango', publicUrl: 'https://data.example.com/dango/', allowedHosts: ['internal'] });
     try {
       const config = await configWithHost(`${behindProxy.url}/dango/api/config`, 'internal:8080');
       expect(config).toMatchObject({ web_url: 'https://data.example.com/dango', web_port: 443, dbt_docs_url: 'https://data.example.com/dango/dbt-docs/' });

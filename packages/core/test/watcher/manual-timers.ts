@@ -13,7 +13,16 @@ export class ManualTimers implements WatcherTimers {
     const id = this.nextId++;
     this.pending.set(id, { fn, ms });
     for (const wake of this.waiters.splice(0)) wake();
+    this.conditions = this.conditions.filter((c) => (c.check() ? (c.resolve(), false) : true));
     return id;
+  }
+
+  private conditions: { check: () => boolean; resolve: () => void }[] = [];
+
+  /** Resolves once `check()` holds, tested now and whenever a timer is set (every watcher step sets one). */
+  until(check: () => boolean): Promise<void> {
+    if (check()) return Promise.resolve();
+    return new Promise((resolve) => this.conditions.push({ check, resolve }));
   }
 
   clear(handle: unknown): void {

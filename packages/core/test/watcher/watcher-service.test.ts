@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DangoError, DangoPlatform } from '../../src';
 import { WatcherService } from '../../src/watcher/watcher-service';
-import { csvRows, csvSource, once, pollUntil, tempProject } from './helpers';
+import { csvRows, csvSource, once, tempProject } from './helpers';
+import { ManualTimers } from './manual-timers';
 import { RecordingActions } from './recording-actions';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -11,15 +12,16 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** Quiet period after which a second batch would have fired (debounce 1 s, generous margin). */
-const NO_MORE_MS = 2500;
-
 interface Setup {
   dir: string;
   platform: DangoPlatform;
   watcher: WatcherService;
   rec: RecordingActions;
+  /** The watcher's timers: nothing fires until the test says so, so no step races a clock. */
+  timers: ManualTimers;
   upload(source: string, name: string, text?: string): string;
+  /** Waits until the watcher holds `n` changed files (it sets a timer on each), then fires timers until it is idle with none pending. */
+  settleAfter(n: number): Promise<void>;
 }
 
 async function setup(options: { platform?: Record<string, unknown>; sources?: unknown[] } = {}): Promise<Setup> {
@@ -27,8 +29,9 @@ async function setup(options: { platform?: Record<string, unknown>; sources?: un
   cleanups.push(project.cleanup);
   const platform = await DangoPlatform.open({ projectDir: project.dir, debounceSeconds: 1 });
   cleanups.push(() => platform.close());
-  const rec = new RecordingActions();
-  const watcher = new WatcherService(platform.context, rec.actions);
+  const rec = new RecordingActions(project.dir);
+  const timers = new ManualTimers();
+  const watcher = new WatcherService(platform.context, rec.actions, timers);
   cleanups.push(() => watcher.close());
   const upload = (source: string, name: string, text = csvRows(3)): string => {
     const dir = path.join(project.dir, 'data', 'uploads', source);
@@ -37,7 +40,19 @@ async function setup(options: { platform?: Record<string, unknown>; sources?: un
     writeFileSync(file, text);
     return file;
   };
-  return { dir: project.dir, platform, watcher, rec, upload };
+  const settle = async (): Promise<void> => {
+    for (let round = 0; round < 100; round++) {
+      await Promise.race([watcher.idle(), timers.whenPending()]);
+      if (timers.delays.length > 0) timers.fireNext();
+      else return; // idle, and nothing scheduled that could act again
+    }
+    throw new Error('the watcher never settled');
+  };
+  const settleAfter = async (n: number): Promise<void> => {
+    await timers.until(() => watcher.pendingChanges >= n);
+    await settle();
+  };
+  return { dir: project.dir, platform, watcher, rec, timers, upload, settleAfter };
 }
 
 describe('WatcherService', () => {
@@ -64,38 +79,38 @@ describe('WatcherService', () => {
   });
 
   it('does not start when both auto_sync and auto_dbt are off', async () => {
-    const { watcher, rec, upload } = await setup({ platform: { auto_sync: false, auto_dbt: false } });
+    const { watcher, rec, timers, upload } = await setup({ platform: { auto_sync: false, auto_dbt: false } });
     await watcher.start();
     expect(watcher.status()).toMatchObject({ running: false, pid: null, auto_sync_enabled: false, auto_dbt_enabled: false });
     upload('sales', 'a.csv');
-    expect(await pollUntil(() => rec.calls.length > 0, NO_MORE_MS)).toBe(false);
+    await watcher.idle();
+    expect(rec.calls).toEqual([]);
+    expect(timers.delays).toEqual([]); // nothing was scheduled: nothing can follow
   });
 
   it('syncs exactly the source whose folder got the file, once, after announcing it', async () => {
-    const { platform, watcher, rec, upload } = await setup();
+    const { platform, watcher, rec, upload, settleAfter } = await setup();
     await watcher.start();
     const triggered = once(platform, 'watcher_triggered');
     upload('sales', 'orders.csv');
+    await settleAfter(1);
     const event = await triggered;
     expect(event).toMatchObject({ sources: ['sales'], models: [], files: ['data/uploads/sales/orders.csv'] });
     expect(event.message).toContain('sales');
-    await rec.waitForCalls(1);
     expect(rec.syncs).toEqual(['sales']);
-    expect(await pollUntil(() => rec.calls.length > 1, NO_MORE_MS)).toBe(false);
     expect(platform.logs().some((l) => l.type === 'watcher_triggered')).toBe(true);
   });
 
   it('turns a burst of 20 files into one sync', async () => {
-    const { watcher, rec, upload } = await setup();
+    const { watcher, rec, upload, settleAfter } = await setup();
     await watcher.start();
     for (let i = 0; i < 20; i++) upload('sales', `part_${i}.csv`, csvRows(2, i * 10));
-    await rec.waitForCalls(1);
-    expect(await pollUntil(() => rec.calls.length > 1, NO_MORE_MS)).toBe(false);
+    await settleAfter(20);
     expect(rec.syncs).toEqual(['sales']);
   });
 
   it('ignores dot-files, temp files and other patterns, but sees an upload renamed into place', async () => {
-    const { platform, watcher, rec, upload, dir } = await setup();
+    const { platform, watcher, rec, upload, dir, settleAfter } = await setup();
     await watcher.start();
     const hidden = upload('sales', '.upload-123.csv');
     upload('sales', 'report.csv.tmp');
@@ -103,115 +118,115 @@ describe('WatcherService', () => {
     upload('sales', '~$draft.csv');
     mkdirSync(path.join(dir, 'data', 'uploads', 'sales', '.cache'), { recursive: true });
     upload('sales', '.cache/inner.csv');
-    expect(await pollUntil(() => rec.calls.length > 0, NO_MORE_MS)).toBe(false);
     const triggered = once(platform, 'watcher_triggered');
+    // Written after the ignored files: once it is pending, an ignored one would have been too.
     renameSync(hidden, path.join(path.dirname(hidden), 'final.csv'));
+    await settleAfter(1);
+    expect(watcher.pendingChanges).toBe(0);
     expect((await triggered).files).toEqual(['data/uploads/sales/final.csv']);
-    await rec.waitForCalls(1);
     expect(rec.syncs).toEqual(['sales']);
   });
 
   it('syncs every source touched by one batch, and ignores files that belong to no source', async () => {
-    const { platform, watcher, rec, upload } = await setup({ sources: [csvSource('sales'), csvSource('crm'), csvSource('off', { enabled: false })] });
+    const { platform, watcher, rec, upload, settleAfter } = await setup({ sources: [csvSource('sales'), csvSource('crm'), csvSource('off', { enabled: false })] });
     await watcher.start();
     upload('crm', 'customers.csv');
     upload('sales', 'orders.csv');
-    await rec.waitForCalls(2);
+    await settleAfter(2);
     expect(rec.syncs.sort()).toEqual(['crm', 'sales']);
 
     const logged = once(platform, 'log', (e) => e.message.includes('belong to no enabled source'));
     upload('off', 'x.csv');
     upload('nobody', 'y.csv');
+    await settleAfter(2);
     expect((await logged).message).toContain('data/uploads/nobody/y.csv');
     expect(rec.calls).toHaveLength(2);
   });
 
   it('syncs a source when one of its files is deleted', async () => {
-    const { watcher, rec, upload } = await setup();
+    const { watcher, rec, upload, settleAfter } = await setup();
     const file = upload('sales', 'old.csv');
     await watcher.start();
-    rmSync(file);
-    await rec.waitForCalls(1);
+    await settleAfter(0); // the start's catch-up sync of the file nothing loaded yet
     expect(rec.syncs).toEqual(['sales']);
+    rmSync(file);
+    await settleAfter(1);
+    expect(rec.syncs).toEqual(['sales', 'sales']);
   });
 
   it('follows a sync with exactly one more when files change while it runs', async () => {
-    const { platform, watcher, rec, upload } = await setup();
+    const { platform, watcher, rec, timers, upload, settleAfter } = await setup();
     await watcher.start();
+    /** Fires the watcher's timers one by one until `check()` holds; `progress` resolves when the awaited step happened. */
+    const fireUntil = async (check: () => boolean, progress: Promise<unknown>): Promise<void> => {
+      for (let round = 0; !check(); round++) {
+        expect(round).toBeLessThan(100);
+        if (timers.delays.length > 0) timers.fireNext();
+        else await Promise.race([timers.whenPending(), progress]);
+      }
+    };
     let release!: () => void;
     rec.gate = new Promise((r) => (release = r));
     upload('sales', 'a.csv');
-    await rec.waitForCalls(1);
+    await timers.until(() => watcher.pendingChanges >= 1);
+    await fireUntil(() => rec.calls.length === 1, rec.waitForCalls(1));
     // Two changes while the first sync is still running collapse into one follow-up.
-    const second = once(platform, 'watcher_triggered');
-    upload('sales', 'b.csv');
-    await second;
-    const third = once(platform, 'watcher_triggered');
-    upload('sales', 'c.csv');
-    await third;
+    for (const name of ['b.csv', 'c.csv']) {
+      let seen = false;
+      const triggered = once(platform, 'watcher_triggered').then(() => (seen = true));
+      upload('sales', name);
+      await timers.until(() => watcher.pendingChanges >= 1);
+      await fireUntil(() => seen, triggered);
+    }
     expect(rec.calls).toHaveLength(1);
     rec.gate = null;
     release();
-    await rec.waitForCalls(2);
-    expect(await pollUntil(() => rec.calls.length > 2, NO_MORE_MS)).toBe(false);
+    await settleAfter(0);
     expect(rec.syncs).toEqual(['sales', 'sales']);
   });
 
   it('waits for a sync started elsewhere (CONFLICT) to finish, then syncs again', async () => {
-    const { platform, watcher, rec, upload } = await setup();
+    const { platform, watcher, rec, timers, upload } = await setup();
     await watcher.start();
     rec.failures.push(new DangoError('CONFLICT', "Source 'sales' is already syncing"));
     upload('sales', 'a.csv');
-    await rec.waitForCalls(1);
-    expect(await pollUntil(() => rec.calls.length > 1, 500)).toBe(false);
-    // The other sync finishing (as the sources module announces it) releases the follow-up.
+    await timers.until(() => watcher.pendingChanges >= 1);
+    while (rec.calls.length === 0) await Promise.race([timers.whenPending().then(() => timers.fireNext()), rec.waitForCalls(1)]);
+    // The watcher now waits for an event, not a timer: nothing is scheduled that could sync again.
+    expect(timers.delays).toEqual([]);
+    expect(watcher.status().running).toBe(true);
+    // Another source finishing does not release it; this source's own end does.
     platform.context.emit('sync_completed', { source: 'crm', rows: 1, duration_seconds: 0, message: 'other source' });
-    expect(await pollUntil(() => rec.calls.length > 1, 500)).toBe(false);
+    expect(rec.calls).toHaveLength(1);
     platform.context.emit('sync_completed', { source: 'sales', rows: 3, duration_seconds: 0, message: 'Sync completed: 3 rows' });
     await rec.waitForCalls(2);
     expect(rec.syncs).toEqual(['sales', 'sales']);
   });
 
   it('logs a warning and carries on when a sync cannot start', async () => {
-    const { platform, watcher, rec, upload } = await setup();
+    const { platform, watcher, rec, upload, settleAfter } = await setup();
     await watcher.start();
     rec.failures.push(new DangoError('NOT_FOUND', "Unknown source 'sales'"));
     const warned = once(platform, 'log', (e) => e.level === 'WARNING');
     upload('sales', 'a.csv');
+    await settleAfter(1);
     expect((await warned).message).toBe("Automatic sync of sales failed: Unknown source 'sales'");
     upload('sales', 'b.csv');
-    await rec.waitForCalls(2);
-  });
-
-  it('does not load a file before its writer has finished', async () => {
-    const { dir, watcher, rec } = await setup();
-    await watcher.start();
-    const file = path.join(dir, 'data', 'uploads', 'sales', 'slow.csv');
-    mkdirSync(path.dirname(file), { recursive: true });
-    const { open } = await import('node:fs/promises');
-    const handle = await open(file, 'w');
-    await handle.write('id,name,amount\n');
-    // A slow copy: a chunk every 100 ms for three debounce periods.
-    for (let i = 0; i < 30; i++) {
-      await handle.write(`${i},n${i},${i}\n`);
-      await new Promise((r) => setTimeout(r, 100));
-      expect(rec.calls).toHaveLength(0);
-    }
-    await handle.close();
-    await rec.waitForCalls(1);
-    expect(rec.syncs).toEqual(['sales']);
+    await settleAfter(1);
+    expect(rec.syncs).toEqual(['sales', 'sales']);
   });
 
   it('drops pending changes on close and leaves no handle open', async () => {
     const before = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap');
-    const { watcher, rec, upload } = await setup();
+    const { watcher, rec, timers, upload } = await setup();
     await watcher.start();
     upload('sales', 'late.csv');
-    expect(await pollUntil(() => watcher.pendingChanges === 1, 5000)).toBe(true);
+    await timers.until(() => watcher.pendingChanges === 1);
     await watcher.close();
     expect(watcher.status().running).toBe(false);
     expect(watcher.pendingChanges).toBe(0);
-    expect(await pollUntil(() => rec.calls.length > 0, NO_MORE_MS)).toBe(false);
+    expect(timers.delays).toEqual([]); // the debounce was cancelled: nothing can fire any more
+    expect(rec.calls).toEqual([]);
     const after = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap');
     const count = (list: string[]) => list.reduce<Record<string, number>>((m, r) => ((m[r] = (m[r] ?? 0) + 1), m), {});
     const leaked = Object.entries(count(after)).filter(([k, n]) => n > (count(before)[k] ?? 0));
@@ -230,26 +245,25 @@ describe('WatcherService and model files', () => {
   }
 
   it('runs an edited model and its descendants', async () => {
-    const { platform, watcher, rec, models } = await withModels();
+    const { platform, watcher, rec, models, settleAfter } = await withModels();
     await watcher.start();
     const triggered = once(platform, 'watcher_triggered');
     writeFileSync(path.join(models, 'marts', 'revenue.sql'), 'select 2 as x\n');
+    await settleAfter(1);
     expect(await triggered).toMatchObject({ sources: [], models: ['revenue'], files: ['dbt/models/marts/revenue.sql'] });
-    await rec.waitForCalls(1);
     expect(rec.modelRuns).toEqual([['revenue+']]);
-    expect(await pollUntil(() => rec.calls.length > 1, NO_MORE_MS)).toBe(false);
   });
 
   it('runs the models a changed YAML file documents', async () => {
-    const { watcher, rec, models } = await withModels();
+    const { watcher, rec, models, settleAfter } = await withModels();
     await watcher.start();
     writeFileSync(path.join(models, 'marts', 'schema.yml'), 'version: 2\nmodels:\n  - name: revenue\n  - name: customers\nsources: []\n');
-    await rec.waitForCalls(1);
+    await settleAfter(1);
     expect(rec.modelRuns).toEqual([['revenue+', 'customers+']]);
   });
 
   it('ignores generated staging files, unparsable YAML, editor temp files and deletions', async () => {
-    const { watcher, rec, models } = await withModels();
+    const { watcher, rec, models, settleAfter } = await withModels();
     await watcher.start();
     writeFileSync(path.join(models, 'staging', 'stg_sales_orders.sql'), '-- dango:generated (remove this line to take ownership)\nselect 1\n');
     writeFileSync(path.join(models, 'staging', '_sales__sources.yml'), '# dango:generated\nversion: 2\nmodels:\n  - name: stg_sales_orders\n');
@@ -257,26 +271,26 @@ describe('WatcherService and model files', () => {
     writeFileSync(path.join(models, 'marts', '.revenue.sql.swp'), 'x');
     writeFileSync(path.join(models, 'marts', 'notes.md'), '# notes');
     rmSync(path.join(models, 'marts', 'revenue.sql'));
-    expect(await pollUntil(() => rec.calls.length > 0, NO_MORE_MS)).toBe(false);
+    // The generated files and the broken YAML reach the debounce and are dropped when it fires.
+    await settleAfter(3);
+    expect(rec.calls).toEqual([]);
   });
 
   it('does not watch models when auto_dbt is off', async () => {
-    const { watcher, rec, models, upload } = await withModels({ auto_dbt: false });
+    const { watcher, rec, models, upload, settleAfter } = await withModels({ auto_dbt: false });
     await watcher.start();
     writeFileSync(path.join(models, 'marts', 'revenue.sql'), 'select 3 as x\n');
     upload('sales', 'a.csv');
-    await rec.waitForCalls(1);
-    expect(await pollUntil(() => rec.calls.length > 1, NO_MORE_MS)).toBe(false);
+    await settleAfter(1);
     expect(rec.calls).toEqual([{ kind: 'sync', arg: 'sales' }]);
   });
 
   it('does not watch data folders when auto_sync is off', async () => {
-    const { watcher, rec, models, upload } = await withModels({ auto_sync: false });
+    const { watcher, rec, models, upload, settleAfter } = await withModels({ auto_sync: false });
     await watcher.start();
     upload('sales', 'a.csv');
     writeFileSync(path.join(models, 'marts', 'revenue.sql'), 'select 3 as x\n');
-    await rec.waitForCalls(1);
-    expect(await pollUntil(() => rec.calls.length > 1, NO_MORE_MS)).toBe(false);
+    await settleAfter(1);
     expect(rec.calls).toEqual([{ kind: 'models', arg: ['revenue+'] }]);
   });
 });
