@@ -5,6 +5,13 @@ export * from './config';
 export type { PlatformContext, EventFields } from './context';
 export { ActivityLog, type LogEntry } from './logs';
 export * from './sources/types';
+export {
+  defineConnector, SourceFileError, type Connector, type ConnectorDefinition, type ConnectorContext, type CheckContext, type CheckResult,
+  type PreparedLoad, type LoadOutcome, type RawTable, type ResolvedSyncOptions, type FileSourceAccess,
+} from './sources/connectors/connector';
+export { BUILTIN_CONNECTORS, type ConnectorRegistry } from './sources/connectors/registry';
+export { readSecret, REDACTED } from './sources/secrets';
+export type { SourceCheck } from './sources/source-check';
 export * from './transform/types';
 export * from './health/types';
 export { DEFAULT_HEALTH_THRESHOLDS, type HealthThresholds } from './health/thresholds';

@@ -1,11 +1,14 @@
 import EventEmitter from 'eventemitter3';
-import { configView, loadProjectConfig, metabaseConfigView, projectPaths, resolveInProject } from './config';
+import { configView, loadProjectConfig, loadProjectEnv, metabaseConfigView, projectPaths, resolveInProject } from './config';
 import type { ConfigView, MetabaseConfigView, ProjectConfig } from './config';
 import type { EventFields, PlatformContext } from './context';
 import { nowIso, type DangoEventListeners, type DangoEventMap, type DangoEventType } from './events';
 import { HealthService, type HealthOptions } from './health/health-service';
 import type { HealthReport, StatusReport, WatcherStatus } from './health/types';
 import { ActivityLog, logEntryForEvent, type LogEntry } from './logs';
+import type { Connector } from './sources/connectors/connector';
+import { createConnectorRegistry, type ConnectorRegistry } from './sources/connectors/registry';
+import type { SourceCheck } from './sources/source-check';
 import { SourceService } from './sources/source-service';
 import type {
   CsvFilesListing, DeleteFileResult, SourceDetails, SourceSummary, StartedSync, SyncOptions, SyncResult, UploadInput, UploadResult,
@@ -31,6 +34,8 @@ export interface OpenOptions {
   memoryLimit?: string;
   /** Health thresholds (disk, database size, staleness) and measurements to use instead of the defaults. */
   health?: HealthOptions;
+  /** The app's own source types (made with `defineConnector`), next to the built-in ones. */
+  connectors?: Connector[];
 }
 
 /**
@@ -47,7 +52,7 @@ export class DangoPlatform extends EventEmitter<DangoEventListeners> {
   /** Where the platform is served over HTTP, once a server knows it (for `/api/config`). */
   webUrl: string | undefined;
 
-  private constructor(config: ProjectConfig, warehouse: Warehouse, options: OpenOptions) {
+  private constructor(config: ProjectConfig, warehouse: Warehouse, options: OpenOptions, sourceKit: { connectors: ConnectorRegistry; env: PlatformContext['env'] }) {
     super();
     const paths = projectPaths(config.root);
     const log = new ActivityLog(paths.activityLog);
@@ -71,6 +76,8 @@ export class DangoPlatform extends EventEmitter<DangoEventListeners> {
       emit,
       maxUploadBytes: options.maxUploadBytes ?? Math.round(config.platform.max_upload_mb * 1024 * 1024),
       startedAt: Date.now(),
+      connectors: sourceKit.connectors,
+      env: sourceKit.env,
     };
     this.transforms = new TransformService(this.ctx);
     this.sources = new SourceService(this.ctx, { afterSync: (source, _result, tables) => this.transforms.afterSync(source, tables) });
@@ -84,12 +91,21 @@ export class DangoPlatform extends EventEmitter<DangoEventListeners> {
 
   /** Loads and validates the project config, opens the warehouse and, with `watch`, starts the watcher. */
   static async open(options: OpenOptions): Promise<DangoPlatform> {
-    const config = await loadProjectConfig(options.projectDir);
+    const connectors = createConnectorRegistry(options.connectors);
+    const config = await loadProjectConfig(options.projectDir, { connectors });
+    const env = await loadProjectEnv(projectPaths(config.root));
     if (options.debounceSeconds !== undefined) config.platform.debounce_seconds = options.debounceSeconds;
     const file = options.duckdbPath ?? resolveInProject(config.root, config.platform.duckdb_path);
     const warehouse = await Warehouse.open(file, { memoryLimit: options.memoryLimit });
-    const platform = new DangoPlatform(config, warehouse, options);
+    const platform = new DangoPlatform(config, warehouse, options, { connectors, env });
     platform.ctx.emit('log', { level: 'INFO', message: `Platform started (project ${config.project.name})` });
+    for (const source of config.sources.filter((s) => !connectors.find(s.type))) {
+      platform.ctx.emit('log', {
+        level: 'WARNING',
+        source: source.name,
+        message: `Source '${source.name}' has type '${source.type}', which no connector handles (known: ${connectors.types().join(', ')}); it cannot sync`,
+      });
+    }
     if (options.watch) await platform.watcher.start();
     return platform;
   }
@@ -129,6 +145,11 @@ export class DangoPlatform extends EventEmitter<DangoEventListeners> {
   /** Starts a sync and returns at once; throws CONFLICT when that source is already syncing. */
   startSync(name: string, options: SyncOptions = {}): StartedSync {
     return this.sources.startSync(name, options);
+  }
+
+  /** Connects and lists what a sync of the source would load, without loading (`POST /api/sources/{name}/check`). */
+  checkSource(name: string): Promise<SourceCheck> {
+    return this.sources.check(name);
   }
 
   /** The newest log lines about one source, oldest first. */

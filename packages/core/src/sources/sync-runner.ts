@@ -3,8 +3,8 @@ import type { PlatformContext } from '../context';
 import { DangoError, errorMessage, isDangoError } from '../errors';
 import { quoteIdent, type WarehouseConnection } from '../warehouse';
 import { SourceFileError, type LoadOutcome, type RawTable, type ResolvedSyncOptions } from './connectors/connector';
-import { getConnector } from './connectors/registry';
 import type { SyncHistory } from './history';
+import { createRedactor, redactError, secretValues } from './secrets';
 import type { SyncResult } from './types';
 
 /** The warehouse schema holding a source's tables. */
@@ -46,7 +46,7 @@ async function assertNothingEmptied(conn: WarehouseConnection, schema: string, b
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 /** The reason shown in history, events and logs: our own messages whole, a foreign error's first line. */
-function failureReason(err: unknown): string {
+export function failureReason(err: unknown): string {
   const message = errorMessage(err);
   if (isDangoError(err) || err instanceof SourceFileError) return message;
   const first = message.split('\n').map((l) => l.trim()).find(Boolean) ?? 'unknown error';
@@ -79,17 +79,20 @@ export async function executeSync(
   const t0 = performance.now();
   let outcome: LoadOutcome | null = null;
   let error: unknown = null;
-  const connector = getConnector(source.type);
+  const connector = ctx.connectors.get(source.type);
+  // No secret of the source may reach history, events or logs, whatever a driver puts in its messages.
+  const redact = createRedactor(secretValues(source, ctx.env));
   try {
     const prepared = await connector.prepare({
       source,
       schema,
       root: ctx.root,
       warehouse: ctx.warehouse,
+      env: ctx.env,
       options,
       loadedAt: startedAt,
-      progress: (fields) => ctx.emit('sync_progress', { ...fields, source: name }),
-    });
+      progress: (fields) => ctx.emit('sync_progress', { ...fields, message: redact(fields.message), source: name }),
+    }, connector.config(source));
     outcome = await ctx.warehouse.write(
       async (conn) => {
         const before = await tableRowCounts(conn, schema);
@@ -100,9 +103,9 @@ export async function executeSync(
       { transaction: true },
     );
   } catch (err) {
-    error = err;
+    error = redactError(err, redact);
     const record = connector.recordFailure?.bind(connector);
-    if (record) await ctx.warehouse.write((conn) => record(conn, source, err)).catch(() => undefined);
+    if (record) await ctx.warehouse.write((conn) => record(conn, source, error)).catch(() => undefined);
   }
   const finishedAt = new Date();
   const result: SyncResult = {
@@ -113,7 +116,7 @@ export async function executeSync(
     full_refresh: options.fullRefresh,
     started_at: startedAt.toISOString(),
     finished_at: finishedAt.toISOString(),
-    error_message: error === null ? null : failureReason(error),
+    error_message: error === null ? null : redact(failureReason(error)),
   };
   if (outcome?.files) result.files = outcome.files;
   await history

@@ -2,19 +2,37 @@ import { DangoError } from '../../errors';
 import type { Connector } from './connector';
 import { csvConnector } from './csv';
 
-const connectors = new Map<string, Connector>([[csvConnector.type, csvConnector]]);
+/** The connectors every platform has. */
+export const BUILTIN_CONNECTORS: readonly Connector[] = [csvConnector] as Connector[];
 
-/** Makes a connector available for sources of its `type` (later connectors: APIs, databases). */
-export function registerConnector(connector: Connector): void {
-  connectors.set(connector.type, connector);
+/** The source types one platform knows: the built-ins plus the app's own (`DangoPlatform.open({ connectors })`). */
+export interface ConnectorRegistry {
+  /** The connector for a source type; BAD_REQUEST naming the known types when none handles it. */
+  get(type: string): Connector;
+  /** The connector for a source type, or undefined. */
+  find(type: string): Connector | undefined;
+  /** Every known type, built-ins first. */
+  types(): string[];
 }
 
-/** The connector for a source type; BAD_REQUEST when no connector handles it. */
-export function getConnector(type: string): Connector {
-  const connector = connectors.get(type);
-  if (!connector) {
-    const known = [...connectors.keys()].join(', ');
-    throw new DangoError('BAD_REQUEST', `No connector for source type '${type}' (available: ${known})`);
+/** A registry of the built-in connectors and `extra`; a type registered twice is a BAD_REQUEST. */
+export function createConnectorRegistry(extra: readonly Connector[] = []): ConnectorRegistry {
+  const connectors = new Map<string, Connector>();
+  for (const connector of [...BUILTIN_CONNECTORS, ...extra]) {
+    if (typeof connector?.type !== 'string' || typeof connector.prepare !== 'function' || !connector.configSchema) {
+      throw new DangoError('BAD_REQUEST', 'A connector needs a type, a configSchema and prepare(); make it with defineConnector()');
+    }
+    if (connectors.has(connector.type)) throw new DangoError('BAD_REQUEST', `Two connectors for source type '${connector.type}'`);
+    connectors.set(connector.type, connector);
   }
-  return connector;
+  const types = (): string[] => [...connectors.keys()];
+  return {
+    find: (type) => connectors.get(type),
+    get(type) {
+      const connector = connectors.get(type);
+      if (!connector) throw new DangoError('BAD_REQUEST', `No connector for source type '${type}' (available: ${types().join(', ')})`);
+      return connector;
+    },
+    types,
+  };
 }
