@@ -1,9 +1,10 @@
 import { DangoError } from '../../errors';
 import type { Connector } from './connector';
 import { csvConnector } from './csv';
+import { localFilesConnector } from './local-files';
 
 /** The connectors every platform has. */
-export const BUILTIN_CONNECTORS: readonly Connector[] = [csvConnector] as Connector[];
+export const BUILTIN_CONNECTORS: readonly Connector[] = [csvConnector, localFilesConnector] as Connector[];
 
 /** The source types one platform knows: the built-ins plus the app's own (`DangoPlatform.open({ connectors })`). */
 export interface ConnectorRegistry {
