@@ -5,6 +5,7 @@ import { registerInit } from './commands/init';
 import { registerLogs } from './commands/logs';
 import { registerStart } from './commands/start';
 import { registerStatus } from './commands/status';
+import { registerSource } from './commands/source';
 import { registerSync } from './commands/sync';
 import { registerTransformCommands } from './commands/transform';
 import { processIo, type CliIo } from './io';
@@ -28,5 +29,6 @@ export function createProgram(io: CliIo = processIo()): Command {
   registerStart(program, io);
   registerTransformCommands(program, io);
   registerDocs(program, io);
+  registerSource(program, io);
   return program;
 }
