@@ -142,6 +142,11 @@ describe('local_files', () => {
     write('x.parquet.gz', gzipSync('x'));
     expect((await p.sync('events')).error_message).toMatch(/^x\.parquet\.gz: gzipped Parquet files cannot be read/);
     fs.rmSync(path.join(files(), 'x.parquet.gz'));
+    write('late.jsonl', ndjson([...Array.from({ length: 21_000 }, (_, i) => ({ id: i })), { id: 'abc' }]));
+    expect((await p.sync('events')).error_message).toBe(
+      "late.jsonl has a value that does not fit its column's type (line 21001): Failed to cast value to numerical: \"abc\"; the type was inferred from the file's first 20,480 objects",
+    );
+    fs.rmSync(path.join(files(), 'late.jsonl'));
     write('empty.json', '[]');
     write('blank.jsonl', '');
     expect(await p.sync('events')).toMatchObject({ status: 'success', rows_processed: 0 });

@@ -55,6 +55,15 @@ function structuredFileError(rel: string, err: unknown): SourceFileError {
   const first = errorMessage(err).split('\n', 1)[0] ?? '';
   const malformed = /Malformed JSON in file "[^"]*", at byte \d+ in line (\d+): (.*)$/.exec(first);
   if (malformed) return new SourceFileError(rel, `${rel} is not valid JSON (line ${malformed[1]}): ${malformed[2]!.replace(/\.\s*$/, '')}`, { cause: err });
+  const transform = /JSON transform error in file "[^"]*", in line (\d+): (.*)$/.exec(first);
+  if (transform) {
+    return new SourceFileError(
+      rel,
+      `${rel} has a value that does not fit its column's type (line ${transform[1]}): ${transform[2]!.replace(/\.\s*$/, '')}; ` +
+        "the type was inferred from the file's first 20,480 objects",
+      { cause: err },
+    );
+  }
   const detail = first.replace(/^[A-Za-z ]*Error:\s*/, '').replace(/(["'])\/[^"']*\1/g, (m) => (m.includes(rel) ? `${m[0]}${rel}${m[0]}` : m));
   const what = /parquet|magic bytes/i.test(first) ? 'is not a valid Parquet file' : 'could not be read';
   return new SourceFileError(rel, `${rel} ${what}: ${detail}`, { cause: err });
