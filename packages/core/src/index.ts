@@ -10,6 +10,9 @@ export {
   type PreparedLoad, type LoadOutcome, type RawTable, type ResolvedSyncOptions, type FileSourceAccess,
 } from './sources/connectors/connector';
 export { BUILTIN_CONNECTORS, type ConnectorRegistry } from './sources/connectors/registry';
+export { defineFileConnector, type FileConnectorDefinition } from './sources/file-connector';
+export type { FileReader } from './sources/file-load';
+export type { FileDescription } from './sources/file-plan';
 export { readSecret, REDACTED } from './sources/secrets';
 export type { SourceCheck } from './sources/source-check';
 export * from './transform/types';
