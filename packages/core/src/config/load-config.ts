@@ -3,7 +3,6 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { DangoError } from '../errors';
 import { readTextIfExists } from '../files';
-import { createConnectorRegistry } from '../sources/connectors/registry';
 import { projectPaths } from './paths';
 import { projectFileSchema, sourcesFileSchema, type ProjectFile, type SourceConfig } from './schemas';
 
@@ -83,7 +82,9 @@ export async function loadProjectConfig(root: string, options: LoadConfigOptions
   const projectFile = parseConfigText(projectFileSchema, projectText, '.dango/project.yml');
   const sourcesText = await readTextIfExists(paths.sourcesFile);
   const sourcesFile = sourcesText === null ? { sources: [] } : parseConfigText(sourcesFileSchema, sourcesText, '.dango/sources.yml');
-  const sources = validateSourceBlocks(sourcesFile.sources as SourceConfig[], options.connectors ?? createConnectorRegistry(), '.dango/sources.yml');
+  // Imported when called, not at module load: the connectors import config, so a static import would be a cycle.
+  const types = options.connectors ?? (await import('../sources/connectors/registry')).createConnectorRegistry();
+  const sources = validateSourceBlocks(sourcesFile.sources as SourceConfig[], types, '.dango/sources.yml');
   return { root: paths.root, project: projectFile.project, platform: projectFile.platform, sources };
 }
 
