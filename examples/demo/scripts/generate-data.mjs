@@ -43,3 +43,28 @@ for (let month = 1; month <= 6; month++) {
   writeFileSync(path.join(root, `data/uploads/sales/orders_2024_${String(month).padStart(2, '0')}.csv`), rows.join('\n') + '\n');
 }
 console.log('Demo data written: 400 customers, 4,200 orders in 6 monthly files');
+
+// Web events as NDJSON for the `web_events` local_files source (nested objects become parent__child columns).
+const pages = ['/', '/shop', '/shop/espresso', '/shop/grinder', '/cart', '/checkout', '/blog/brewing'];
+const referrers = ['google', 'newsletter', 'direct', 'instagram'];
+const devices = [['ios', 'safari'], ['android', 'chrome'], ['windows', 'edge'], ['macos', 'firefox']];
+mkdirSync(path.join(root, 'data/uploads/events'), { recursive: true });
+let eventId = 0;
+for (let month = 5; month <= 6; month++) {
+  const events = [];
+  for (let i = 0; i < 300; i++) {
+    const [os, browser] = pick(devices);
+    const day = String(1 + Math.floor(rand() * 28)).padStart(2, '0');
+    const time = `${String(Math.floor(rand() * 24)).padStart(2, '0')}:${String(Math.floor(rand() * 60)).padStart(2, '0')}:00Z`;
+    events.push(JSON.stringify({
+      event_id: ++eventId,
+      occurred_at: `2024-${String(month).padStart(2, '0')}-${day}T${time}`,
+      event: rand() < 0.8 ? 'page_view' : 'add_to_cart',
+      customer_id: rand() < 0.3 ? null : 1 + Math.floor(rand() * 400),
+      page: { path: pick(pages), referrer: pick(referrers) },
+      device: { os, browser },
+    }));
+  }
+  writeFileSync(path.join(root, `data/uploads/events/events_2024_${String(month).padStart(2, '0')}.jsonl`), events.join('\n') + '\n');
+}
+console.log('Web events written: 600 events in 2 NDJSON files');

@@ -52,7 +52,7 @@ export function smokeTestExample(start: (projectDir: string) => Promise<ExampleA
     expect(status.status).toBe(200);
     expect(status.json.services.duckdb).toBe('healthy');
     const sources = await call(`${base}/dango/api/sources`);
-    expect(sources.json.map((s: { name: string }) => s.name).sort()).toEqual(['crm', 'sales_data']);
+    expect(sources.json.map((s: { name: string }) => s.name).sort()).toEqual(['crm', 'sales_data', 'web_events']);
   });
 
   it('keeps its own routes', async () => {

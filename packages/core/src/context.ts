@@ -1,6 +1,7 @@
 import type { ProjectConfig, ProjectPaths } from './config';
 import type { EventBus } from './event-bus';
 import type { DangoEventMap, DangoEventType } from './events';
+import type { ConnectorRegistry } from './sources/connectors/registry';
 import type { ActivityLog } from './logs';
 import type { Warehouse } from './warehouse';
 
@@ -25,4 +26,8 @@ export interface PlatformContext {
   readonly maxUploadBytes: number;
   /** When the platform opened (ms since epoch), for uptime. */
   readonly startedAt: number;
+  /** The source types of this platform: built-ins plus `OpenOptions.connectors`. */
+  readonly connectors: ConnectorRegistry;
+  /** `.dango/.env` overlaid by `process.env`, read at open; connectors read secrets from it. */
+  readonly env: Readonly<Record<string, string | undefined>>;
 }

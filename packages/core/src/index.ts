@@ -7,6 +7,16 @@ export type { PlatformContext, EventFields } from './context';
 export { ActivityLog, type LogEntry } from './logs';
 export * from './sources/types';
 export { resolveSyncOptions } from './sources/sync-options';
+export {
+  defineConnector, SourceFileError, type Connector, type ConnectorDefinition, type ConnectorContext, type CheckContext, type CheckResult,
+  type PreparedLoad, type LoadOutcome, type RawTable, type ResolvedSyncOptions, type FileSourceAccess,
+} from './sources/connectors/connector';
+export { BUILTIN_CONNECTORS, type ConnectorRegistry } from './sources/connectors/registry';
+export { defineFileConnector, type FileConnectorDefinition } from './sources/file-connector';
+export type { FileReader } from './sources/file-load';
+export type { FileDescription } from './sources/file-plan';
+export { readSecret, REDACTED } from './sources/secrets';
+export type { SourceCheck } from './sources/source-check';
 export * from './transform/types';
 export type { CommandRun, DbtCommandName, StartedCommand } from './command-runs';
 export * from './health/types';

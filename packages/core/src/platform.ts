@@ -1,4 +1,4 @@
-import { configView, loadProjectConfig, metabaseConfigView, projectPaths, resolveInProject } from './config';
+import { configView, loadProjectConfig, loadProjectEnv, metabaseConfigView, projectPaths, resolveInProject } from './config';
 import type { ConfigView, MetabaseConfigView, ProjectConfig } from './config';
 import { reportAfterSync } from './after-sync-report';
 import { CommandRuns, type CommandRun, type StartedCommand } from './command-runs';
@@ -10,6 +10,9 @@ import type { HealthReport, StatusReport, WatcherStatus } from './health/types';
 import { ActivityLog, logEntryForEvent, type LogEntry } from './logs';
 import { removeStaleUploads } from './sources/uploads';
 import { capEventText, errorMessage } from './errors';
+import type { Connector } from './sources/connectors/connector';
+import { createConnectorRegistry, type ConnectorRegistry } from './sources/connectors/registry';
+import type { SourceCheck } from './sources/source-check';
 import { SourceService } from './sources/source-service';
 import type {
   CsvFilesListing, DeleteFileResult, SourceDetails, SourceSummary, StartedSync, SyncOptions, SyncResult, UploadInput, UploadResult,
@@ -39,6 +42,8 @@ export interface OpenOptions {
   health?: HealthOptions;
   /** `false` for an open that only reads (`dango status`): no "Platform started" line in the activity log. Default true. */
   record?: boolean;
+  /** The app's own source types (made with `defineConnector`), next to the built-in ones. */
+  connectors?: Connector[];
 }
 
 /**
@@ -57,7 +62,7 @@ export class DangoPlatform implements DangoEventSource {
   /** Where the platform is served over HTTP, once a server knows it (for `/api/config`). */
   webUrl: string | undefined;
 
-  private constructor(config: ProjectConfig, warehouse: Warehouse, options: OpenOptions) {
+  private constructor(config: ProjectConfig, warehouse: Warehouse, options: OpenOptions, sourceKit: { connectors: ConnectorRegistry; env: PlatformContext['env'] }) {
     const paths = projectPaths(config.root);
     const log = new ActivityLog(paths.activityLog);
     // A failing listener is logged directly (never re-emitted, which could loop) and cannot fail the emitter.
@@ -82,6 +87,8 @@ export class DangoPlatform implements DangoEventSource {
       emit,
       maxUploadBytes: options.maxUploadBytes ?? Math.round(config.platform.max_upload_mb * 1024 * 1024),
       startedAt: Date.now(),
+      connectors: sourceKit.connectors,
+      env: sourceKit.env,
     };
     this.transforms = new TransformService(this.ctx);
     this.commands = new CommandRuns(this.ctx);
@@ -98,15 +105,24 @@ export class DangoPlatform implements DangoEventSource {
 
   /** Loads and validates the project config, opens the warehouse and, with `watch`, starts the watcher. */
   static async open(options: OpenOptions): Promise<DangoPlatform> {
-    const config = await loadProjectConfig(options.projectDir);
+    const connectors = createConnectorRegistry(options.connectors);
+    const config = await loadProjectConfig(options.projectDir, { connectors });
+    const env = await loadProjectEnv(projectPaths(config.root));
     if (options.debounceSeconds !== undefined) config.platform.debounce_seconds = options.debounceSeconds;
     const file = options.duckdbPath ?? resolveInProject(config.root, config.platform.duckdb_path);
     const warehouse = await Warehouse.open(file, duckdbOpenOptions(config, options.memoryLimit));
-    const platform = new DangoPlatform(config, warehouse, options);
+    const platform = new DangoPlatform(config, warehouse, options, { connectors, env });
     // A read-only open (`dango status`, `dango logs`) records nothing and leaves the folders alone.
     if (options.record !== false) {
       platform.ctx.emit('log', { level: 'INFO', message: `Platform started (project ${config.project.name})` });
       await removeStaleUploads(platform.ctx);
+    }
+    for (const source of config.sources.filter((s) => !connectors.find(s.type))) {
+      platform.ctx.emit('log', {
+        level: 'WARNING',
+        source: source.name,
+        message: `Source '${source.name}' has type '${source.type}', which no connector handles (known: ${connectors.types().join(', ')}); it cannot sync`,
+      });
     }
     if (options.watch) await platform.watcher.start();
     return platform;
@@ -164,6 +180,11 @@ export class DangoPlatform implements DangoEventSource {
   /** Starts a sync and returns at once; throws CONFLICT when that source is already syncing. */
   startSync(name: string, options: SyncOptions = {}): StartedSync {
     return this.sources.startSync(name, options);
+  }
+
+  /** Connects and lists what a sync of the source would load, without loading (`POST /api/sources/{name}/check`). */
+  checkSource(name: string): Promise<SourceCheck> {
+    return this.sources.check(name);
   }
 
   /** The newest log lines about one source, oldest first. */

@@ -6,6 +6,7 @@ import type { CliIo } from '../io';
 import { withProjectOption } from '../options';
 import { resolveProjectDir } from '../project';
 import { addSourceBlock, SOURCE_TEMPLATES } from '../source-block';
+import { registerSourceCheck } from './source-check';
 
 /** `dango source list`: the configured sources, from `.dango/sources.yml` (no warehouse needed). */
 function registerSourceList(source: Command, io: CliIo): void {
@@ -48,7 +49,7 @@ function registerSourceAdd(source: Command, io: CliIo): void {
  * The subcommands of `dango source`, in help order. A new subcommand joins with one entry here
  * (a function that adds itself to the `source` command).
  */
-export const SOURCE_SUBCOMMANDS: Array<(source: Command, io: CliIo) => void> = [registerSourceList, registerSourceAdd];
+export const SOURCE_SUBCOMMANDS: Array<(source: Command, io: CliIo) => void> = [registerSourceList, registerSourceAdd, registerSourceCheck];
 
 /** `dango source ...`: the command group for sources. */
 export function registerSource(program: Command, io: CliIo): Command {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Document, isScalar, stringify, type YAMLMap } from 'yaml';
 import { DangoError } from '../errors';
@@ -19,6 +19,20 @@ const GENERATE_SCHEMA_MACRO = `{#- Dango's schema rule: +schema: x means the lit
     {%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ custom_schema_name | trim }}{%- endif -%}
 {%- endmacro %}
 `;
+
+const ENV_SCAFFOLD = `# Secrets of this project's sources, one NAME=value a line. A source names them with keys
+# ending in _env in sources.yml (e.g. password_env: APP_DB_PASSWORD), so sources.yml never holds a
+# secret. Variables set in the environment win over this file. Never commit this file.
+# APP_DB_PASSWORD=change-me
+`;
+
+/** Adds `line` to the project's .gitignore unless it is already there. */
+async function gitIgnore(root: string, line: string): Promise<void> {
+  const file = path.join(root, '.gitignore');
+  const text = existsSync(file) ? await readFile(file, 'utf8') : '';
+  if (text.split(/\r?\n/).some((l) => l.trim() === line)) return;
+  await appendFile(file, `${text === '' || text.endsWith('\n') ? '' : '\n'}${line}\n`);
+}
 
 async function writeIfAbsent(file: string, text: string): Promise<void> {
   if (existsSync(file)) return;
@@ -66,6 +80,8 @@ export async function initProject(dir: string, options: InitProjectOptions = {})
     }),
   );
   await writeIfAbsent(paths.sourcesFile, '# Data sources. Example:\n# - name: sales_data\n#   type: csv\n#   enabled: true\n#   csv:\n#     directory: data/uploads/sales\n#     file_pattern: "*.csv"\nsources: []\n');
+  await writeIfAbsent(paths.envFile, ENV_SCAFFOLD);
+  await gitIgnore(paths.root, '.dango/.env');
   await mkdir(path.join(paths.root, 'data', 'uploads'), { recursive: true });
   await writeIfAbsent(path.join(paths.root, 'data', 'uploads', '.gitkeep'), '');
 

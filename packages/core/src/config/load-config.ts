@@ -19,6 +19,11 @@ function formatPath(p: ReadonlyArray<PropertyKey>): string {
   return p.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${String(k)}` : String(k)), '');
 }
 
+function invalid(displayName: string, issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): DangoError {
+  const lines = issues.slice(0, 5).map((i) => `${formatPath(i.path) || '(root)'}: ${i.message}`);
+  return new DangoError('CONFIG_INVALID', `Invalid ${displayName}: ${lines.join('; ')}`);
+}
+
 /** Parses YAML text and validates it, with errors that name the file, the path inside it and the problem. */
 export function parseConfigText<S extends z.ZodType>(schema: S, text: string, displayName: string): z.output<S> {
   const doc = parseDocument(text, { prettyErrors: true });
@@ -32,15 +37,44 @@ export function parseConfigText<S extends z.ZodType>(schema: S, text: string, di
     throw new DangoError('CONFIG_INVALID', `Invalid ${displayName}: expected a mapping at the top level`);
   }
   const result = schema.safeParse(data);
-  if (!result.success) {
-    const lines = result.error.issues.slice(0, 5).map((i) => `${formatPath(i.path) || '(root)'}: ${i.message}`);
-    throw new DangoError('CONFIG_INVALID', `Invalid ${displayName}: ${lines.join('; ')}`);
-  }
+  if (!result.success) throw invalid(displayName, result.error.issues);
   return result.data;
 }
 
+/** The source types a project is validated against (a platform's connector registry satisfies it). */
+export interface SourceTypes {
+  find(type: string): { configSchema: z.ZodType } | undefined;
+}
+
+/**
+ * Validates each source's `<type>:` block with its connector's schema and stores the parsed (defaulted)
+ * block. A type no connector handles is left for the sync to refuse, so one unknown source (e.g. an
+ * app's own type seen by the CLI) does not stop the others from loading.
+ */
+export function validateSourceBlocks(sources: SourceConfig[], types: SourceTypes, displayName: string): SourceConfig[] {
+  const issues: Array<{ path: PropertyKey[]; message: string }> = [];
+  const parsed = sources.map((source, i) => {
+    const schema = types.find(source.type)?.configSchema;
+    if (!schema) return source;
+    const result = schema.safeParse(source[source.type] ?? {});
+    if (!result.success) {
+      for (const issue of result.error.issues) issues.push({ path: ['sources', i, source.type, ...issue.path], message: issue.message });
+      return source;
+    }
+    return { ...source, [source.type]: result.data };
+  });
+  if (issues.length > 0) throw invalid(displayName, issues);
+  return parsed;
+}
+
+/** Options of `loadProjectConfig`. */
+export interface LoadConfigOptions {
+  /** The source types to validate against; default: the built-in connectors. */
+  connectors?: SourceTypes;
+}
+
 /** Loads `.dango/project.yml` and `.dango/sources.yml`; a missing project file is an error, a missing sources file means no sources. */
-export async function loadProjectConfig(root: string): Promise<ProjectConfig> {
+export async function loadProjectConfig(root: string, options: LoadConfigOptions = {}): Promise<ProjectConfig> {
   const paths = projectPaths(root);
   const projectText = await readTextIfExists(paths.projectFile);
   if (projectText === null) {
@@ -49,7 +83,10 @@ export async function loadProjectConfig(root: string): Promise<ProjectConfig> {
   const projectFile = parseConfigText(projectFileSchema, projectText, '.dango/project.yml');
   const sourcesText = await readTextIfExists(paths.sourcesFile);
   const sourcesFile = sourcesText === null ? { sources: [] } : parseConfigText(sourcesFileSchema, sourcesText, '.dango/sources.yml');
-  const config = { root: paths.root, project: projectFile.project, platform: projectFile.platform, sources: sourcesFile.sources as SourceConfig[] };
+  // Imported when called, not at module load: the connectors import config, so a static import would be a cycle.
+  const types = options.connectors ?? (await import('../sources/connectors/registry')).createConnectorRegistry();
+  const sources = validateSourceBlocks(sourcesFile.sources as SourceConfig[], types, '.dango/sources.yml');
+  const config = { root: paths.root, project: projectFile.project, platform: projectFile.platform, sources };
   checkConfiguredPaths(config);
   return config;
 }

@@ -12,6 +12,8 @@ export interface ProjectPaths {
   activityLog: string;
   stateDir: string;
   serverFile: string;
+  /** `.dango/.env`: secrets named by `*_env` keys (git-ignored). */
+  envFile: string;
 }
 
 /** The fixed layout of a project folder (design section 4). */
@@ -28,6 +30,7 @@ export function projectPaths(root: string): ProjectPaths {
     activityLog: path.join(dangoDir, 'logs', 'activity.jsonl'),
     stateDir: path.join(dangoDir, 'state'),
     serverFile: path.join(dangoDir, 'server.json'),
+    envFile: path.join(dangoDir, '.env'),
   };
 }
 

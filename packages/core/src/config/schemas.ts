@@ -75,21 +75,7 @@ export type ProjectFile = z.infer<typeof projectFileSchema>;
 /** The settings block of `.dango/project.yml`. */
 export type PlatformSettings = ProjectFile['platform'];
 
-/** The `csv:` block of a CSV source. */
-export const csvSourceOptionsSchema = z
-  .object({
-    directory: z.string().min(1).default('data/uploads'),
-    file_pattern: z.string().min(1).default('*.csv'),
-    table: z.string().regex(SOURCE_NAME_RE, 'must be a lower-case identifier').optional(),
-    delimiter: z.string().min(1).max(4).optional(),
-    header: z.boolean().optional(),
-  })
-  .passthrough();
-
-/** Options of a CSV source, defaulted. */
-export type CsvSourceOptions = z.infer<typeof csvSourceOptionsSchema>;
-
-/** One entry of `.dango/sources.yml`; the type-specific block sits under the key named by `type`. */
+/** One entry of `.dango/sources.yml`; the type-specific block sits under the key named by `type` and is validated by its connector. */
 export const sourceSchema = z
   .object({
     name: z
@@ -100,21 +86,7 @@ export const sourceSchema = z
     enabled: z.boolean().default(true),
     description: z.string().optional(),
   })
-  .passthrough()
-  .superRefine((src, ctx) => {
-    if (src.type === 'csv') {
-      const parsed = csvSourceOptionsSchema.safeParse((src as Record<string, unknown>).csv ?? {});
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues) {
-          ctx.addIssue({ ...issue, path: ['csv', ...issue.path] } as never);
-        }
-      }
-    }
-  })
-  .transform((src) => {
-    if (src.type !== 'csv') return src;
-    return { ...src, csv: csvSourceOptionsSchema.parse((src as Record<string, unknown>).csv ?? {}) };
-  });
+  .passthrough();
 
 /** A configured source, as written in `sources.yml` (with defaults applied). */
 export type SourceConfig = z.infer<typeof sourceSchema> & { [key: string]: unknown };

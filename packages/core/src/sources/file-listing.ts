@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { SourceConfig } from '../config';
 import type { Warehouse } from '../warehouse';
-import { fileSourceSpec, scanFiles, type DiskFile } from './file-source';
+import { scanFiles, type DiskFile, type FileSourceSpec } from './file-source';
 import { readTracked, type TrackedFile } from './file-tracking';
 import type { CsvFileInfo, CsvFilesListing } from './types';
 
@@ -15,8 +15,7 @@ export function diskFileStatus(file: DiskFile, tracked: TrackedFile | undefined)
 }
 
 /** `GET .../csv-files`: files on disk and files loaded, each `success`, `failed`, `pending` or `missing`. */
-export async function listSourceFiles(source: SourceConfig, root: string, warehouse: Warehouse): Promise<CsvFilesListing> {
-  const spec = fileSourceSpec(source, root);
+export async function listSourceFiles(source: SourceConfig, spec: FileSourceSpec, warehouse: Warehouse): Promise<CsvFilesListing> {
   const [disk, tracked] = await Promise.all([scanFiles(spec), readTracked(warehouse.query.bind(warehouse), source.name)]);
   const files: CsvFileInfo[] = disk.map((f) => {
     const t = tracked.get(f.rel);

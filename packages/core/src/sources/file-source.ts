@@ -3,7 +3,8 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { resolveInProject, type SourceConfig } from '../config';
+import { resolveInProject } from '../config/paths';
+import type { SourceConfig } from '../config/schemas';
 import { DangoError } from '../errors';
 import { containedLinks } from './file-paths';
 
@@ -27,12 +28,12 @@ export interface DiskFile {
 }
 
 /** The `directory` and `file_pattern` of a file source's config block; BAD_REQUEST for sources that have no files. */
-export function fileSourceBlock(source: SourceConfig): { directory: string; file_pattern: string } {
-  const block = (source as Record<string, unknown>)[source.type] as { directory?: unknown; file_pattern?: unknown } | undefined;
+export function fileSourceBlock(source: SourceConfig): { directory: string; file_pattern: string; table?: string } {
+  const block = (source as Record<string, unknown>)[source.type] as { directory?: unknown; file_pattern?: unknown; table?: unknown } | undefined;
   if (!block || typeof block.directory !== 'string' || typeof block.file_pattern !== 'string') {
     throw new DangoError('BAD_REQUEST', `Source '${source.name}' (type ${source.type}) is not a file source`);
   }
-  return { directory: block.directory, file_pattern: block.file_pattern };
+  return { directory: block.directory, file_pattern: block.file_pattern, table: typeof block.table === 'string' ? block.table : undefined };
 }
 
 /** The directory (resolved against the project root) and pattern of a file source. */

@@ -5,18 +5,18 @@ import type { PlatformContext } from '../context';
 import { DangoError, errorMessage, isDangoError } from '../errors';
 import { GenerationCache } from '../warehouse';
 import type { RawTable } from './connectors/connector';
-import { assertCsvSource } from './connectors/csv';
-import { getConnector } from './connectors/registry';
-import { fileSourceSpec } from './file-source';
+import { assertFileSource } from './file-connector';
 import { listSourceFiles } from './file-listing';
 import { resolveInsideDirectory } from './file-paths';
 import { readSchemaChanges, type RecordedSchemaChange } from './rows/schema-changes';
 import { SyncHistory } from './history';
 import { PendingFiles } from './pending-files';
+import { checkSource, type SourceCheck } from './source-check';
 import { summarizeSource } from './source-status';
 import { TableRowCounts, type RawTablesBySchema } from './table-row-counts';
 import { resolveSyncOptions } from './sync-options';
 import { announceResult, executeSync, rawSchema, type ExecutedSync } from './sync-runner';
+import type { FileSourceSpec } from './file-source';
 import { saveUpload } from './uploads';
 import type {
   CsvFilesListing, DeleteFileResult, HistoryEntry, SourceDetails, SourceSummary, StartedSync, SyncOptions, SyncResult, UploadInput, UploadResult,
@@ -26,6 +26,9 @@ import type {
 function copyNewestFirst(entries: readonly HistoryEntry[]): HistoryEntry[] {
   return entries.map((e) => ({ ...e })).reverse();
 }
+
+/** How upload and delete messages name a file (the seed's CSV wording for CSV sources). */
+const fileKind = (source: SourceConfig): string => (source.type === 'csv' ? 'CSV' : 'File');
 
 /** What the sources module calls back into the platform for. */
 export interface SourceHooks {
@@ -124,7 +127,7 @@ export class SourceService {
     const source = this.source(name);
     if (!source.enabled) throw new DangoError('BAD_REQUEST', `Source '${name}' is disabled; enable it in .dango/sources.yml to sync it`);
     const resolved = resolveSyncOptions(options);
-    const connector = getConnector(source.type);
+    const connector = this.ctx.connectors.get(source.type);
     connector.validate?.(source);
     if (this.running.has(name)) throw new DangoError('CONFLICT', `A sync of '${name}' is already running`);
     this.running.add(name);
@@ -197,23 +200,34 @@ export class SourceService {
     this.requestSync(name, options);
   }
 
+  /** Connects and lists what a sync would load, without loading; failures are `ok: false`. */
+  async check(name: string): Promise<SourceCheck> {
+    return checkSource(this.ctx, this.source(name));
+  }
+
+  /** The source and where its files live; BAD_REQUEST when it is not a file source. */
+  private fileSource(name: string): { source: SourceConfig; spec: FileSourceSpec } {
+    const source = this.source(name);
+    const files = assertFileSource(this.ctx.connectors.get(source.type), source);
+    return { source, spec: files.spec(source, this.ctx.root) };
+  }
+
   /** The files of a file source, on disk and loaded. */
   async listFiles(name: string): Promise<CsvFilesListing> {
-    const source = this.source(name);
-    assertCsvSource(source);
-    return listSourceFiles(source, this.ctx.root, this.ctx.warehouse);
+    const { source, spec } = this.fileSource(name);
+    return listSourceFiles(source, spec, this.ctx.warehouse);
   }
 
   /** Streams a file into the source directory (temp dot-file, then rename); optionally starts a sync. */
   async uploadFile(name: string, file: UploadInput, options: { triggerSync?: boolean } = {}): Promise<UploadResult> {
-    const source = this.source(name);
-    assertCsvSource(source);
-    const saved = await saveUpload(fileSourceSpec(source, this.ctx.root), file, this.ctx.maxUploadBytes);
-    this.ctx.emit('csv_uploaded', { source: name, file: saved.name, size: saved.size, message: `CSV uploaded: ${saved.name} (${saved.size} bytes)` });
+    const { source, spec } = this.fileSource(name);
+    const saved = await saveUpload(spec, file, this.ctx.maxUploadBytes);
+    const kind = fileKind(source);
+    this.ctx.emit('csv_uploaded', { source: name, file: saved.name, size: saved.size, message: `${kind} uploaded: ${saved.name} (${saved.size} bytes)` });
     const autoSync = options.triggerSync === true && this.requestSync(name, {});
     return {
       success: true,
-      message: `CSV uploaded successfully: ${saved.name}`,
+      message: `${kind} uploaded successfully: ${saved.name}`,
       source_name: name,
       file_path: saved.path,
       file_name: saved.name,
@@ -224,12 +238,11 @@ export class SourceService {
 
   /** Deletes a file inside the source directory and starts the sync that removes its rows (even if that empties the table). */
   async deleteFile(name: string, filePath: string): Promise<DeleteFileResult> {
-    const source = this.source(name);
-    assertCsvSource(source);
-    const abs = await resolveInsideDirectory(fileSourceSpec(source, this.ctx.root).directory, filePath);
+    const { source, spec } = this.fileSource(name);
+    const abs = await resolveInsideDirectory(spec.directory, filePath);
     await unlink(abs);
     const file = path.basename(abs);
-    this.ctx.emit('csv_deleted', { source: name, file, message: `CSV deleted: ${file}` });
+    this.ctx.emit('csv_deleted', { source: name, file, message: `${fileKind(source)} deleted: ${file}` });
     const background = this.requestSync(name, { allowEmpty: true });
     return { success: true, message: `File deleted: ${file}`, file_path: abs, source_name: name, background_sync: background };
   }

@@ -2,9 +2,9 @@ import type { SourceConfig } from '../config';
 import type { PlatformContext } from '../context';
 import { capMessage, DangoError, errorMessage, isDangoError } from '../errors';
 import { SourceFileError, type LoadOutcome, type PreparedLoad, type RawTable, type ResolvedSyncOptions } from './connectors/connector';
-import { getConnector } from './connectors/registry';
 import type { SyncHistory } from './history';
 import { announceSchemaChanges } from './rows/schema-changes';
+import { createRedactor, redactError, secretValues } from './secrets';
 import { countTables, recordRowCounts } from './table-row-counts';
 import type { SyncResult } from './types';
 
@@ -30,7 +30,7 @@ function assertNothingEmptied(schema: string, before: Map<string, number>, after
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 /** The reason shown in history, events and logs: our own messages whole, a foreign error's first line. */
-function failureReason(err: unknown): string {
+export function failureReason(err: unknown): string {
   const message = errorMessage(err);
   if (isDangoError(err) || err instanceof SourceFileError) return capMessage(message);
   const first = message.split('\n').map((l) => l.trim()).find(Boolean) ?? 'unknown error';
@@ -63,7 +63,9 @@ export async function executeSync(
   const t0 = performance.now();
   let outcome: LoadOutcome | null = null;
   let error: unknown = null;
-  const connector = getConnector(source.type);
+  const connector = ctx.connectors.get(source.type);
+  // No secret of the source may reach history, events or logs, whatever a driver puts in its messages.
+  const redact = createRedactor(secretValues(source, ctx.env));
   let prepared: PreparedLoad | undefined;
   try {
     prepared = await connector.prepare({
@@ -71,11 +73,12 @@ export async function executeSync(
       schema,
       root: ctx.root,
       warehouse: ctx.warehouse,
+      env: ctx.env,
       options,
       loadedAt: startedAt,
-      progress: (fields) => ctx.emit('sync_progress', { ...fields, source: name }),
-      warn: (message) => ctx.emit('log', { level: 'WARNING', source: name, message }),
-    });
+      progress: (fields) => ctx.emit('sync_progress', { ...fields, message: redact(fields.message), source: name }),
+      warn: (message) => ctx.emit('log', { level: 'WARNING', source: name, message: redact(message) }),
+    }, connector.config(source));
     const load = prepared;
     outcome = await ctx.warehouse.write(
       async (conn) => {
@@ -91,9 +94,9 @@ export async function executeSync(
     );
     announceSchemaChanges(ctx, name, outcome.schemaChanges);
   } catch (err) {
-    error = err;
+    error = redactError(err, redact);
     const record = connector.recordFailure?.bind(connector);
-    if (record) await ctx.warehouse.write((conn) => record(conn, source, err)).catch(() => undefined);
+    if (record) await ctx.warehouse.write((conn) => record(conn, source, error)).catch(() => undefined);
   } finally {
     await prepared?.dispose?.().catch(() => undefined);
   }
@@ -106,7 +109,7 @@ export async function executeSync(
     full_refresh: options.fullRefresh,
     started_at: startedAt.toISOString(),
     finished_at: finishedAt.toISOString(),
-    error_message: error === null ? null : failureReason(error),
+    error_message: error === null ? null : redact(failureReason(error)),
   };
   if (outcome?.files) result.files = outcome.files;
   await history

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { initProject } from '../../src/config';
 import type { DangoEventMap, DangoEventType } from '../../src/events';
-import { DangoPlatform } from '../../src/platform';
+import { DangoPlatform, type OpenOptions } from '../../src/platform';
 
 /** A temp project with CSV sources; `close()` closes the platform (if opened) and removes the folder. */
 export interface TestProject {
@@ -12,7 +12,7 @@ export interface TestProject {
   /** Absolute directory of a source's files. */
   sourceDir(name: string): string;
   write(source: string, file: string, content: string | Buffer): string;
-  open(options?: { maxUploadBytes?: number }): Promise<DangoPlatform>;
+  open(options?: Omit<OpenOptions, 'projectDir'>): Promise<DangoPlatform>;
   platform: DangoPlatform | null;
   close(): Promise<void>;
 }

@@ -154,11 +154,12 @@ describe('mysql source (MariaDB)', () => {
     await open({ tables: ['orders', 'nope'] });
     expect((await platform.sync('shop')).error_message).toBe(`Table ${db.database}.nope not found (or not visible to this user)`);
     const source = platform.config.sources[0]!;
-    const ctx = (mysql: Record<string, unknown>) => ({ source: { ...source, mysql }, schema: 'raw_shop', root: project.dir, warehouse: platform.warehouse });
-    await expect(mysqlConnector.check!(ctx({ host: '127.0.0.1', port: 1, database: db.database }))).rejects.toThrow("Cannot reach the MySQL server at 127.0.0.1:1 (source 'shop')");
+    const ctx = (mysql: Record<string, unknown>) => ({ source: { ...source, mysql }, schema: 'raw_shop', root: project.dir, warehouse: platform.warehouse, env: process.env });
+    const check = (c: ReturnType<typeof ctx>) => mysqlConnector.check!(c, mysqlConnector.config(c.source));
+    await expect(check(ctx({ host: '127.0.0.1', port: 1, database: db.database }))).rejects.toThrow("Cannot reach the MySQL server at 127.0.0.1:1 (source 'shop')");
     // A connection string from the context's environment (the project's .dango/.env once merged).
     const viaUrl = { ...ctx({ connection_string_env: 'DANGO_TEST_MYSQL_URL' }), env: { DANGO_TEST_MYSQL_URL: `mysql://root@127.0.0.1:3306/${db.database}` } };
-    expect(await mysqlConnector.check!(viaUrl)).toEqual({
+    expect(await check(viaUrl)).toEqual({
       tables: [{ name: 'orders', columns: [{ name: 'id', type: 'INTEGER' }, { name: 'total', type: 'DECIMAL(10,2)' }] }],
     });
   });

@@ -1,15 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import type { Connector } from '../../src/sources/connectors/connector';
-import { registerConnector } from '../../src/sources/connectors/registry';
+import { z } from 'zod';
+import { defineConnector } from '../../src/sources/connectors/connector';
 import { readCursorState, stageRowTables, type RowTable } from '../../src/sources/rows';
 import { createProject, type TestProject } from './helpers';
 
-/** A project whose `.dango/sources.yml` holds exactly the given source entries. */
+/** A project whose `.dango/sources.yml` holds exactly the given source entries; it opens with the `rows_fixture` connector. */
 export async function createSourcesProject(sources: Array<Record<string, unknown>>): Promise<TestProject> {
   const project = await createProject({});
   fs.writeFileSync(path.join(project.dir, '.dango', 'sources.yml'), stringify({ sources }));
+  const open = project.open.bind(project);
+  project.open = (options = {}) => open({ connectors: [rowsFixtureConnector], ...options });
   return project;
 }
 
@@ -17,14 +19,14 @@ export async function createSourcesProject(sources: Array<Record<string, unknown
 export const fixtureTables = new Map<string, RowTable[]>();
 
 /** A connector over in-memory tables, to drive the row loader through real syncs. */
-export const rowsFixtureConnector: Connector = {
+export const rowsFixtureConnector = defineConnector({
   type: 'rows_fixture',
+  configSchema: z.object({}).passthrough(),
   async prepare(ctx) {
     const tables = fixtureTables.get(ctx.source.name) ?? [];
     return stageRowTables(ctx, tables, await readCursorState(ctx.warehouse, ctx.source.name));
   },
-};
-registerConnector(rowsFixtureConnector);
+});
 
 /** A table of the fixture connector from plain rows (served in batches of `batch`). */
 export function fixtureTable(spec: Omit<RowTable, 'read'> & { rows: unknown[][]; batch?: number; failAfter?: number }): RowTable {

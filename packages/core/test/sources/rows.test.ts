@@ -157,7 +157,7 @@ describe('row loader', () => {
     await platform.sync('app');
     const source = platform.config.sources[0] as SourceConfig;
     const ctx = {
-      source, schema: 'raw_app', root: project.dir, warehouse: platform.warehouse, loadedAt: new Date(), progress: () => undefined, warn: () => undefined,
+      source, schema: 'raw_app', root: project.dir, warehouse: platform.warehouse, loadedAt: new Date(), progress: () => undefined, warn: () => undefined, env: process.env,
       options: { fullRefresh: false, startDate: null, endDate: null, allowEmpty: false },
     };
     const prepared = await stageRowTables(ctx, [users([[2, 'b', '2.00', '2024-05-01T00:00:00Z']], merge)], await readCursorState(platform.warehouse, 'app'));

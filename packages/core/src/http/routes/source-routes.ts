@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute } from '../route';
 import { logListSchema, queryLimit, sourceParams } from '../schemas/common';
-import { sourceDetailsSchema, sourceSummarySchema, syncBodySchema, syncStartedSchema } from '../schemas/source-schemas';
+import { sourceCheckSchema, sourceDetailsSchema, sourceSummarySchema, syncBodySchema, syncStartedSchema } from '../schemas/source-schemas';
 
 /** Listing, details, sync and logs of sources. */
 export const sourceRoutes = [
@@ -55,5 +55,17 @@ export const sourceRoutes = [
     response: logListSchema,
     errors: [400, 404],
     handler: (platform, { params, query }) => platform.sourceLogs(params.source_name, { limit: query.limit }),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/api/sources/{source_name}/check',
+    operationId: 'checkSource',
+    summary: 'Check a source without syncing it',
+    description: 'Connects and lists the tables (and, for file sources, the files) a sync would load. A source that cannot be reached or read answers 200 with ok: false and the reason.',
+    tags: ['Sources'],
+    input: { params: sourceParams },
+    response: sourceCheckSchema,
+    errors: [404],
+    handler: (platform, { params }) => platform.checkSource(params.source_name),
   }),
 ];

@@ -110,3 +110,18 @@ export const deleteResultSchema = z.object({
   source_name: z.string(),
   background_sync: z.boolean(),
 });
+
+/** `POST /api/sources/{source_name}/check`: what a sync would load, found without loading. */
+export const sourceCheckSchema = z.object({
+  source: z.string(),
+  type: z.string(),
+  ok: z.boolean().meta({ description: 'False when the source cannot be reached or read; `error` says why' }),
+  tables: z.array(
+    z.object({
+      name: z.string(),
+      columns: z.array(z.object({ name: z.string(), type: z.string() })).optional(),
+      files: z.array(z.string()).optional().meta({ description: 'File sources: the files a sync would read' }),
+    }),
+  ),
+  error: z.string().optional().meta({ description: 'Why the check failed (never contains a secret)' }),
+});

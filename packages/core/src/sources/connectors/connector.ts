@@ -1,7 +1,9 @@
-import type { SourceConfig } from '../../config';
+import type { z } from 'zod';
+import type { SourceConfig } from '../../config/schemas';
 import type { EventFields } from '../../context';
 import type { Warehouse, WarehouseConnection } from '../../warehouse';
 import type { SchemaChange } from '../rows/schema-changes';
+import type { FileSourceSpec } from '../file-source';
 
 /** Sync options after validation, as connectors see them. */
 export interface ResolvedSyncOptions {
@@ -20,19 +22,16 @@ export interface ConnectorContext {
   root: string;
   /** Concurrent reads during extraction (never writes: those belong in `load`). */
   warehouse: Warehouse;
+  /** `.dango/.env` overlaid by `process.env`; read secrets with `readSecret`, never log them. */
+  env: Readonly<Record<string, string | undefined>>;
   options: ResolvedSyncOptions;
   /** The sync's start time; every row of the sync carries it as `_dango_loaded_at`. */
   loadedAt: Date;
   /** Reports progress (emitted as `sync_progress`). */
   progress(fields: Omit<EventFields<'sync_progress'>, 'source'>): void;
-  /** The environment secrets are read from (`*_env` keys); absent means `process.env`. */
-  env?: Readonly<Record<string, string | undefined>>;
   /** Logs a WARNING about this source (e.g. a skipped file); the sync goes on. */
   warn(message: string): void;
 }
-
-/** What `check` gets: enough to connect and list, nothing to load with. */
-export type CheckContext = Pick<ConnectorContext, 'source' | 'schema' | 'root' | 'warehouse' | 'env'>;
 
 /** A raw table with its columns as the warehouse reports them. */
 export interface RawTable {
@@ -63,19 +62,55 @@ export interface PreparedLoad {
   dispose?(): Promise<void>;
 }
 
+/** What `check` gets: the source and where it would load, but no sync (no options, no progress). */
+export type CheckContext = Pick<ConnectorContext, 'source' | 'schema' | 'root' | 'warehouse' | 'env'>;
+
+/** What a connector would load, found by connecting without loading. */
+export interface CheckResult {
+  tables: Array<{ name: string; columns?: Array<{ name: string; type: string }>; files?: string[] }>;
+}
+
+/** How the upload, list and delete routes find the files of a file-based source. */
+export interface FileSourceAccess {
+  spec(source: SourceConfig, root: string): FileSourceSpec;
+}
+
 /**
  * A source type. Extraction (network, file reading, sniffing) happens in `prepare`, outside the
- * write queue; only the returned `load` holds the queue.
+ * write queue; only the returned `load` holds the queue. Make one with `defineConnector`.
  */
-export interface Connector {
+export interface Connector<Config = unknown> {
+  /** The `type:` of the sources it handles; its config block sits under the key of the same name. */
   readonly type: string;
-  /** Validates the source's type-specific config; throws CONFIG_INVALID/BAD_REQUEST with a clear message. */
+  /** Validates (and defaults) the source's `<type>:` block when the project loads; issues name their path. */
+  readonly configSchema: z.ZodType;
+  /** The source's config block as `configSchema` parsed it when the project loaded. */
+  config(source: SourceConfig): Config;
+  /** Checks that need more than the schema (run when a sync starts); throws BAD_REQUEST/CONFIG_INVALID. */
   validate?(source: SourceConfig): void;
-  prepare(ctx: ConnectorContext): Promise<PreparedLoad>;
-  /** Connects and lists what a sync would load, without loading; throws a clear error naming what is wrong. */
-  check?(ctx: CheckContext): Promise<{ tables: Array<{ name: string; columns?: Array<{ name: string; type: string }> }> }>;
+  /** Extraction; `config` is the source's parsed block (the same as `config(ctx.source)`). */
+  prepare(ctx: ConnectorContext, config: Config): Promise<PreparedLoad>;
+  /** Connects and lists what a sync would load, without loading (`platform.checkSource`). */
+  check?(ctx: CheckContext, config: Config): Promise<CheckResult>;
   /** Runs in its own write after a failed sync (extraction or load), to remember what failed (e.g. which file). */
   recordFailure?(conn: WarehouseConnection, source: SourceConfig, error: unknown): Promise<void>;
+  /** Present on file-based sources: the upload/list/delete routes serve them. */
+  readonly files?: FileSourceAccess;
+}
+
+/** What `defineConnector` takes: a connector without the derived `config` accessor. */
+export type ConnectorDefinition<Config> = Omit<Connector<Config>, 'config'>;
+
+/**
+ * Defines a source type, built-in or an app's own; register it with
+ * `DangoPlatform.open({ projectDir, connectors: [myConnector] })`.
+ */
+export function defineConnector<S extends z.ZodType>(definition: Omit<ConnectorDefinition<z.output<S>>, 'configSchema'> & { configSchema: S }): Connector<z.output<S>> {
+  const { type } = definition;
+  return {
+    ...definition,
+    config: (source) => ((source as Record<string, unknown>)[type] ?? definition.configSchema.parse({})) as z.output<S>,
+  };
 }
 
 /** A failure caused by one file of a file source; the sync fails and the file is marked `failed`. */

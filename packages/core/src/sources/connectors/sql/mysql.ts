@@ -1,7 +1,7 @@
 import mysql from 'mysql2';
 import { DangoError, isDangoError } from '../../../errors';
 import { readCursorState, stageRowTables, type RowBatch, type RowTable } from '../../rows';
-import type { CheckContext, Connector } from '../connector';
+import { defineConnector, type CheckContext } from '../connector';
 import { mapMysqlColumn } from './mysql-types';
 import { parseSqlConfig, secretFromEnv, scrubSecrets, sqlSourceConfigSchema, type SqlSourceConfig } from './sql-config';
 import { planTable, selectTables, type CatalogTable, type TablePlan } from './table-plan';
@@ -158,7 +158,7 @@ async function withConnection<T>(ctx: CheckContext, job: (conn: Conn, config: Sq
  * into `raw_<source>`, all read in one consistent-snapshot transaction, each streamed row by row
  * from the driver into the row loader's staging file.
  */
-export const mysqlConnector: Connector & { configSchema: typeof sqlSourceConfigSchema } = {
+export const mysqlConnector = defineConnector({
   type: 'mysql',
   configSchema: sqlSourceConfigSchema,
   validate(source) {
@@ -201,4 +201,4 @@ export const mysqlConnector: Connector & { configSchema: typeof sqlSourceConfigS
       return load;
     });
   },
-};
+});

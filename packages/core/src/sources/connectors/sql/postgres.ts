@@ -2,7 +2,7 @@ import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { DangoError, isDangoError } from '../../../errors';
 import { readCursorState, stageRowTables, type RowTable } from '../../rows';
-import type { CheckContext, Connector } from '../connector';
+import { defineConnector, type CheckContext } from '../connector';
 import { mapPgColumn, type PgCatalogColumn } from './postgres-types';
 import { parseSqlConfig, secretFromEnv, scrubSecrets, sqlSourceConfigSchema, type SqlSourceConfig } from './sql-config';
 import { planTable, selectTables, type CatalogTable, type TablePlan } from './table-plan';
@@ -132,7 +132,7 @@ async function withClient<T>(ctx: CheckContext, job: (client: pg.Client, config:
  * all read in one REPEATABLE READ read-only transaction (one snapshot), each streamed with
  * `COPY ... TO STDOUT` straight into the row loader's staging file.
  */
-export const postgresConnector: Connector & { configSchema: typeof sqlSourceConfigSchema } = {
+export const postgresConnector = defineConnector({
   type: 'postgres',
   configSchema: sqlSourceConfigSchema,
   validate(source) {
@@ -173,4 +173,4 @@ export const postgresConnector: Connector & { configSchema: typeof sqlSourceConf
       return load;
     });
   },
-};
+});

@@ -1,0 +1,72 @@
+import type { z } from 'zod';
+import type { SourceConfig } from '../config/schemas';
+import { DangoError } from '../errors';
+import { defineConnector, SourceFileError, type Connector, type ConnectorDefinition } from './connectors/connector';
+import { loadFiles, type FileReader } from './file-load';
+import { planFileSync, type FileDescription, type FilePlan } from './file-plan';
+import { fileSourceBlock, fileSourceSpec, scanFiles, type DiskFile } from './file-source';
+import { ensureTrackingTable, markFailed, type Reader } from './file-tracking';
+
+/** The table a file source loads into (`<type>.table`, else the source name). */
+export function fileTableName(source: SourceConfig): string {
+  return fileSourceBlock(source).table ?? source.name;
+}
+
+/** What makes a file format a source type; the file-source base does tracking, lineage, loading and files. */
+export interface FileConnectorDefinition<S extends z.ZodType> extends Pick<ConnectorDefinition<z.output<S>>, 'type' | 'validate'> {
+  /** The config block's schema; it must have `directory` and `file_pattern` (and may have `table`). */
+  configSchema: S;
+  /** Reads one file's columns and read options without loading it (runs outside the write queue). */
+  describe(read: Reader, file: DiskFile, source: SourceConfig): Promise<FileDescription>;
+  reader: FileReader;
+  /**
+   * Reconciles the descriptions of one sync's files before the load (CSV: one date format per source);
+   * may describe files again and replace their `described`, or throw a `SourceFileError`.
+   */
+  settle?(read: Reader, plans: FilePlan[], source: SourceConfig): Promise<void>;
+}
+
+/**
+ * A source type whose data is files in a directory: change detection by size, mtime and hash,
+ * per-file incremental loads, `_dango_file_id` lineage, and the upload/list/delete routes.
+ */
+export function defineFileConnector<S extends z.ZodType>(definition: FileConnectorDefinition<S>): Connector<z.output<S>> {
+  const { describe, reader, settle, ...rest } = definition;
+  return defineConnector({
+    ...rest,
+    files: { spec: fileSourceSpec },
+
+    async prepare(ctx) {
+      const table = fileTableName(ctx.source);
+      const read = ctx.warehouse.query.bind(ctx.warehouse) as Reader;
+      const plan = await planFileSync({
+        spec: fileSourceSpec(ctx.source, ctx.root),
+        source: ctx.source.name,
+        table,
+        fullRefresh: ctx.options.fullRefresh,
+        read,
+        describe: (file) => describe(read, file, ctx.source),
+        warn: ctx.warn,
+      });
+      await settle?.(read, plan.plans, ctx.source);
+      return { load: (conn) => loadFiles(conn, { ctx, table, reader, ...plan }) };
+    },
+
+    async check(ctx) {
+      const files = await scanFiles(fileSourceSpec(ctx.source, ctx.root));
+      return { tables: [{ name: fileTableName(ctx.source), files: files.map((f) => f.rel) }] };
+    },
+
+    async recordFailure(conn, source, error) {
+      if (!(error instanceof SourceFileError)) return;
+      await ensureTrackingTable(conn);
+      await markFailed(conn, source.name, fileTableName(source), error.file, error.message);
+    },
+  });
+}
+
+/** The file access of a source's connector; BAD_REQUEST when the source has no files. */
+export function assertFileSource(connector: Connector, source: SourceConfig): NonNullable<Connector['files']> {
+  if (!connector.files) throw new DangoError('BAD_REQUEST', `Source '${source.name}' is a ${source.type} source, not a file source`);
+  return connector.files;
+}
