@@ -19,3 +19,5 @@ export { ROUTES } from './http/routes';
 export type { RouteDef, RouteInput, AnyRoute } from './http/route';
 export { buildOpenApiDocument, type OpenApiOptions } from './http/openapi';
 export { Warehouse, listTables, listColumns, listSchemas, quoteIdent, type TableInfo, type WarehouseConnection } from './warehouse';
+export type { CatalogTable, ColumnProfile, TablePreview } from './warehouse/catalog-reader';
+export type { ModelDetails } from './transform/model-details';
