@@ -34,3 +34,5 @@ export { buildOpenApiDocument, type OpenApiOptions } from './http/openapi';
 export { Warehouse, listTables, listColumns, listSchemas, quoteIdent, type TableInfo, type WarehouseConnection } from './warehouse';
 export { isLoopbackHost, type AllowedHosts } from './node/host-check';
 export { installDbtPackages, installProjectPackages, type InstalledDependency, type DepsOptions } from './transform/deps/install-packages';
+export type { CatalogTable, ColumnProfile, TablePreview } from './warehouse/catalog-reader';
+export type { ModelDetails } from './transform/model-details';

@@ -63,7 +63,7 @@ export function App() {
       </a>
       <header className="topbar">
         <Link to="" className="brand">
-          <span aria-hidden="true">🍡</span> {config.data?.project_name ?? 'Dango'}
+          <span className="logo" aria-hidden="true" />{config.data?.project_name ?? 'Dango'}
         </Link>
         <nav aria-label="Main">
           {NAV.map(([to, label]) => (

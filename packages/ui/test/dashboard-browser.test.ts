@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearerTokenAuthorizer, tokenLogin } from '@dango/core';
-import { launchBrowser, makeDashboardProject, openPage, salesCsv, serveDashboard, type DashboardServer } from './browser-env';
+import { launchBrowser, makeDashboardProject, openPage, salesCsv, serveDashboard, type DashboardServer } from '../scripts/browser-env';
 
 let browser: Browser;
 let dir: string;

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createNodeListener, DangoPlatform, initProject, type MountOptions } from '@dango/core';
+import { createNodeListener, DangoPlatform, initProject, type MountOptions } from '../../core/src/index';
 
 /** The flags Debian's chromium needs in containers and CI (see DESIGN.md section 10). */
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
