@@ -26,6 +26,8 @@ export interface Compiler {
 }
 
 const cteName = (name: string) => `__dbt__cte__${name}`;
+/** The scope variable a `ref()`/`source()` test argument is evaluated into. */
+const TEST_ARG = '__dango_test_arg';
 const LEADING_WITH = /^(\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*)with\b/i;
 
 /** `relation` as a Jinja value with dbt's attributes (`database`, `schema`, `identifier`, `name`). */
@@ -123,16 +125,21 @@ export function createCompiler(graph: ProjectGraph): Compiler {
         return injectCtes(sql, ctesFor(uses));
       }
       const attached = graph.nodes.get(node.attached_node!)!;
+      const uses: string[] = [];
+      const env = nodeEnv(node, uses, false);
       const kwargs: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(node.kwargs)) {
-        kwargs[k] = typeof v === 'string' && /^\s*(ref|source)\s*\(/.test(v)
-          ? render({ ...node, raw_code: v }, compileTemplate(`{{ ${v} }}`, node.original_file_path), false).sql
-          : v;
+        if (typeof v === 'string' && /^\s*(ref|source)\s*\(/.test(v)) {
+          // The argument becomes the relation itself (not its text), as dbt passes it to the test macro.
+          renderTemplate(compileTemplate(`{% set ${TEST_ARG} = ${v} %}`, node.original_file_path), env);
+          kwargs[k] = env.lookupVariable(TEST_ARG);
+        } else kwargs[k] = v;
       }
-      const model = attached.resource_type === 'model' && attached.config.materialized === 'ephemeral'
-        ? `(${ephemeral(attached.name).sql}) as ${cteName(attached.name)}`
-        : attached.relation;
-      return genericTestSql({ globals: nodeEnv(node, [], false), test: node.test_name!, model, modelValue: relationValue(attached as SeedNode), column: node.column_name, kwargs, where: node.config.where as string | undefined });
+      const onEphemeral = attached.resource_type === 'model' && attached.config.materialized === 'ephemeral';
+      if (onEphemeral) uses.push(attached.name);
+      const model = onEphemeral ? cteName(attached.name) : attached.relation;
+      const modelValue = onEphemeral ? relationObject({ identifier: cteName(attached.name), schema: null, database: null, type: 'cte' }) : relationValue(attached as SeedNode);
+      return injectCtes(genericTestSql({ globals: env, test: node.test_name!, model, modelValue, column: node.column_name, kwargs, where: node.config.where as string | undefined }), ctesFor(uses));
     },
   };
 }

@@ -148,6 +148,8 @@ const LIST_FILTERS: Record<string, (items: unknown[]) => unknown> = {
   max: (items) => (items.length ? items.reduce((a, b) => ((b as number) > (a as number) ? b : a)) : null),
 };
 
+const EMPTY_ON_NONE = new Set(['map', 'select', 'reject', 'selectattr', 'rejectattr', 'list', 'unique', 'sort', 'join']);
+
 type FilterNode = { type: string; value?: string; callee?: { type: string; value?: string }; args?: unknown[] };
 type Evaluator = { evaluateArguments(args: unknown[], env: Environment): [RuntimeValue[], Map<string, RuntimeValue>] };
 
@@ -158,6 +160,9 @@ function applyFilter(this: DbtInterpreter, operand: RuntimeValue, filterNode: Fi
   }
   const name = filterNode.type === 'Identifier' ? filterNode.value ?? '' : '';
   if (name === 'round' || name === 'select' || name === 'reject') return callFilter.call(this, operand, name, [], new Map(), env)!;
+  // Jinja2's sequence filters treat None and undefined as empty.
+  const filterName = filterNode.type === 'CallExpression' ? filterNode.callee?.value ?? '' : name;
+  if ((operand.type === 'NullValue' || operand.type === 'UndefinedValue') && EMPTY_ON_NONE.has(filterName)) return toRuntime(filterName === 'join' ? '' : []);
   if (filterNode.type === 'CallExpression' && ['round', 'select', 'reject', 'format'].includes(filterNode.callee?.value ?? '')) {
     const [args, kwargs] = (this as unknown as Evaluator).evaluateArguments(filterNode.args ?? [], env);
     const out = callFilter.call(this, operand, filterNode.callee!.value!, args, kwargs, env);
