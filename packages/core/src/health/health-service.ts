@@ -124,7 +124,8 @@ export class HealthService {
     } catch (err) {
       return { failures: [], warnings: [`The dbt project cannot be read: ${firstLine(errorMessage(err))}`] };
     }
-    const failed = models.filter((m) => m.status === 'error');
+    // A model re-running after a failure has still failed its last finished run.
+    const failed = models.filter((m) => m.status === 'error' || (m.status === 'running' && m.error));
     return {
       failures: failed.map((m) => ({ model: m.name, error: m.error ?? null, timestamp: m.last_run ?? null })),
       warnings: failed.map((m) => `Model '${m.name}' failed its last run${m.error ? `: ${firstLine(m.error)}` : ''}`),

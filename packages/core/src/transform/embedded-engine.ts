@@ -56,6 +56,7 @@ export async function runEmbedded(
   options: Omit<CommandOptions, 'threads'> & { threads?: number },
 ): Promise<EmbeddedOutcome> {
   const t0 = Date.now();
+  reportSkippedResources(settings, graph, command);
   const outcome = await runCommand(graph, settings.warehouse, command, { ...options, threads: options.threads ?? settings.threads });
   const at = new Date().toISOString();
   const invocationId = graph.ctx.invocationId;
@@ -66,6 +67,14 @@ export async function runEmbedded(
     await writeArtifact(graph, 'run_results.json', buildRunResults({ graph, results: outcome.results, compiled: outcome.compiled, invocationId, generatedAt: at, elapsed: (Date.now() - t0) / 1000, args }));
   }
   return { results: outcome.results, nodes: outcome.nodes };
+}
+
+/** Says which resources of the project this command leaves out because the engine cannot run them (never silently). */
+function reportSkippedResources(settings: EngineSettings, graph: ProjectGraph, command: Command): void {
+  const skipped = graph.files.unsupported;
+  if (command === 'compile' || command === 'test' || !skipped.length) return;
+  const list = skipped.map((u) => `${u.kind} ${u.name} (${u.file})`).join(', ');
+  settings.onLog?.(`Skipped ${skipped.length} resource(s) the embedded engine does not run: ${list}; use platform.transform_engine: dbt to run them`);
 }
 
 /** Compiles everything and writes `manifest.json` (with compiled code) and `catalog.json` (from the warehouse). */

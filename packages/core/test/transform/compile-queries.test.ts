@@ -54,6 +54,26 @@ select
   });
 });
 
+describe('generic tests that introspect', () => {
+  it('passes ref() arguments as relations, tests ephemeral models through their CTE, and reads result columns as a mapping', async () => {
+    const project = await createTestProject(undefined, {
+      'dbt_project.yml': PROJECT,
+      'models/eph.sql': "{{ config(materialized='ephemeral') }}select 1 as id, 'a' as code",
+      'models/other.sql': "select 1 as id, 'a' as code",
+      'macros/same_columns.sql': `{% test same_columns(model, other) %}
+{% set mine = adapter.get_columns_in_relation(other) | map(attribute='name') | list %}
+{% set cols = run_query('select * from ' ~ other).columns %}
+{% set names = [] %}{% for name, col in cols.items() %}{% do names.append(name ~ '=' ~ col.values()[0]) %}{% endfor %}
+select * from {{ model }} where '{{ mine | join(",") }}|{{ names | join(",") }}|{{ other.is_table }}' != 'id,code|id=1,code=a|True'
+{% endtest %}`,
+      'models/schema.yml': "version: 2\nmodels:\n  - name: eph\n    tests:\n      - same_columns:\n          other: ref('other')\n",
+    });
+    const p = await project.open();
+    const r = await p.build();
+    expect(r.results.map((x) => [x.name, x.status])).toEqual([['other', 'success'], ['same_columns_eph_ref_other_', 'pass']]);
+  });
+});
+
 describe('dbt’s global macros and relations', () => {
   it('renders the cross-database macros bare and as dbt.<name> on DuckDB, and lets dispatch: replace one', async () => {
     const project = await createTestProject(undefined, {

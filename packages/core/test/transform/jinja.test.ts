@@ -189,8 +189,8 @@ describe('template errors name the file, the line and the problem', () => {
     expect(pkg.line).toBe(2);
     expect(pkg.message).toMatch(/'dbt_utils\.star': 'dbt_utils' is undefined \(not a macro or an installed package\); .*packages\.yml and run `dango deps`/);
     expect(renderError("{{ dbt.no_such_macro('x') }}").message).toMatch(/dbt's built-in macro 'dbt\.no_such_macro' is not available/);
-    expect(renderError('{{ modules.datetime.date(2024, 1, 2) }}').message).toMatch(/Python modules \(modules\.\*\) are not available/);
-    expect(renderError("{{ '{} and {}'.format(1, 2) }}").message).toMatch(/the method 'format\(\)' is not available on a string/);
+    expect(renderError('{{ modules.os.getcwd() }}').message).toMatch(/'modules\.os\.getcwd' is not available .*\(its modules are datetime, pytz, re and itertools\)/);
+    expect(renderError("{{ 'abc'.encode('utf-8') }}").message).toMatch(/the method 'encode\(\)' is not available on a string/);
   });
 
   it('passes errors raised on purpose through exceptions.raise_compiler_error', () => {

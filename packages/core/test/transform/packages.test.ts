@@ -39,6 +39,13 @@ describe('dbt packages in dbt_packages/', () => {
     expect(r.results.find((x) => x.name === 'is_positive_orders_amount')).toMatchObject({ status: 'warn' });
   });
 
+  it('reports the snapshots it leaves out instead of skipping them silently', async () => {
+    const project = await createTestProject('with-packages', { 'snapshots/orders_snap.sql': "{% snapshot orders_snap %}{{ config(unique_key='id', strategy='check', check_cols='all') }}select 1 as id{% endsnapshot %}" });
+    const p = await project.open();
+    expect((await p.build()).success).toBe(true);
+    expect(p.logs().some((l) => /Skipped 1 resource\(s\) the embedded engine does not run: snapshot orders_snap \(snapshots\/orders_snap\.sql\)/.test(l.message))).toBe(true);
+  });
+
   it('asks for `dango deps` when packages.yml declares packages that are not installed', async () => {
     const project = await createTestProject('with-packages');
     rmSync(path.join(project.dbtDir, 'dbt_packages', 'other'), { recursive: true });

@@ -32,9 +32,9 @@ models:
       'models/top.sql': 'select 2',
     });
     expect(model(g, 'stg_a').config).toMatchObject({ materialized: 'view', schema: 'staging', tags: ['all', 'stg'] });
-    expect(model(g, 'stg_a').schema).toBe('staging');
+    expect(model(g, 'stg_a').schema).toBe('main_staging');
     expect(model(g, 'orders').config.materialized).toBe('table');
-    expect(model(g, 'orders').schema).toBe('marts');
+    expect(model(g, 'orders').schema).toBe('main_marts');
     expect(model(g, 'revenue').config).toMatchObject({ materialized: 'incremental', unique_key: 'id', tags: ['all', 'money'] });
     expect(model(g, 'revenue').fqn).toEqual(['proj', 'marts', 'finance', 'revenue']);
     expect(g.byName.has('old')).toBe(false);
@@ -50,9 +50,9 @@ models:
     expect(g.byName.get('codes')!.config).toMatchObject({ column_types: { code: 'varchar' }, schema: 'ref_data' });
   });
 
-  it('uses Dango’s literal schema rule when the project has no generate_schema_name macro, and honours a custom one', () => {
+  it('uses dbt’s schema rule (<target_schema>_<custom>) when the project has no generate_schema_name macro, and honours a custom one', () => {
     const base = { 'dbt_project.yml': 'name: proj\nmodels:\n  proj:\n    +schema: analytics\n', 'models/a.sql': 'select 1' };
-    expect(model(parseFiles(base), 'a').schema).toBe('analytics');
+    expect(model(parseFiles(base), 'a').schema).toBe('main_analytics');
     const custom = parseFiles({ ...base, 'macros/s.sql': "{% macro generate_schema_name(custom_schema_name, node) %}x_{{ custom_schema_name }}_{{ node.name }}{% endmacro %}" });
     expect(model(custom, 'a').schema).toBe('x_analytics_a');
   });

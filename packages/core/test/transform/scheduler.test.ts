@@ -68,6 +68,14 @@ describe('scheduler', () => {
     expect(h.skipped).toEqual([['child', 'bad'], ['grandchild', 'child']]);
   });
 
+  it('names the nodes and what they wait for if a cycle ever leaves nothing runnable', async () => {
+    const parents = new Map([['a', ['b']], ['b', ['a']], ['c', []]]);
+    const ran: string[] = [];
+    await expect(schedule({ order: ['a', 'b', 'c'], parents, threads: 2, run: async (id) => (ran.push(id), 'ok' as Outcome), skip: () => undefined }))
+      .rejects.toThrow('scheduler stalled with 2 node(s) pending: a waits for b; b waits for a');
+    expect(ran).toEqual(['c']);
+  });
+
   it('keeps dependencies through unselected nodes (a -> x -> b with x unselected)', () => {
     const parents = new Map([['a', []], ['x', ['a']], ['b', ['x']], ['c', ['b', 'x']]]);
     const sel = selectedParents(new Set(['a', 'b', 'c']), parents);

@@ -101,6 +101,16 @@ string_agg({{ measure }}, {{ delimiter_text }}{% if order_by_clause %} {{ order_
 select range as date_{{ datepart }} from range(cast({{ start_date }} as timestamp), cast({{ end_date }} as timestamp), interval 1 {{ datepart }})
 {%- endmacro %}
 
+{# dbt's defaults, which a project replaces by defining a macro of the same name (Dango's scaffold does). #}
+{% macro generate_schema_name(custom_schema_name, node) -%}
+{%- if custom_schema_name is none -%}{{ target.schema }}{%- else -%}{{ target.schema }}_{{ custom_schema_name | trim }}{%- endif -%}
+{%- endmacro %}
+{% macro generate_alias_name(custom_alias_name=none, node=none) -%}
+{%- if custom_alias_name -%}{{ custom_alias_name | trim }}{%- else -%}{{ node.name }}{%- endif -%}
+{%- endmacro %}
+{% macro generate_database_name(custom_database_name=none, node=none) -%}
+{%- if custom_database_name is none -%}{{ target.database }}{%- else -%}{{ custom_database_name | trim }}{%- endif -%}
+{%- endmacro %}
 {% macro should_full_refresh() %}{{ return(flags.FULL_REFRESH if config.get('full_refresh') is none else config.get('full_refresh')) }}{% endmacro %}
 {% macro should_store_failures() %}{{ return(false) }}{% endmacro %}
 {% macro get_where_subquery(relation) %}{{ return(relation) }}{% endmacro %}

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { loadProjectConfig, resolveInProject } from '../../config';
 import { DangoError } from '../../errors';
@@ -24,6 +24,15 @@ export interface DepsOptions {
 // What never belongs in an installed package.
 const SKIP = new Set(['.git', 'dbt_packages', 'dbt_modules', 'target', 'logs']);
 
+/** Links `dest` to the folder `src`; where links are not allowed, copies it (leaving out `dbt_packages/`, `target/`...). */
+function linkOrCopy(src: string, dest: string): void {
+  try {
+    symlinkSync(src, dest, 'junction');
+  } catch {
+    cpSync(src, dest, { recursive: true, filter: (p) => p === src || !SKIP.has(path.basename(p)) });
+  }
+}
+
 /**
  * `dbt deps`: installs the packages of `packages.yml`/`dependencies.yml` (and theirs, transitively)
  * into the install path, each in a folder named after its project. Everything is fetched into a
@@ -43,7 +52,10 @@ export async function installDbtPackages(dbtDir: string, options: DepsOptions = 
       const name = readDbtProjectFile(fetched.dir).name;
       // The first request for a package wins, as the root project's own entries come first.
       if (installed.some((p) => p.name === name) || name === project.name) continue;
-      cpSync(fetched.dir, path.join(staging, name), { recursive: true, dereference: true, filter: (src) => !SKIP.has(path.basename(src)) || src === fetched.dir });
+      const dest = path.join(staging, name);
+      // A local package is linked, as dbt does (it may even contain this project: `local: ../`); fetched ones are copied.
+      if (spec.kind === 'local') linkOrCopy(fetched.dir, dest);
+      else cpSync(fetched.dir, dest, { recursive: true, dereference: true, filter: (src) => !SKIP.has(path.basename(src)) || src === fetched.dir });
       installed.push({ name, source: fetched.source, version: fetched.version });
       options.onLog?.(`Installed ${name} (${fetched.source})`);
       // A package's own dependencies resolve relative to the package.

@@ -68,7 +68,11 @@ export async function schedule(options: {
         );
       }
       if (running === 0 && pending.size === 0) resolve();
-      else if (running === 0) reject(new Error(`scheduler stalled with ${pending.size} node(s) pending`));
+      else if (running === 0) {
+        // Only a cycle among the pending nodes can leave nothing runnable: name them and what they wait for.
+        const waits = [...pending].slice(0, 10).map((id) => `${id} waits for ${(parents.get(id) ?? []).filter((p) => pending.has(p)).join(', ') || 'nothing'}`);
+        reject(new Error(`scheduler stalled with ${pending.size} node(s) pending: ${waits.join('; ')}`));
+      }
     };
     pump();
   });

@@ -1,6 +1,7 @@
 import { Environment } from '@huggingface/jinja';
 import type { QueryHolder } from '../jinja/compile-queries';
 import { createNodeEnv } from '../jinja/dbt-context';
+import { mergeConfig } from '../project/config-tree';
 import { relationObject } from '../adapter/relation';
 import { renderableObject, type RuntimeValue } from '../jinja/jinja-values';
 import { createProjectEnv } from '../jinja/project-env';
@@ -25,6 +26,8 @@ export interface Compiler {
 }
 
 const cteName = (name: string) => `__dbt__cte__${name}`;
+/** The scope variable a `ref()`/`source()` test argument is evaluated into. */
+const TEST_ARG = '__dango_test_arg';
 const LEADING_WITH = /^(\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*)with\b/i;
 
 /** `relation` as a Jinja value with dbt's attributes (`database`, `schema`, `identifier`, `name`). */
@@ -49,10 +52,9 @@ export function createCompiler(graph: ProjectGraph): Compiler {
   const globals: Environment = createProjectEnv({ ...graph.ctx, execute: true, queries }, graph.files.macros, { packages: graph.files.packages, dispatch: graph.files.project.dispatch });
   const ephemeralSql = new Map<string, { sql: string; uses: string[] }>();
 
-  // Renders one template; returns the SQL and the ephemeral models it referenced (in order).
-  const render = (node: BaseNode & { raw_code: string }, template: ReturnType<typeof compileTemplate>, isIncremental: boolean) => {
-    const uses: string[] = [];
-    const env = createNodeEnv(globals, {
+  // A node's environment; `uses` collects the ephemeral models it refs; a test's config() calls (fail_calc...) apply to it.
+  const nodeEnv = (node: BaseNode & { raw_code: string }, uses: string[], isIncremental: boolean) =>
+    createNodeEnv(globals, {
       ref: (name) => {
         const target = resolveRef(graph.byName, new Map(), name, node.original_file_path, node.raw_code);
         if (target.resource_type === 'model' && target.config.materialized === 'ephemeral') {
@@ -62,13 +64,18 @@ export function createCompiler(graph: ProjectGraph): Compiler {
         return relationValue(target);
       },
       source: (s, t) => relationValue(resolveSource(graph.sources, s, t, node.original_file_path, node.raw_code)),
-      config: () => undefined,
+      config: (values) => void (node.unique_id.startsWith('test.') && mergeConfig(node.config, values)),
       configGet: (key) => node.config[key],
       isIncremental: () => isIncremental,
       thisRelation: relationValue(node),
       package: node.package_name === graph.projectName ? null : node.package_name,
       node: { name: node.name, unique_id: node.unique_id, resource_type: node.unique_id.split('.')[0], fqn: node.fqn, config: node.config },
     });
+
+  // Renders one template; returns the SQL and the ephemeral models it referenced (in order).
+  const render = (node: BaseNode & { raw_code: string }, template: ReturnType<typeof compileTemplate>, isIncremental: boolean) => {
+    const uses: string[] = [];
+    const env = nodeEnv(node, uses, isIncremental);
     // A trailing semicolon is harmless on its own but breaks every statement the SQL is wrapped in.
     return { sql: renderTemplate(template, env).trim().replace(/;+$/, '').trimEnd(), uses };
   };
@@ -118,16 +125,21 @@ export function createCompiler(graph: ProjectGraph): Compiler {
         return injectCtes(sql, ctesFor(uses));
       }
       const attached = graph.nodes.get(node.attached_node!)!;
+      const uses: string[] = [];
+      const env = nodeEnv(node, uses, false);
       const kwargs: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(node.kwargs)) {
-        kwargs[k] = typeof v === 'string' && /^\s*(ref|source)\s*\(/.test(v)
-          ? render({ ...node, raw_code: v }, compileTemplate(`{{ ${v} }}`, node.original_file_path), false).sql
-          : v;
+        if (typeof v === 'string' && /^\s*(ref|source)\s*\(/.test(v)) {
+          // The argument becomes the relation itself (not its text), as dbt passes it to the test macro.
+          renderTemplate(compileTemplate(`{% set ${TEST_ARG} = ${v} %}`, node.original_file_path), env);
+          kwargs[k] = env.lookupVariable(TEST_ARG);
+        } else kwargs[k] = v;
       }
-      const model = attached.resource_type === 'model' && attached.config.materialized === 'ephemeral'
-        ? `(${ephemeral(attached.name).sql}) as ${cteName(attached.name)}`
-        : attached.relation;
-      return genericTestSql({ globals, test: node.test_name!, model, modelValue: relationValue(attached as SeedNode), column: node.column_name, kwargs, where: node.config.where as string | undefined });
+      const onEphemeral = attached.resource_type === 'model' && attached.config.materialized === 'ephemeral';
+      if (onEphemeral) uses.push(attached.name);
+      const model = onEphemeral ? cteName(attached.name) : attached.relation;
+      const modelValue = onEphemeral ? relationObject({ identifier: cteName(attached.name), schema: null, database: null, type: 'cte' }) : relationValue(attached as SeedNode);
+      return injectCtes(genericTestSql({ globals: env, test: node.test_name!, model, modelValue, column: node.column_name, kwargs, where: node.config.where as string | undefined }), ctesFor(uses));
     },
   };
 }

@@ -35,7 +35,9 @@ function flatArgs(kwargs: Record<string, unknown>): string[] {
 export function genericTestName(test: string, target: string, column: string | null, kwargs: Record<string, unknown>, onSource = false): { name: string; alias: string } {
   const args = flatArgs(kwargs).map((a) => a.replace(/[^0-9a-zA-Z_]+/g, '_')).join('__');
   const prefix = `${onSource ? 'source_' : ''}${test}_${target}`;
-  const name = [prefix, ...(column ? [column] : [])].join('_') + (args ? `__${args}` : '');
+  // dbt joins the column and the arguments with `__` after `<test>_<target>_`.
+  const rest = [...(column ? [column] : []), ...(args ? [args] : [])].join('__');
+  const name = rest ? `${prefix}_${rest}` : prefix;
   return { name, alias: name.length >= 64 ? `${prefix.slice(0, 30)}_${md5(name)}` : name };
 }
 

@@ -114,7 +114,21 @@ export function resultTable(result: QueryResult): RuntimeValue {
   });
   const columnList = toRuntime([]);
   columnList.value = columns;
-  withAttributes(columnList, new Map(result.columns.map((n, i) => [n, columns[i]!])));
+  // agate's columns are also a mapping: by name, and `items()`, `keys()`, `values()`.
+  withAttributes(columnList, new Map<string, RuntimeValue>([
+    ...result.columns.map((n, i) => [n, columns[i]!] as [string, RuntimeValue]),
+    ['items', rawFunction(() => {
+      const pairs = toRuntime([]);
+      pairs.value = result.columns.map((n, i) => {
+        const pair = toRuntime([n]);
+        (pair.value as RuntimeValue[]).push(columns[i]!);
+        return pair;
+      });
+      return pairs;
+    })],
+    ['keys', jinjaFunction(() => result.columns)],
+    ['values', rawFunction(() => columnList)],
+  ]));
   return withAttributes(table, new Map<string, RuntimeValue>([
     ['rows', table],
     ['columns', columnList],

@@ -1,11 +1,13 @@
+import { createHash } from 'node:crypto';
 import { Environment } from '@huggingface/jinja';
 import { define, jinjaFunction, renderableObject, toRuntime, type RuntimeValue } from './jinja-values';
 import { DO_FUNCTION } from './preprocess';
 import { defineAdapter } from '../adapter/duckdb-adapter';
 import { callingPackage, packageScope, type MacroNamespaces } from './macro-namespaces';
+import { defineModules, strftime } from './python-modules';
 import { defineSerialization } from './serialization';
 import { defineQueries, type QueryHolder } from './compile-queries';
-import { returnFunction } from './template';
+import { returnFunction } from './library-patches';
 
 /** Project-wide values every template sees. */
 export interface GlobalContext {
@@ -40,17 +42,19 @@ export interface NodeHooks {
   package?: string | null;
 }
 
-function pad(n: number, w = 2): string {
-  return String(n).padStart(w, '0');
-}
-
-/** Python's `strftime` for the common directives dbt projects use. */
-function strftime(d: Date, format: string): string {
-  const map: Record<string, string> = {
-    Y: String(d.getUTCFullYear()), m: pad(d.getUTCMonth() + 1), d: pad(d.getUTCDate()), H: pad(d.getUTCHours()),
-    M: pad(d.getUTCMinutes()), S: pad(d.getUTCSeconds()), f: pad(d.getUTCMilliseconds() * 1000, 6), z: '+0000', '%': '%',
-  };
-  return format.replace(/%([YmdHMSfz%])/g, (_m, k: string) => map[k] ?? '');
+/** dbt's Python builtins in its context: `dict`, `zip`, `set` (a sorted list of unique items here), `local_md5`. */
+function definePythonBuiltins(env: Environment): void {
+  define(env, 'dict', jinjaFunction(({ args, kwargs }) => ({ ...(args[0] && typeof args[0] === 'object' ? (Array.isArray(args[0]) ? Object.fromEntries(args[0] as [string, unknown][]) : args[0]) : {}), ...kwargs })));
+  define(env, 'zip', jinjaFunction(({ args }) => {
+    const lists = args.map((a) => (Array.isArray(a) ? a : []));
+    const n = lists.length ? Math.min(...lists.map((l) => l.length)) : 0;
+    return Array.from({ length: n }, (_v, i) => lists.map((l) => l[i]));
+  }));
+  const set = jinjaFunction(({ args }) => [...new Set(Array.isArray(args[0]) ? args[0] : typeof args[0] === 'string' ? [...args[0]] : [])]
+    .sort((a, b) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0)));
+  define(env, 'set', set);
+  define(env, 'frozenset', set);
+  define(env, 'local_md5', jinjaFunction(({ args }) => createHash('md5').update(String(args[0])).digest('hex')));
 }
 
 const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -115,6 +119,8 @@ export function createGlobalEnv(ctx: GlobalContext, ns: MacroNamespaces): Enviro
     if (text === undefined) throw new Error(`Documentation for '${name}' not found (no {% docs ${name} %} block)`);
     return text;
   }));
+  defineModules(env);
+  definePythonBuiltins(env);
   env.set('exceptions', {
     raise_compiler_error: (msg: string) => {
       throw new Error(String(msg));

@@ -112,35 +112,3 @@ export function keywordArguments(values: Record<string, unknown>): RuntimeValue 
 export function define(env: Environment, name: string, value: RuntimeValue): void {
   env.setVariable(name, value as never);
 }
-
-/**
- * Adds the mutating list and dict methods dbt projects use with `{% do %}` (`append`, `extend`,
- * `update`), which the library leaves out. Only adds names the library does not define.
- */
-function addMutators(sample: unknown, methods: Record<string, (self: RuntimeValue, args: RuntimeValue[]) => void>): void {
-  const proto = Object.getPrototypeOf(toRuntime(sample)) as object;
-  const desc = Object.getOwnPropertyDescriptor(proto, 'builtins');
-  if (!desc?.get || (proto as { __dangoPatched?: boolean }).__dangoPatched) return;
-  const original = desc.get;
-  Object.defineProperty(proto, 'builtins', {
-    configurable: true,
-    get(this: RuntimeValue) {
-      const map = original.call(this) as Map<string, RuntimeValue>;
-      for (const [name, impl] of Object.entries(methods)) {
-        if (!map.has(name)) map.set(name, rawFunction((args) => (impl(this, args), toRuntime(null))));
-      }
-      return map;
-    },
-  });
-  (proto as { __dangoPatched?: boolean }).__dangoPatched = true;
-}
-
-addMutators([], {
-  append: (self, args) => (self.value as RuntimeValue[]).push(args[0] ?? toRuntime(null)),
-  extend: (self, args) => (self.value as RuntimeValue[]).push(...((args[0]?.value as RuntimeValue[]) ?? [])),
-});
-addMutators({}, {
-  update: (self, args) => {
-    for (const [k, v] of (args[0]?.value as Map<string, RuntimeValue>) ?? []) (self.value as Map<string, RuntimeValue>).set(k, v);
-  },
-});

@@ -43,10 +43,8 @@ export function unsupportedCallMessage(callee: CalleeNode | undefined, env: Envi
   }
   const rootDefined = env.lookupVariable(root).type !== 'UndefinedValue';
   if (QUERYING.has(last) && (path === last || ['adapter', 'api', 'dbt'].includes(root))) return queryingUnsupported(path);
-  if (root === 'modules' || root === 'adapter') {
-    const what = root === 'modules' ? 'Python modules (modules.*) are' : 'this adapter method is';
-    return `'${path}': ${what} not available in Dango's embedded dbt engine; ${ENGINE_HINT}`;
-  }
+  if (root === 'modules') return `'${path}' is not available in Dango's embedded dbt engine (its modules are datetime, pytz, re and itertools); ${ENGINE_HINT}`;
+  if (root === 'adapter') return `'${path}': this adapter method is not available in Dango's embedded dbt engine; ${ENGINE_HINT}`;
   if (root === 'dbt' && path !== root) {
     return `dbt's built-in macro '${path}' is not available in Dango's embedded dbt engine; write the SQL directly or define a macro named '${last}' in macros/`;
   }
