@@ -1,6 +1,5 @@
 import { isIP } from 'node:net';
 import { type Command, InvalidArgumentError } from 'commander';
-import { errorMessage, resolveSyncOptions } from '@dango/core';
 
 /** Adds `--project DIR`, which every command takes. */
 export function withProjectOption(cmd: Command): Command {
@@ -46,12 +45,3 @@ export function listOption(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(/\s+/).filter(Boolean)];
 }
 
-/** Commander parser for a `YYYY-MM-DD` date option, checked the way the platform checks it. */
-export function dateOption(value: string): string {
-  try {
-    resolveSyncOptions({ startDate: value });
-  } catch (err) {
-    throw new InvalidArgumentError(errorMessage(err).replace(/^start_date /, ''));
-  }
-  return value;
-}

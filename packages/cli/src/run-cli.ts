@@ -1,8 +1,12 @@
 import { CommanderError } from 'commander';
-import { DangoError } from '@dango/core';
 import { EXIT } from './exit-codes';
 import { CliExit, processIo, type CliIo } from './io';
 import { createProgram } from './program';
+
+/** True for core's DangoError, told by its name so that this module does not load core (`--version` stays fast). */
+function dangoErrorCode(err: unknown): string | null {
+  return err instanceof Error && err.name === 'DangoError' ? String((err as Error & { code?: unknown }).code) : null;
+}
 
 /** Runs the CLI on `argv` and returns the exit code; errors become `error: <message>` (stacks only with DANGO_DEBUG=1). */
 export async function runCli(argv: string[] = process.argv, io: CliIo = processIo()): Promise<number> {
@@ -16,7 +20,7 @@ export async function runCli(argv: string[] = process.argv, io: CliIo = processI
     const message = err instanceof Error ? err.message : String(err);
     io.err(`error: ${message}`);
     if (io.env.DANGO_DEBUG === '1' && err instanceof Error && err.stack) io.err(err.stack);
-    else if (!(err instanceof DangoError)) io.err('(set DANGO_DEBUG=1 for details)');
-    return err instanceof DangoError && err.code === 'BAD_REQUEST' ? EXIT.usage : EXIT.failed;
+    else if (dangoErrorCode(err) === null) io.err('(set DANGO_DEBUG=1 for details)');
+    return dangoErrorCode(err) === 'BAD_REQUEST' ? EXIT.usage : EXIT.failed;
   }
 }

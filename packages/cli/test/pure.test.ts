@@ -3,7 +3,7 @@ import type { NodeResult, SourceSummary, TransformResult } from '@dango/core';
 import { formatBytes, formatCount, formatTable, plural } from '../src/format';
 import { commandBody } from '../src/remote-run';
 import { isLoopbackHost } from '../src/loopback-host';
-import { modelFailureLines, pickSources, syncExitCode, syncSummary } from '../src/commands/sync';
+import { modelFailureLines, pickSources, syncExitCode, syncSummary } from '../src/commands/sync-run';
 import { countResults, nodeLine, summaryLine, transformFailed } from '../src/transform-report';
 
 const node = (over: Partial<NodeResult>): NodeResult => ({

@@ -102,14 +102,14 @@ describe('dango sync, status and logs in process', () => {
     const root = await csvProject(tmp.dir, { 'a.csv': salesCsv(3) });
     const bad = await dango(['sync', '--start-date', '2024-13-45', '--project', root]);
     expect(bad.exitCode).toBe(2);
-    expect(bad.stderr).toMatch(/^error: option '--start-date <date>' argument '2024-13-45' is invalid\. '2024-13-45' is not a real calendar date/);
+    expect(bad.stderr).toBe("error: --start-date '2024-13-45' is not a real calendar date");
     expect(bad.stdout).toBe('');
     const shape = await dango(['sync', '--end-date', '1/2/2024', '--project', root]);
     expect(shape.exitCode).toBe(2);
-    expect(shape.stderr).toContain('must be a date as YYYY-MM-DD');
+    expect(shape.stderr).toBe("error: --end-date must be a date as YYYY-MM-DD, got '1/2/2024'");
     const reversed = await dango(['sync', '--start-date', '2024-02-01', '--end-date', '2024-01-01', '--project', root]);
     expect(reversed.exitCode).toBe(2);
-    expect(reversed.stderr).toBe('error: start_date 2024-02-01 is after end_date 2024-01-01');
+    expect(reversed.stderr).toBe('error: --start-date 2024-02-01 is after --end-date 2024-01-01');
     expect(reversed.stdout).toBe('');
 
     writeFileSync(path.join(root, '.dango', 'sources.yml'), 'sources: []\n');

@@ -10,7 +10,8 @@ export interface BaseEvent<T extends string> {
 /** Every event the platform emits, keyed by its `type`. */
 export interface DangoEventMap {
   sync_started: BaseEvent<'sync_started'> & { source: string; full_refresh: boolean };
-  sync_progress: BaseEvent<'sync_progress'> & { source: string; file?: string; rows?: number; step: string };
+  /** Rows and bytes read so far, and the bytes in all when the source knows it (files do), so progress can show a rate and an ETA. */
+  sync_progress: BaseEvent<'sync_progress'> & { source: string; file?: string; rows?: number; bytes?: number; total_bytes?: number; step: string };
   sync_completed: BaseEvent<'sync_completed'> & { source: string; rows: number; duration_seconds: number };
   sync_failed: BaseEvent<'sync_failed'> & { source: string; error: string };
   csv_uploaded: BaseEvent<'csv_uploaded'> & { source: string; file: string; size: number };

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { initProject } from '@dango/core';
 import type { CliIo } from '../io';
 
 /** `dango init [dir]`: scaffolds a project. */
@@ -13,6 +12,7 @@ export function registerInit(program: Command, io: CliIo): void {
     .option('--organization <org>', 'organization shown in the UI')
     .action(async (dir: string | undefined, opts: { project?: string; name?: string; organization?: string }) => {
       const target = path.resolve(dir ?? opts.project ?? '.');
+      const { initProject } = await import('@dango/core');
       const root = await initProject(target, { name: opts.name, organization: opts.organization });
       const rel = path.relative(process.cwd(), root) || '.';
       io.out(`Created Dango project '${opts.name ?? path.basename(root)}' in ${root}`);

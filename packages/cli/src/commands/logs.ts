@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io';
-import { withBackend } from '../open-backend';
 import { intOption, withProjectOption } from '../options';
-import { resolveProjectDir } from '../project';
 
 /** `dango logs`: the newest activity-log lines, oldest first. */
 export function registerLogs(program: Command, io: CliIo): void {
@@ -12,6 +10,7 @@ export function registerLogs(program: Command, io: CliIo): void {
     .option('--source <name>', 'only lines about this source')
     .option('--json', 'print JSON lines')
     .action(async (opts: { project?: string; limit: number; source?: string; json?: boolean }) => {
+      const [{ resolveProjectDir }, { withBackend }] = await Promise.all([import('../project'), import('../open-backend')]);
       const root = resolveProjectDir(opts.project);
       const entries = await withBackend(root, io, (backend) => backend.logs({ limit: opts.limit, source: opts.source }), { readOnly: true });
       if (entries.length === 0 && !opts.json) io.out('No log entries yet');

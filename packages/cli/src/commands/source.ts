@@ -1,7 +1,4 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { DangoError, loadProjectConfig, projectPaths, SOURCE_NAME_RE } from '@dango/core';
-import { formatTable } from '../format';
 import type { CliIo } from '../io';
 import { withProjectOption } from '../options';
 import { resolveProjectDir } from '../project';
@@ -13,36 +10,16 @@ function registerSourceList(source: Command, io: CliIo): void {
   withProjectOption(source.command('list'))
     .description('list the sources configured in .dango/sources.yml')
     .option('--json', 'print JSON')
-    .action(async (opts: { project?: string; json?: boolean }) => {
-      const config = await loadProjectConfig(resolveProjectDir(opts.project));
-      if (opts.json) {
-        io.out(JSON.stringify(config.sources.map((s) => ({ name: s.name, type: s.type, enabled: s.enabled, description: s.description ?? null })), null, 2));
-        return;
-      }
-      if (config.sources.length === 0) {
-        io.out('No sources configured (add one with `dango source add csv --name <name>`)');
-        return;
-      }
-      const rows = config.sources.map((s) => [s.name, s.type, s.enabled ? 'yes' : 'no', s.description ?? '']);
-      for (const line of formatTable(['NAME', 'TYPE', 'ENABLED', 'DESCRIPTION'], rows)) io.out(line);
-    });
+    .action(async (opts: { project?: string; json?: boolean }) => (await import('./source-run')).listSources(opts, io));
 }
 
 /** `dango source add <type> --name <name>`: appends a commented, validated block to sources.yml, keeping the file's comments. */
 function registerSourceAdd(source: Command, io: CliIo): void {
   withProjectOption(source.command('add <type>'))
-    .description(`add a source to .dango/sources.yml with a commented block for its type (${Object.keys(SOURCE_TEMPLATES).join(', ')})`)
+    .description('add a source to .dango/sources.yml with a commented block for its type (csv)')
     .requiredOption('--name <name>', 'the source name (lower case, digits, underscores)')
     .option('--description <text>', 'a line about the source')
-    .action(async (type: string, opts: { project?: string; name: string; description?: string }) => {
-      if (!SOURCE_NAME_RE.test(opts.name)) throw new DangoError('BAD_REQUEST', `Invalid source name '${opts.name}': use lower case letters, digits and underscores, starting with a letter`);
-      const file = projectPaths(resolveProjectDir(opts.project)).sourcesFile;
-      const text = addSourceBlock(existsSync(file) ? readFileSync(file, 'utf8') : null, type, opts.name, opts.description);
-      // Written whole and renamed, so a crash never leaves half a config.
-      writeFileSync(`${file}.tmp`, text);
-      renameSync(`${file}.tmp`, file);
-      io.out(`Added source '${opts.name}' (${type}) to .dango/sources.yml; edit its block there, then run \`dango sync ${opts.name}\``);
-    });
+    .action(async (type: string, opts: { project?: string; name: string; description?: string }) => (await import('./source-run')).addSource(type, opts, io));
 }
 
 /**

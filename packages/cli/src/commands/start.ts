@@ -1,54 +1,7 @@
 import type { Command } from 'commander';
-import { DangoError, DangoPlatform, loadProjectConfig, nowIso } from '@dango/core';
-import { detectServer } from '../detect-server';
 import type { CliIo } from '../io';
 import { allowedHostOption, intOption, originOption, withProjectOption } from '../options';
-import { resolveProjectDir } from '../project';
-import { isLoopbackHost } from '../loopback-host';
-import { removeServerFile, writeServerFile } from '../server-file';
-import type { StandaloneServer } from '../standalone-server';
-
-interface StartFlags {
-  project?: string;
-  port?: number;
-  host?: string;
-  watch: boolean;
-  allowOrigin?: string[];
-  allowedHost?: string[];
-}
-
-/** Shortest DANGO_API_TOKEN accepted on a non-loopback address: other machines can guess at it over the network. */
-export const MIN_REMOTE_TOKEN_LENGTH = 16;
-
-/** Resolves on the first SIGINT or SIGTERM; a second one while shutting down exits at once. */
-function untilSignal(onForce: () => void): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const first = (signal: NodeJS.Signals) => {
-      process.off('SIGINT', first).off('SIGTERM', first);
-      process.on('SIGINT', onForce).on('SIGTERM', onForce);
-      resolve(signal);
-    };
-    process.on('SIGINT', first).on('SIGTERM', first);
-  });
-}
-
-function printBanner(io: CliIo, server: StandaloneServer, name: string, watching: boolean, guarded: boolean, origins: string[], hosts: string[]): void {
-  const ws = server.url.replace(/^http/, 'ws');
-  io.out(`Dango is serving project '${name}' at ${server.url}`);
-  io.out(`  Dashboard:  ${server.url}/`);
-  io.out(`  API:        ${server.url}/api`);
-  io.out(`  API docs:   ${server.url}/api/docs`);
-  io.out(`  WebSocket:  ${ws}/ws`);
-  io.out(`  dbt docs:   ${server.url}/dbt-docs/`);
-  io.out(`  Watcher:    ${watching ? 'on' : 'off'}`);
-  if (guarded) {
-    io.out('  Auth:       every request needs Authorization: Bearer $DANGO_API_TOKEN');
-    io.out(`              in a browser, open ${server.url}/api/docs?token=<the token> once (it sets a cookie)`);
-  }
-  if (origins.length) io.out(`  Origins:    ${origins.join(', ')} (CORS on /api, /ws allowed)`);
-  if (hosts.length) io.out(`  Hosts:      ${hosts.join(', ')} (besides loopback names and ${server.host})`);
-  io.out('Press Ctrl+C to stop.');
-}
+import type { StartFlags } from './start-run';
 
 /** `dango start`: the standalone server, until SIGINT/SIGTERM. */
 export function registerStart(program: Command, io: CliIo): void {
@@ -59,52 +12,5 @@ export function registerStart(program: Command, io: CliIo): void {
     .option('--no-watch', 'do not watch data/uploads and dbt/models for changes')
     .option('--allow-origin <origin>', 'a browser origin (e.g. https://app.example.com) that may call the API, with CORS, and open /ws; repeatable', originOption)
     .option('--allowed-host <host>', 'a Host name (e.g. data.example.com, .example.com with subdomains) the server answers besides loopback names and --host; others get 403 (DNS rebinding); repeatable', allowedHostOption)
-    .action(async (opts: StartFlags) => {
-      const root = resolveProjectDir(opts.project);
-      const token = io.env.DANGO_API_TOKEN || undefined;
-      const config = await loadProjectConfig(root);
-      const host = opts.host ?? config.platform.host;
-      const port = opts.port ?? config.platform.port;
-      if (!isLoopbackHost(host) && !token) {
-        throw new DangoError('FORBIDDEN', `Refusing to listen on ${host}: other machines could reach the API unauthenticated. Set DANGO_API_TOKEN to require a bearer token, or use --host 127.0.0.1`);
-      }
-      if (!isLoopbackHost(host) && token && token.length < MIN_REMOTE_TOKEN_LENGTH) {
-        throw new DangoError('FORBIDDEN', `Refusing to listen on ${host} with a ${token.length}-character DANGO_API_TOKEN: other machines could guess a short token; use at least ${MIN_REMOTE_TOKEN_LENGTH} random characters (e.g. openssl rand -hex 24)`);
-      }
-      const running = await detectServer(root);
-      if (running) throw new DangoError('CONFLICT', `A Dango server is already running for this project at ${running.url} (pid ${running.pid})`);
-
-      // Loaded here so the other commands never load the HTTP stack.
-      const { startStandaloneServer } = await import('../standalone-server');
-      const platform = await DangoPlatform.open({ projectDir: root, watch: opts.watch });
-      let server: StandaloneServer;
-      try {
-        server = await startStandaloneServer(platform, { host, port, token, allowedOrigins: opts.allowOrigin, allowedHosts: opts.allowedHost, ui: true });
-      } catch (err) {
-        await platform.close();
-        throw err;
-      }
-      platform.webUrl = server.url;
-      writeServerFile(root, { pid: process.pid, port: server.port, host, url: server.url, started_at: nowIso() });
-      // Last resort for exits that skip the orderly shutdown below (an uncaught error, process.exit).
-      const dropFile = () => removeServerFile(root, process.pid);
-      process.on('exit', dropFile);
-
-      printBanner(io, server, config.project.name, opts.watch && (config.platform.auto_sync || config.platform.auto_dbt), token !== undefined, opts.allowOrigin ?? [], opts.allowedHost ?? []);
-      platform.on('event', (e) => io.out(`${e.timestamp}  ${e.type.padEnd(19)} ${e.message}`));
-
-      const signal = await untilSignal(() => {
-        dropFile();
-        process.exit(1);
-      });
-      io.out(`Received ${signal}, shutting down...`);
-      try {
-        await server.close();
-        await platform.close();
-      } finally {
-        dropFile();
-        process.off('exit', dropFile);
-      }
-      io.out('Stopped.');
-    });
+    .action(async (opts: StartFlags) => (await import('./start-run')).runStart(opts, io));
 }

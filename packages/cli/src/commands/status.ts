@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import { formatBytes, formatCount, formatTable } from '../format';
 import type { CliIo } from '../io';
-import { withBackend } from '../open-backend';
 import { withProjectOption } from '../options';
-import { resolveProjectDir } from '../project';
 
 /** `dango status`: the sources table and the warehouse size, or all of it as JSON. */
 export function registerStatus(program: Command, io: CliIo): void {
@@ -11,6 +9,7 @@ export function registerStatus(program: Command, io: CliIo): void {
     .description('show sources (status, rows, last sync) and the warehouse size')
     .option('--json', 'print JSON instead of a table')
     .action(async (opts: { project?: string; json?: boolean }) => {
+      const [{ resolveProjectDir }, { withBackend }] = await Promise.all([import('../project'), import('../open-backend')]);
       const root = resolveProjectDir(opts.project);
       await withBackend(root, io, async (backend) => {
         const sources = await backend.listSources();

@@ -1,0 +1,65 @@
+import { DangoError, DangoPlatform, errorMessage, parseConfigText, projectFileSchema, projectPaths, sourcesFileSchema, type TransformResult } from '@dango/core';
+import { readFileSync, existsSync } from 'node:fs';
+import { ApiClient } from '../api-client';
+import { detectServer } from '../detect-server';
+import { EXIT } from '../exit-codes';
+import { CliExit, type CliIo } from '../io';
+import { resolveProjectDir } from '../project';
+import { runCommandRemotely } from '../remote-run';
+
+/** The problems of one config file (none when it is valid or absent and optional). */
+function configProblems(file: string, label: string, schema: typeof projectFileSchema | typeof sourcesFileSchema): string[] {
+  if (!existsSync(file)) return [];
+  try {
+    parseConfigText(schema, readFileSync(file, 'utf8'), label);
+    return [];
+  } catch (err) {
+    // parseConfigText joins a file's issues with '; ' after naming the file.
+    const message = errorMessage(err);
+    const head = message.indexOf(': ');
+    return message.slice(head + 2).split('; ').map((issue) => `${label}: ${issue}`);
+  }
+}
+
+/** Compiles every node (in process, or on the running server) and returns the nodes that do not compile. */
+async function dbtProblems(root: string, io: CliIo): Promise<string[]> {
+  let result: TransformResult;
+  const server = await detectServer(root);
+  try {
+    if (server) {
+      const run = await runCommandRemotely(new ApiClient(server.url, io.env.DANGO_API_TOKEN || undefined), 'compile', {});
+      if (!run.result) throw new DangoError('CONFIG_INVALID', run.error ?? 'the dbt project does not compile');
+      result = run.result;
+    } else {
+      const platform = await DangoPlatform.open({ projectDir: root, record: false });
+      try {
+        result = await platform.compile();
+      } finally {
+        await platform.close();
+      }
+    }
+  } catch (err) {
+    return [`dbt project: ${errorMessage(err)}`];
+  }
+  return result.results.filter((r) => r.status === 'error').map((r) => `dbt ${r.resource_type} ${r.name}: ${(r.message ?? 'does not compile').split('\n')[0]}`);
+}
+
+/** Runs `dango validate`: every problem of the config files and the dbt project, exit 1 when any. */
+export async function runValidate(opts: { project?: string }, io: CliIo): Promise<void> {
+  const root = resolveProjectDir(opts.project);
+  const paths = projectPaths(root);
+  const problems = [
+    ...configProblems(paths.projectFile, '.dango/project.yml', projectFileSchema),
+    ...configProblems(paths.sourcesFile, '.dango/sources.yml', sourcesFileSchema),
+  ];
+  // The dbt project is compiled with the project's settings, so only once they are valid.
+  if (problems.length === 0) problems.push(...(await dbtProblems(root, io)));
+  else problems.push('dbt project: not checked until the config files are valid');
+  if (problems.length === 0) {
+    io.out('OK: .dango/project.yml, .dango/sources.yml and the dbt project are valid');
+    return;
+  }
+  for (const p of problems) io.out(`ERROR ${p}`);
+  io.out(`${problems.length} problem${problems.length === 1 ? '' : 's'} found`);
+  throw new CliExit(EXIT.failed);
+}
