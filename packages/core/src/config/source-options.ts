@@ -17,6 +17,8 @@ export const csvSourceOptionsSchema = z.strictObject({
   quote: z.unknown().optional(),
   sample_size: z.unknown().optional(),
   null_values: z.unknown().optional(),
+  date_format: z.unknown().optional(),
+  timestamp_format: z.unknown().optional(),
 });
 
 /** Options of a CSV source, defaulted. */

@@ -87,13 +87,13 @@ describe('connector kit', () => {
     await project([{ name: 'nums', type: 'numbers', numbers: { count: 1 } }]);
     const p = await open([]);
     expect(p.logs().some((l) => l.level === 'WARNING' && /type 'numbers', which no connector handles \(known: csv\b/.test(l.message))).toBe(true);
-    await expect(p.sync('nums')).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/No connector for source type 'numbers' \(available: csv\b/) });
+    await expect(p.sync('nums')).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringMatching(/No connector for source type 'numbers' \(available: csv\b/) });
     expect(await p.checkSource('nums')).toMatchObject({ ok: false, error: expect.stringMatching(/No connector for source type 'numbers'/) });
   });
 
   it('refuses two connectors for one type', async () => {
     await project([]);
-    await expect(open([numbers as Connector, numbers as Connector])).rejects.toMatchObject({ code: 'BAD_REQUEST', message: "Two connectors for source type 'numbers'" });
+    await expect(open([numbers as Connector, numbers as Connector])).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: "Two connectors for source type 'numbers'" });
     const csvAgain = defineConnector({ type: 'csv', configSchema: z.object({}), prepare: async () => ({ load: async () => ({ rows: 0 }) }) });
     await expect(open([csvAgain as Connector])).rejects.toMatchObject({ message: "Two connectors for source type 'csv'" });
   });

@@ -40,7 +40,8 @@ describe('listFiles', () => {
     project = await createProject({ sales: {}, api: { type: 'rest' } });
     const platform = await project.open();
     await expect(platform.listFiles('nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(platform.listFiles('api')).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    // A source whose type no connector handles is a project problem, not a bad request.
+    await expect(platform.listFiles('api')).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
   });
 });
 

@@ -65,10 +65,10 @@ describe('local_files', () => {
       { id: 1, city: 'Oslo', geo: '{"lat":59.9}', tags: '["a","b"]', _dango_file: '2024-01.jsonl' },
       { id: 2, city: 'Rome', geo: '{"lat":41.9}', tags: '[]', _dango_file: '2024-01.jsonl' },
     ]);
-    const staging = fs.readFileSync(path.join(dir, 'dbt', 'models', 'staging', 'stg_events_events.sql'), 'utf8');
+    const staging = fs.readFileSync(path.join(dir, 'dbt', 'models', 'staging', 'stg_events.sql'), 'utf8');
     expect(staging).toContain('user__address__city');
-    await p.transform({ select: ['stg_events_events'] });
-    expect(await rows(p, 'SELECT count(*)::INT AS n, min(_dango_file) AS f FROM staging.stg_events_events')).toEqual([{ n: 2, f: '2024-01.jsonl' }]);
+    await p.transform({ select: ['stg_events'] });
+    expect(await rows(p, 'SELECT count(*)::INT AS n, min(_dango_file) AS f FROM staging.stg_events')).toEqual([{ n: 2, f: '2024-01.jsonl' }]);
   });
 
   it('honours max_nesting: 0 (objects stay JSON) and a table name', async () => {

@@ -25,7 +25,7 @@ describe('sync control', () => {
     await expect(platform.sync('nope')).rejects.toMatchObject({ code: 'NOT_FOUND', message: "Source 'nope' not found" });
     expect(() => platform.startSync('off')).toThrow(/disabled/);
     await expect(platform.sync('off')).rejects.toMatchObject({ code: 'BAD_REQUEST' });
-    await expect(platform.sync('odd')).rejects.toMatchObject({ code: 'BAD_REQUEST', message: /No connector for source type 'mystery'/ });
+    await expect(platform.sync('odd')).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: /No connector for source type 'mystery'/ });
     for (const options of [
       { startDate: '2024-1-01' },
       { startDate: '2024-02-30' },
