@@ -9,7 +9,7 @@ export const catalogTablesSchema = z.object({
       schema: z.string(),
       name: z.string(),
       type: z.enum(['table', 'view']),
-      row_count: z.number().int().nullable().meta({ description: 'Exact for tables; null for views (counting would run them)' }),
+      row_count: z.number().int().min(0).nullable().meta({ description: 'Exact for tables; null for views (counting would run them)' }),
       columns: z.array(columnSchema),
     }),
   ),
@@ -39,7 +39,7 @@ export const previewQuery = z.object({
 export const tablePreviewSchema = z.object({
   columns: z.array(columnSchema),
   rows: z.array(z.array(z.unknown())).meta({ description: 'Rows as arrays in column order' }),
-  limit: z.number().int(),
+  limit: z.number().int().min(0),
   truncated: z.boolean().meta({ description: 'True when the relation has more rows' }),
 });
 
@@ -47,12 +47,12 @@ export const tablePreviewSchema = z.object({
 export const columnProfileSchema = z.object({
   column: z.string(),
   type: z.string(),
-  rows: z.number().int().meta({ description: 'Rows profiled (at most 1,000,000)' }),
+  rows: z.number().int().min(0).meta({ description: 'Rows profiled (at most 1,000,000)' }),
   sampled: z.boolean().meta({ description: 'True when the table had more rows than were profiled' }),
-  nulls: z.number().int(),
+  nulls: z.number().int().min(0),
   null_percent: z.number(),
-  distinct: z.number().int(),
+  distinct: z.number().int().min(0),
   min: z.string().nullable(),
   max: z.string().nullable(),
-  top_values: z.array(z.object({ value: z.string().nullable(), count: z.number().int() })),
+  top_values: z.array(z.object({ value: z.string().nullable(), count: z.number().int().min(0) })),
 });

@@ -16,7 +16,7 @@ export const sourceSummarySchema = z.object({
   status: sourceStatus,
   freshness: z.object({ last_update: timestamp.nullable(), days_old: z.number().nullable() }),
   tables: z.array(tableSchema),
-  pending_files: z.number().int().meta({ description: 'Files on disk not loaded as they are yet (new or changed since the last sync)' }),
+  pending_files: z.number().int().min(0).meta({ description: 'Files on disk not loaded as they are yet (new or changed since the last sync)' }),
 });
 
 /** One sync in a source's history. */
@@ -50,7 +50,7 @@ export const sourceDetailsSchema = z.object({
       }),
     )
     .meta({ description: 'Schema changes of the raw tables (columns added, types widened, columns gone from the source), newest first' }),
-  pending_files: z.number().int().meta({ description: 'Files on disk not loaded as they are yet' }),
+  pending_files: z.number().int().min(0).meta({ description: 'Files on disk not loaded as they are yet' }),
 });
 
 /** Body of `POST /api/sources/{source_name}/sync`; every field optional. */
