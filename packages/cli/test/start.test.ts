@@ -172,7 +172,7 @@ describe('dango start', () => {
     expect(await upgradeStatus(`${server.url.replace('http', 'ws')}/ws`, { host: `evil.example:${port}`, origin: `http://evil.example:${port}` })).toBe(403);
     expect(await stopServer(server, 'SIGTERM')).toBe(0);
     const bad = await dango(['start', '--project', root, '--port', '0', '--allowed-host', 'https://data.example/']);
-    expect(bad.exitCode).toBe(1);
+    expect(bad.exitCode).toBe(2); // a bad option value is a usage error
     expect(bad.stderr).toMatch(/--allowed-host.*expected a host name/);
   });
 
