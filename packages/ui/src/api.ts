@@ -17,7 +17,8 @@ export interface FileEntry { filename: string; path: string; size: number | null
 export interface FilesListing { source_name: string; directory: string; file_pattern: string; files: FileEntry[]; total_files: number; files_on_disk: number; files_loaded: number }
 export interface ModelInfo {
   name: string; description: string; database: string; schema: string; depends_on: string[]; materialization: string;
-  status: 'success' | 'error' | 'skipped' | null; tags?: string[]; path?: string; last_run?: string | null; error?: string | null;
+  status: 'success' | 'error' | 'skipped' | null; tags?: string[]; path?: string; last_run?: string | null;
+  execution_time?: number | null; error?: string | null;
 }
 export interface StatusReport { status: string; dango_version: string; services: Record<string, string>; uptime: string }
 export interface HealthReport {

@@ -95,6 +95,11 @@ describe('the dashboard in a real browser', () => {
     await row.locator('[data-col="status"]', { hasText: 'not run' }).waitFor();
     await page.getByRole('button', { name: 'Run region_totals', exact: true }).click();
     await row.locator('[data-col="status"]', { hasText: 'success' }).waitFor();
+    // The last run's time and duration come from GET /api/dbt/models.
+    await row.locator('[data-col="last-run"]', { hasText: 'ago' }).waitFor();
+    const seconds = (await dango.platform.listModels()).find((m) => m.name === 'region_totals')!.execution_time;
+    expect(seconds).toBeGreaterThanOrEqual(0);
+    await row.locator('[data-col="duration"]', { hasText: / s$/ }).waitFor();
     await row.getByRole('link', { name: 'region_totals' }).click();
     await page.locator('[data-testid="model-sql"]', { hasText: "values ('north', 1)" }).waitFor();
     await page.getByRole('tab', { name: 'Compiled' }).click();
