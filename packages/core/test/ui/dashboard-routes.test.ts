@@ -81,6 +81,16 @@ describe('the read-only endpoints the dashboard adds', () => {
     expect(await getJson(`${s.url}/api/dbt/models/nope/details`)).toMatchObject({ status: 404, body: { detail: "Model 'nope' not found" } });
   });
 
+  it('lists models with the last run time and duration', async () => {
+    const { status, body } = await getJson(`${s.url}/api/dbt/models`);
+    expect(status).toBe(200);
+    const byName = new Map(body.models.map((m: { name: string }) => [m.name, m]));
+    const ran = byName.get('by_region') as { last_run: string; execution_time: number };
+    expect(Date.parse(ran.last_run)).not.toBeNaN();
+    expect(ran.execution_time).toBeGreaterThanOrEqual(0);
+    expect(byName.get('top_region')).toMatchObject({ status: null, last_run: null, execution_time: null });
+  });
+
   it('documents the new endpoints in OpenAPI', async () => {
     const { body } = await getJson(`${s.url}/api/openapi.json`);
     expect(Object.keys(body.paths)).toEqual(
