@@ -17,7 +17,8 @@ export interface FileEntry { filename: string; path: string; size: number | null
 export interface FilesListing { source_name: string; directory: string; file_pattern: string; files: FileEntry[]; total_files: number; files_on_disk: number; files_loaded: number }
 export interface ModelInfo {
   name: string; description: string; database: string; schema: string; depends_on: string[]; materialization: string;
-  status: 'success' | 'error' | 'skipped' | null; tags?: string[]; path?: string; last_run?: string | null; error?: string | null;
+  status: 'success' | 'error' | 'skipped' | null; tags?: string[]; path?: string; last_run?: string | null;
+  execution_time?: number | null; error?: string | null;
 }
 export interface StatusReport { status: string; dango_version: string; services: Record<string, string>; uptime: string }
 export interface HealthReport {
@@ -28,6 +29,8 @@ export interface HealthReport {
   [key: string]: unknown;
 }
 export interface ConfigView { web_port: number; web_url: string; metabase_url: string | null; dbt_docs_url: string | null; api_url: string; project_name: string; organization: string | null }
+/** A node of a model's lineage graph: depth < 0 upstream, 0 the model, > 0 downstream. */
+export interface LineageNode { id: string; name: string; kind: 'model' | 'seed' | 'source'; depth: number }
 export interface ModelDetails {
   name: string; description: string; schema: string; materialization: string; path: string; tags: string[];
   raw_sql: string; compiled_sql: string | null; compile_error: string | null;
@@ -35,6 +38,7 @@ export interface ModelDetails {
   tests: { name: string; column: string | null; test: string }[];
   upstream: { name: string; kind: 'model' | 'seed' | 'source' }[];
   downstream: string[];
+  lineage: { nodes: LineageNode[]; edges: { from: string; to: string }[] };
 }
 export interface CatalogColumn { name: string; type: string }
 export interface CatalogTable { schema: string; name: string; type: string; row_count: number | null; columns: CatalogColumn[] }

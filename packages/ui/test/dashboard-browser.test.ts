@@ -95,6 +95,11 @@ describe('the dashboard in a real browser', () => {
     await row.locator('[data-col="status"]', { hasText: 'not run' }).waitFor();
     await page.getByRole('button', { name: 'Run region_totals', exact: true }).click();
     await row.locator('[data-col="status"]', { hasText: 'success' }).waitFor();
+    // The last run's time and duration come from GET /api/dbt/models.
+    await row.locator('[data-col="last-run"]', { hasText: 'ago' }).waitFor();
+    const seconds = (await dango.platform.listModels()).find((m) => m.name === 'region_totals')!.execution_time;
+    expect(seconds).toBeGreaterThanOrEqual(0);
+    await row.locator('[data-col="duration"]', { hasText: / s$/ }).waitFor();
     await row.getByRole('link', { name: 'region_totals' }).click();
     await page.locator('[data-testid="model-sql"]', { hasText: "values ('north', 1)" }).waitFor();
     await page.getByRole('tab', { name: 'Compiled' }).click();
@@ -138,6 +143,33 @@ describe('the dashboard in a real browser', () => {
     await page.locator('[data-testid="preview"] tbody tr').first().waitFor();
     await page.getByRole('button', { name: 'Profile region' }).click();
     await page.locator('[data-testid="profile"]', { hasText: 'north' }).waitFor();
+    await page.close();
+  });
+
+  it('draws the whole lineage of a model as a graph, reachable by keyboard and scrollable at phone width', async () => {
+    const table = (await dango.platform.listSources()).find((x) => x.name === 'sales')!.tables[0]!.name;
+    const models = path.join(dir, 'dbt/models/marts');
+    fs.writeFileSync(path.join(models, 'lin_base.sql'), `select region, amount from {{ source('sales', '${table}') }}\n`);
+    fs.writeFileSync(path.join(models, 'lin_mid.sql'), "select region, sum(amount) as total from {{ ref('lin_base') }} group by 1\n");
+    fs.writeFileSync(path.join(models, 'lin_top.sql'), "select * from {{ ref('lin_mid') }} order by total desc limit 1\n");
+    const { page, problems } = await openPage(browser, `${dango.base}/models/lin_mid`, { width: 390, height: 844 });
+    const graph = page.locator('[data-testid="lineage"]');
+    // Two levels up (the source included) and one down, each in its own column, joined by three curves.
+    await graph.locator(`[data-node="sales.${table}"][data-depth="-2"]`).waitFor();
+    await graph.locator('[data-node="lin_base"][data-depth="-1"]').waitFor();
+    await graph.locator('[data-node="lin_mid"][data-depth="0"] [aria-current="page"]').waitFor();
+    await graph.locator('[data-node="lin_top"][data-depth="1"]').waitFor();
+    expect(await graph.locator('path[data-edge]').count()).toBe(3);
+    const overflow = await page.evaluate(() => {
+      const w = globalThis as unknown as { innerWidth: number; document: { documentElement: { scrollWidth: number } } };
+      return w.document.documentElement.scrollWidth - w.innerWidth;
+    });
+    expect(overflow).toBeLessThanOrEqual(0);
+    // Keyboard: focus the source's box and open its page.
+    await graph.getByRole('link', { name: `sales.${table}` }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${dango.base}/sources/sales`);
+    expect(problems).toEqual([]);
     await page.close();
   });
 });

@@ -3,6 +3,7 @@ import { listColumns, type Warehouse } from '../warehouse';
 import { loadGraph } from './embedded-engine';
 import { createCompiler } from './graph/compile-node';
 import type { ModelNode, TestNode } from './graph/nodes';
+import { modelLineage, type ModelLineage } from './model-lineage';
 import { hasDbtProject } from './project/load-project';
 
 /** One model as the dashboard's model page shows it (`GET /api/dbt/models/{name}/details`). */
@@ -22,6 +23,8 @@ export interface ModelDetails {
   tests: { name: string; column: string | null; test: string }[];
   upstream: { name: string; kind: 'model' | 'seed' | 'source' }[];
   downstream: string[];
+  /** The whole upstream and downstream chains, for the lineage graph. */
+  lineage: ModelLineage;
 }
 
 /** Reads one model's SQL (raw and compiled), columns, tests and lineage from the dbt project and the warehouse. */
@@ -70,5 +73,6 @@ export async function modelDetails(settings: { dbtDir: string; warehouse: Wareho
     tests,
     upstream,
     downstream,
+    lineage: modelLineage(graph, model.unique_id),
   };
 }

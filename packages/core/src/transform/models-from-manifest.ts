@@ -42,6 +42,7 @@ export function modelsFromManifest(targetDir: string, states: Record<string, Mod
         tags: n.config?.tags ?? [],
         path: n.original_file_path,
         last_run: s?.last_run ?? null,
+        execution_time: s?.execution_time ?? null,
         error: s?.error ?? null,
       };
     })

@@ -83,6 +83,7 @@ export class TransformService {
         tags: node.config.tags,
         path: node.original_file_path,
         last_run: s?.last_run ?? null,
+        execution_time: s?.execution_time ?? null,
         error: s?.error ?? null,
       });
     }

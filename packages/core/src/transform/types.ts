@@ -11,6 +11,8 @@ export interface ModelInfo {
   tags?: string[];
   path?: string;
   last_run?: string | null;
+  /** Seconds the last run of this model took; null before its first run. */
+  execution_time?: number | null;
   error?: string | null;
 }
 

@@ -1,7 +1,7 @@
 import { DangoError } from '../errors';
 import { listColumns, listTables } from './introspection';
 import { qualified, quoteIdent } from './sql';
-import type { Warehouse } from './warehouse';
+import type { SqlParams, Warehouse } from './warehouse';
 
 /** A table or view of the catalog with its columns. */
 export interface CatalogTable {
@@ -41,6 +41,8 @@ export interface ColumnProfile {
 export const PROFILE_ROW_LIMIT = 1_000_000;
 /** Previews return at most this many rows. */
 export const PREVIEW_ROW_LIMIT = 500;
+/** A preview or profile is stopped (DuckDB interrupt) after this long, so one click never holds a reader for minutes. */
+export const CATALOG_QUERY_TIMEOUT_MS = 10_000;
 // `_dango` holds the platform's own bookkeeping, not data anyone browses.
 const HIDDEN_SCHEMAS = new Set(['_dango']);
 
@@ -70,12 +72,28 @@ async function columnsOf(wh: Warehouse, schema: string, table: string): Promise<
   return columns;
 }
 
+type BoundedQuery = <T = Record<string, unknown>>(sql: string, params?: SqlParams) => Promise<T[]>;
+
+/** Queries that share one deadline; past it the running query is interrupted and a RUN_FAILED error says why. */
+function withDeadline(wh: Warehouse, what: string, timeoutMs: number): BoundedQuery {
+  const signal = AbortSignal.timeout(timeoutMs);
+  return async <T>(sql: string, params?: SqlParams) => {
+    try {
+      return await wh.query<T>(sql, params, { signal });
+    } catch (err) {
+      if (!signal.aborted) throw err;
+      throw new DangoError('RUN_FAILED', `${what} took longer than ${timeoutMs / 1000} s and was stopped`);
+    }
+  };
+}
+
 /** The first `limit` rows (at most `PREVIEW_ROW_LIMIT`) of a table or view. */
-export async function previewTable(wh: Warehouse, schema: string, table: string, limit: number): Promise<TablePreview> {
+export async function previewTable(wh: Warehouse, schema: string, table: string, limit: number, timeoutMs = CATALOG_QUERY_TIMEOUT_MS): Promise<TablePreview> {
   const columns = await columnsOf(wh, schema, table);
+  const query = withDeadline(wh, `The preview of '${schema}.${table}'`, timeoutMs);
   const bounded = Math.min(Math.max(1, limit), PREVIEW_ROW_LIMIT);
   // One row more than asked tells whether there are more, without counting.
-  const rows = await wh.query(`SELECT * FROM ${qualified(schema, table)} LIMIT ${bounded + 1}`);
+  const rows = await query(`SELECT * FROM ${qualified(schema, table)} LIMIT ${bounded + 1}`);
   return {
     columns,
     rows: rows.slice(0, bounded).map((r) => columns.map((c) => r[c.name] ?? null)),
@@ -85,22 +103,24 @@ export async function previewTable(wh: Warehouse, schema: string, table: string,
 }
 
 /** Nulls, distinct count, min/max and the ten most common values of one column, over at most `PROFILE_ROW_LIMIT` rows. */
-export async function profileColumn(wh: Warehouse, schema: string, table: string, column: string): Promise<ColumnProfile> {
+export async function profileColumn(wh: Warehouse, schema: string, table: string, column: string, timeoutMs = CATALOG_QUERY_TIMEOUT_MS): Promise<ColumnProfile> {
   const columns = await columnsOf(wh, schema, table);
   const col = columns.find((c) => c.name === column);
   if (!col) throw new DangoError('NOT_FOUND', `Column '${column}' not found in '${schema}.${table}'`);
+  const query = withDeadline(wh, `The profile of '${schema}.${table}.${column}'`, timeoutMs);
   const sample = `(SELECT ${quoteIdent(column)} AS v FROM ${qualified(schema, table)} LIMIT ${PROFILE_ROW_LIMIT + 1})`;
-  const [stats] = await wh.query<{ rows: number; nulls: number; distinct: number }>(
+  const [stats] = await query<{ rows: number; nulls: number; distinct: number }>(
     `SELECT count(*) AS rows, count(*) - count(v) AS nulls, count(DISTINCT v) AS "distinct" FROM ${sample}`,
   );
   // Nested types (lists, structs) have no useful order; their range is left out rather than failing.
   let range: { min: string | null; max: string | null } = { min: null, max: null };
   try {
-    [range = range] = await wh.query<{ min: string | null; max: string | null }>(`SELECT min(v)::VARCHAR AS min, max(v)::VARCHAR AS max FROM ${sample}`);
-  } catch {
+    [range = range] = await query<{ min: string | null; max: string | null }>(`SELECT min(v)::VARCHAR AS min, max(v)::VARCHAR AS max FROM ${sample}`);
+  } catch (err) {
+    if (err instanceof DangoError) throw err;
     // keep nulls
   }
-  const top = await wh.query<{ value: string | null; count: number }>(
+  const top = await query<{ value: string | null; count: number }>(
     `SELECT v::VARCHAR AS value, count(*) AS count FROM ${sample} GROUP BY v ORDER BY count DESC, value NULLS LAST LIMIT 10`,
   );
   const rows = Math.min(Number(stats?.rows ?? 0), PROFILE_ROW_LIMIT);

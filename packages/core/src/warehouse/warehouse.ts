@@ -146,16 +146,20 @@ export class Warehouse {
     return this.queue.size;
   }
 
-  /** Runs a read-only query concurrently with writes (it sees the last committed state). */
-  async query<T = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<T[]> {
+  /** Runs a read-only query concurrently with writes (it sees the last committed state); `signal` interrupts it. */
+  async query<T = Record<string, unknown>>(sql: string, params?: SqlParams, options: { signal?: AbortSignal } = {}): Promise<T[]> {
     this.reads++;
     this.assertReadable();
     while (this.released) await this.released;
     this.assertReadable();
     const conn = await this.readers.acquire();
+    const stop = () => conn.interrupt();
+    options.signal?.addEventListener('abort', stop, { once: true });
     try {
+      options.signal?.throwIfAborted();
       return await all<T>(conn, sql, params);
     } finally {
+      options.signal?.removeEventListener('abort', stop);
       this.readers.release(conn);
     }
   }

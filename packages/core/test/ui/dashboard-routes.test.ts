@@ -19,6 +19,8 @@ describe('the read-only endpoints the dashboard adds', () => {
       'version: 2\nmodels:\n  - name: by_region\n    description: Totals per region\n    columns:\n      - name: region\n        description: The region\n        tests: [unique]\n',
     );
     fs.writeFileSync(path.join(s.dir, 'dbt/models/marts/top_region.sql'), "select * from {{ ref('by_region') }} order by total desc limit 1\n");
+    // Reads both a child and a grandchild of by_region: its depth is its longest path.
+    fs.writeFileSync(path.join(s.dir, 'dbt/models/marts/region_rank.sql'), "select t.region from {{ ref('top_region') }} t join {{ ref('by_region') }} b using (region)\n");
     expect((await s.platform.transform({ select: ['by_region'] })).success).toBe(true);
   });
   afterAll(() => s?.close());
@@ -62,8 +64,31 @@ describe('the read-only endpoints the dashboard adds', () => {
     expect(body.columns).toEqual(expect.arrayContaining([{ name: 'region', description: 'The region', data_type: 'VARCHAR' }, { name: 'total', description: '', data_type: 'DOUBLE' }]));
     expect(body.tests).toEqual([expect.objectContaining({ column: 'region', test: 'unique' })]);
     expect(body.upstream).toEqual([{ name: `sales.${table}`, kind: 'source' }]);
-    expect(body.downstream).toEqual(['top_region']);
+    expect(body.downstream).toEqual(['region_rank', 'top_region']);
+    expect(body.lineage.nodes.map((n: { name: string; kind: string; depth: number }) => [n.name, n.kind, n.depth])).toEqual([
+      [`sales.${table}`, 'source', -1],
+      ['by_region', 'model', 0],
+      ['top_region', 'model', 1],
+      ['region_rank', 'model', 2],
+    ]);
+    const ids = new Map(body.lineage.nodes.map((n: { id: string; name: string }) => [n.id, n.name]));
+    expect(body.lineage.edges.map((e: { from: string; to: string }) => `${ids.get(e.from)}>${ids.get(e.to)}`).sort()).toEqual(
+      ['by_region>region_rank', 'by_region>top_region', `sales.${table}>by_region`, 'top_region>region_rank'].sort(),
+    );
+    // The whole upstream chain, from the far end.
+    const far = (await getJson(`${s.url}/api/dbt/models/region_rank/details`)).body;
+    expect(far.lineage.nodes.map((n: { name: string; depth: number }) => [n.name, n.depth])).toEqual([[`sales.${table}`, -3], ['by_region', -2], ['top_region', -1], ['region_rank', 0]]);
     expect(await getJson(`${s.url}/api/dbt/models/nope/details`)).toMatchObject({ status: 404, body: { detail: "Model 'nope' not found" } });
+  });
+
+  it('lists models with the last run time and duration', async () => {
+    const { status, body } = await getJson(`${s.url}/api/dbt/models`);
+    expect(status).toBe(200);
+    const byName = new Map(body.models.map((m: { name: string }) => [m.name, m]));
+    const ran = byName.get('by_region') as { last_run: string; execution_time: number };
+    expect(Date.parse(ran.last_run)).not.toBeNaN();
+    expect(ran.execution_time).toBeGreaterThanOrEqual(0);
+    expect(byName.get('top_region')).toMatchObject({ status: null, last_run: null, execution_time: null });
   });
 
   it('documents the new endpoints in OpenAPI', async () => {

@@ -1,41 +1,10 @@
 import { useState } from 'react';
-import type { ModelDetails } from '../api';
 import { Badge, Empty, Loaded, PageHeader } from '../components/kit';
+import { LineageGraph } from '../components/lineage-graph';
 import { ago } from '../format';
 import { useModel, useModels } from '../queries';
 import { Link } from '../router';
 import { RunButtons } from './models';
-
-/** Upstream (models, seeds, sources) -> this model -> downstream, as three linked columns. */
-function Lineage({ model }: { model: ModelDetails }) {
-  const node = (name: string, kind: string) =>
-    kind === 'source' ? (
-      <Link to={`sources/${encodeURIComponent(name.split('.')[0] ?? name)}`} className="node node-source">
-        {name}
-      </Link>
-    ) : (
-      <Link to={`models/${encodeURIComponent(name)}`} className={`node node-${kind}`}>
-        {name}
-      </Link>
-    );
-  return (
-    <div className="lineage" data-testid="lineage" role="group" aria-label="Lineage">
-      <div className="lineage-col">
-        <div className="muted small">Upstream</div>
-        {model.upstream.length ? model.upstream.map((u) => <div key={u.name}>{node(u.name, u.kind)}</div>) : <span className="muted">none</span>}
-      </div>
-      <div className="lineage-arrow" aria-hidden="true">→</div>
-      <div className="lineage-col">
-        <span className="node node-self">{model.name}</span>
-      </div>
-      <div className="lineage-arrow" aria-hidden="true">→</div>
-      <div className="lineage-col">
-        <div className="muted small">Downstream</div>
-        {model.downstream.length ? model.downstream.map((d) => <div key={d}>{node(d, 'model')}</div>) : <span className="muted">none</span>}
-      </div>
-    </div>
-  );
-}
 
 /** One model: status, SQL raw and compiled, columns, tests, lineage, a dbt docs link. */
 export function ModelPage({ name }: { name: string }) {
@@ -68,7 +37,7 @@ export function ModelPage({ name }: { name: string }) {
           {m.description ? <p>{m.description}</p> : null}
           {info?.error ? <pre className="error">{info.error}</pre> : null}
           <h2>Lineage</h2>
-          <Lineage model={m} />
+          <LineageGraph model={m} />
           <h2>SQL</h2>
           <div className="tabs" role="tablist" aria-label="SQL">
             <button type="button" role="tab" aria-selected={!compiled} onClick={() => setCompiled(false)}>

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { ModelInfo } from '../api';
 import { Badge, DOCS_URL, Empty, ErrorNote, Loaded, PageHeader, usePaging } from '../components/kit';
-import { ago, when } from '../format';
+import { ago, duration, when } from '../format';
 import { useModels, useRunModel } from '../queries';
 import { Link } from '../router';
 
@@ -21,7 +21,7 @@ export function RunButtons({ model }: { model: Pick<ModelInfo, 'name'> }) {
   );
 }
 
-/** Every model with materialization, schema, status, last run and tags. */
+/** Every model with materialization, schema, status, last run, its duration and tags. */
 export function ModelsPage() {
   const models = useModels();
   const [filter, setFilter] = useState('');
@@ -55,6 +55,7 @@ export function ModelsPage() {
                       <th scope="col">Schema</th>
                       <th scope="col">Status</th>
                       <th scope="col">Last run</th>
+                      <th scope="col">Duration</th>
                       <th scope="col">Tags</th>
                       <th scope="col">Actions</th>
                     </tr>
@@ -70,7 +71,8 @@ export function ModelsPage() {
                         <td data-col="status" title={m.error ?? undefined}>
                           <Badge value={m.status} />
                         </td>
-                        <td title={when(m.last_run)}>{ago(m.last_run)}</td>
+                        <td data-col="last-run" title={when(m.last_run)}>{ago(m.last_run)}</td>
+                        <td data-col="duration">{duration(m.execution_time)}</td>
                         <td>{(m.tags ?? []).join(', ')}</td>
                         <td>
                           <RunButtons model={m} />

@@ -12,7 +12,8 @@ export const modelInfoSchema = z.object({
   status: z.enum(['success', 'error', 'skipped', 'running']).nullable(),
   tags: z.array(z.string()).optional(),
   path: z.string().optional(),
-  last_run: timestamp.nullable().optional(),
+  last_run: timestamp.nullable().optional().meta({ description: 'When the model last ran' }),
+  execution_time: z.number().min(0).nullable().optional().meta({ description: 'Seconds the last run of the model took (null before its first run)' }),
   error: z.string().nullable().optional(),
 });
 

@@ -15,4 +15,10 @@ export const modelDetailsSchema = z.object({
   tests: z.array(z.object({ name: z.string(), column: z.string().nullable(), test: z.string() })),
   upstream: z.array(z.object({ name: z.string(), kind: z.enum(['model', 'seed', 'source']) })),
   downstream: z.array(z.string()),
+  lineage: z
+    .object({
+      nodes: z.array(z.object({ id: z.string(), name: z.string(), kind: z.enum(['model', 'seed', 'source']), depth: z.number().int() })),
+      edges: z.array(z.object({ from: z.string(), to: z.string() })),
+    })
+    .meta({ description: 'Every ancestor (sources and seeds included) and descendant; depth < 0 upstream, 0 the model, > 0 downstream' }),
 });
