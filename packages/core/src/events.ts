@@ -33,7 +33,7 @@ export interface DangoEventMap {
   schema_changed: BaseEvent<'schema_changed'> & {
     source: string;
     table: string;
-    changes: Array<{ column: string; change: 'column_added' | 'type_widened' | 'column_missing'; from_type: string | null; to_type: string | null }>;
+    changes: Array<{ column: string; change: 'column_added' | 'type_widened' | 'column_missing' | 'column_dropped'; from_type: string | null; to_type: string | null }>;
   };
   log: BaseEvent<'log'> & { level: LogLevel; source?: string };
 }

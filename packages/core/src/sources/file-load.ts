@@ -6,6 +6,7 @@ import { assertNoReservedColumns, planIncremental, unionSchema, type TableColumn
 import { createFilesView, isReservedColumn, LINEAGE_COLUMNS } from './file-lineage';
 import type { FilePlan, FileSyncPlan } from './file-plan';
 import { hashFile, type DiskFile } from './file-source';
+import { diffColumns, recordSchemaChanges } from './rows/schema-changes';
 import { ensureTrackingTable, forgetFiles, recordHash, saveTracked, type FileColumn, type TrackedFile } from './file-tracking';
 
 /** How one file format is read into a table: the part of a file source that differs between formats. */
@@ -189,7 +190,11 @@ export async function loadFiles(conn: WarehouseConnection, input: FileLoadInput)
 
   const unhashed = toLoad.filter((p) => p.hash === null).map((p) => p.file);
   const written = columns.length > 0 || existing.length > 0 ? await readColumns(conn, ctx.schema, table) : [];
+  // Compared with what the table holds now, so an added, widened or dropped column is reported however it came about.
+  const schemaChanges = diffColumns(table, existing, written.filter((c) => !isReservedColumn(c.name)));
+  await recordSchemaChanges(conn, name, schemaChanges, ctx.loadedAt);
   return {
+    schemaChanges,
     rows,
     tables: written.length > 0 ? [{ name: table, columns: written }] : [],
     afterCommit: unhashed.length > 0 ? () => hashLoadedFiles(ctx, unhashed) : undefined,

@@ -1,13 +1,14 @@
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { resolveInProject, type ProjectConfig } from '../config';
+import { coversFile, fileSourceLocations } from './file-sources';
 
 /** What a changed path means to the watcher. */
 export type ChangeKind = 'data' | 'model' | 'ignored';
 
 /** The absolute folders the watcher observes and how it classifies paths inside them. */
 export interface WatchPaths {
-  /** Data folders (`watch_directories`), only when `auto_sync` is on. */
+  /** Data folders (`watch_directories`, plus file-source directories outside them), only when `auto_sync` is on. */
   dataDirs: string[];
   /** `<dbt_project_dir>/models`, only when `auto_dbt` is on. */
   modelsDir: string | null;
@@ -41,9 +42,16 @@ function isHiddenOrTemp(root: string, file: string): boolean {
 /** Resolves the configured folders and builds the classifier for one watcher run. */
 export function watchPaths(config: ProjectConfig): WatchPaths {
   const p = config.platform;
-  const dataDirs = p.auto_sync ? [...new Set(p.watch_directories.map((d) => resolveInProject(config.root, d)))] : [];
+  const configured = p.auto_sync ? [...new Set(p.watch_directories.map((d) => resolveInProject(config.root, d)))] : [];
+  // A file source's own directory and file_pattern count too, so a local_files source's `*.jsonl` drops
+  // sync without the user also listing them in watch_patterns.
+  const sources = p.auto_sync ? fileSourceLocations(config) : [];
+  const dataDirs = [...configured];
+  for (const dir of sources.map((l) => l.directory)) if (!dataDirs.some((d) => isInside(d, dir))) dataDirs.push(dir);
   const modelsDir = p.auto_dbt ? path.join(resolveInProject(config.root, p.dbt_project_dir), 'models') : null;
   const matchesPattern = picomatch(p.watch_patterns, { basename: true, dot: false });
+  const isData = (abs: string): boolean =>
+    (configured.some((d) => isInside(d, abs)) && matchesPattern(path.basename(abs))) || sources.some((l) => coversFile(l, abs));
   const roots = modelsDir ? [...dataDirs, modelsDir] : [...dataDirs];
 
   const classify = (file: string): ChangeKind => {
@@ -54,7 +62,7 @@ export function watchPaths(config: ProjectConfig): WatchPaths {
     }
     const root = dataDirs.find((d) => isInside(d, abs));
     if (!root || isHiddenOrTemp(root, abs)) return 'ignored';
-    return matchesPattern(path.basename(abs)) ? 'data' : 'ignored';
+    return isData(abs) ? 'data' : 'ignored';
   };
 
   const ignored = (file: string, stats?: { isFile(): boolean }): boolean => {

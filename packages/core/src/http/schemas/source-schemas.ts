@@ -43,7 +43,7 @@ export const sourceDetailsSchema = z.object({
       z.object({
         table: z.string(),
         column: z.string(),
-        change: z.enum(['column_added', 'type_widened', 'column_missing']),
+        change: z.enum(['column_added', 'type_widened', 'column_missing', 'column_dropped']),
         from_type: z.string().nullable(),
         to_type: z.string().nullable(),
         detected_at: timestamp,

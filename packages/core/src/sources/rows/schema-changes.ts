@@ -5,10 +5,33 @@ import type { Warehouse, WarehouseConnection } from '../../warehouse';
 export interface SchemaChange {
   table: string;
   column: string;
-  /** `column_added`: a new column; `type_widened`: the column's type grew; `column_missing`: the source no longer has it (kept, NULL for new rows). */
-  change: 'column_added' | 'type_widened' | 'column_missing';
+  /**
+   * `column_added`: a new column; `type_widened`: the column's type grew; `column_missing`: a row source
+   * no longer has it (kept, NULL for new rows); `column_dropped`: no file present has it any more (dropped).
+   */
+  change: 'column_added' | 'type_widened' | 'column_missing' | 'column_dropped';
   from_type: string | null;
   to_type: string | null;
+}
+
+/**
+ * The changes between a table's columns before and after a load that drops vanished columns (file
+ * sources). None for a first load (`before` empty): a new table is not a change.
+ */
+export function diffColumns(table: string, before: Array<{ name: string; type: string }>, after: Array<{ name: string; type: string }>): SchemaChange[] {
+  if (before.length === 0) return [];
+  const old = new Map(before.map((c) => [c.name.toLowerCase(), c]));
+  const now = new Set(after.map((c) => c.name.toLowerCase()));
+  const changes: SchemaChange[] = [];
+  for (const col of after) {
+    const was = old.get(col.name.toLowerCase());
+    if (!was) changes.push({ table, column: col.name, change: 'column_added', from_type: null, to_type: col.type });
+    else if (was.type !== col.type) changes.push({ table, column: col.name, change: 'type_widened', from_type: was.type, to_type: col.type });
+  }
+  for (const col of before) {
+    if (!now.has(col.name.toLowerCase())) changes.push({ table, column: col.name, change: 'column_dropped', from_type: col.type, to_type: null });
+  }
+  return changes;
 }
 
 /** A stored change, as `GET /api/sources/{name}/details` lists it (newest first). */
@@ -72,6 +95,7 @@ export async function readSchemaChanges(warehouse: Warehouse, source: string, li
 function describe(c: SchemaChange): string {
   if (c.change === 'column_added') return `added column ${c.column} (${c.to_type})`;
   if (c.change === 'type_widened') return `widened ${c.column} from ${c.from_type} to ${c.to_type}`;
+  if (c.change === 'column_dropped') return `dropped column ${c.column} (${c.from_type}): no file has it any more`;
   return `column ${c.column} no longer in the source (kept; NULL for new rows)`;
 }
 
