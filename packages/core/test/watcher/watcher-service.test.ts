@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DangoError, DangoPlatform } from '../../src';
 import { WatcherService } from '../../src/watcher/watcher-service';
 import { csvRows, csvSource, once, tempProject } from './helpers';
-import { ManualTimers } from './manual-timers';
+import { ManualTimers, settleAfter as settleWatcherAfter } from './manual-timers';
 import { RecordingActions } from './recording-actions';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -40,18 +40,7 @@ async function setup(options: { platform?: Record<string, unknown>; sources?: un
     writeFileSync(file, text);
     return file;
   };
-  const settle = async (): Promise<void> => {
-    for (let round = 0; round < 100; round++) {
-      await Promise.race([watcher.idle(), timers.whenPending()]);
-      if (timers.delays.length > 0) timers.fireNext();
-      else return; // idle, and nothing scheduled that could act again
-    }
-    throw new Error('the watcher never settled');
-  };
-  const settleAfter = async (n: number): Promise<void> => {
-    await timers.until(() => watcher.pendingChanges >= n);
-    await settle();
-  };
+  const settleAfter = (n: number): Promise<void> => settleWatcherAfter(watcher, timers, n);
   return { dir: project.dir, platform, watcher, rec, timers, upload, settleAfter };
 }
 
