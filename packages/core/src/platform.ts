@@ -20,6 +20,7 @@ import type {
 import { TransformService } from './transform/transform-service';
 import type { ModelInfo, SelectionOptions, StartedModelRun, TransformResult } from './transform/types';
 import { Warehouse, duckdbOpenOptions } from './warehouse';
+import type { WatcherTimers } from './watcher/timers';
 import { WatcherService } from './watcher/watcher-service';
 import { catalogTables, previewTable, profileColumn, type CatalogTable, type ColumnProfile, type TablePreview } from './warehouse/catalog-reader';
 import { modelDetails, type ModelDetails } from './transform/model-details';
@@ -44,6 +45,8 @@ export interface OpenOptions {
   record?: boolean;
   /** The app's own source types (made with `defineConnector`), next to the built-in ones. */
   connectors?: Connector[];
+  /** @internal Testing hook: the timers the watcher waits with, so tests step its debounce instead of racing a clock. */
+  watcherTimers?: WatcherTimers;
 }
 
 /**
@@ -100,7 +103,7 @@ export class DangoPlatform implements DangoEventSource {
       syncSource: (name) => this.sync(name),
       runModels: (select) => this.transform({ select }),
       listFiles: (name) => this.listFiles(name),
-    });
+    }, options.watcherTimers);
   }
 
   /** Loads and validates the project config, opens the warehouse and, with `watch`, starts the watcher. */

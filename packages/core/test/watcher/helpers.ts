@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { initProject, type DangoEventMap, type DangoEventType, type DangoPlatform } from '../../src';
+import { DangoPlatform, initProject, type DangoEventMap, type DangoEventType } from '../../src';
+import { ManualTimers, settle, settleAfter } from './manual-timers';
 
 /** A scaffolded project in a fresh temp folder; `cleanup` removes it. */
 export interface TempProject {
@@ -73,4 +74,32 @@ export function csvRows(n: number, from = 1): string {
   const lines = ['id,name,amount'];
   for (let i = from; i < from + n; i++) lines.push(`${i},name_${i},${(i * 1.5).toFixed(2)}`);
   return lines.join('\n') + '\n';
+}
+
+/** A platform whose watcher runs on manual timers, with the steps that drive it. */
+export interface SteppedPlatform {
+  platform: DangoPlatform;
+  /** The watcher's timers: nothing fires until the test says so, so no step races a clock. */
+  timers: ManualTimers;
+  /** Resolves once no batch, sync or model run the watcher started is in progress. */
+  idle(): Promise<void>;
+  /** Fires timers until the watcher is idle with none pending: whatever it was going to do is done. */
+  settle(): Promise<void>;
+  /** Waits until the watcher holds `n` changed files, then settles it. */
+  settleAfter(n: number): Promise<void>;
+}
+
+/** Opens the project with its watcher on manual timers; the caller closes the platform. */
+export async function openStepped(projectDir: string, debounceSeconds = 1): Promise<SteppedPlatform> {
+  const timers = new ManualTimers();
+  const platform = await DangoPlatform.open({ projectDir, watch: true, debounceSeconds, watcherTimers: timers });
+  // Private, reached into only to know when the watcher's own work is done.
+  const watcher = platform['watcher'];
+  return {
+    platform,
+    timers,
+    idle: () => watcher.idle(),
+    settle: () => settle(watcher, timers),
+    settleAfter: (n) => settleAfter(watcher, timers, n),
+  };
 }
