@@ -11,6 +11,7 @@ import type { ProjectGraph } from './graph/project-graph';
 import { hasDbtProject } from './project/load-project';
 import { projectFingerprint } from './project/project-fingerprint';
 import { missingSeedsFor } from './missing-seeds';
+import { modelsReadyAfterSync } from './after-sync-selection';
 import { generateStagingModels, type StagingTableInput } from './staging-generator';
 import { ModelStateStore } from './state/model-state';
 import { modelsFromManifest } from './models-from-manifest';
@@ -164,10 +165,19 @@ export class TransformService {
       return;
     }
     if (!this.ctx.config.platform.auto_dbt) return;
-    const select = [`source:${source}+`];
+    let select = [`source:${source}+`];
     // A failing run has already emitted dbt_run_failed and been logged.
     if (!this.usesDbtCli) {
-      const seeds = await this.graphIfCompiles().then((g) => (g ? missingSeedsFor(g, this.ctx.warehouse, select) : []));
+      const graph = await this.graphIfCompiles();
+      if (graph) {
+        const { ready, waiting } = await modelsReadyAfterSync(graph, this.ctx.warehouse, source);
+        for (const w of waiting) {
+          this.ctx.emit('log', { level: 'INFO', source, message: `Model ${w.model} waits for ${w.missing.join(', ')} to load before it runs after a sync` });
+        }
+        if (ready.length === 0) return;
+        if (waiting.length > 0) select = ready;
+      }
+      const seeds = graph ? await missingSeedsFor(graph, this.ctx.warehouse, select) : [];
       if (seeds.length) await this.seed({ select: seeds }).catch(() => undefined);
     }
     await this.run({ select }).catch(() => undefined);
