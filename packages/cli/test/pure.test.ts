@@ -11,7 +11,7 @@ const node = (over: Partial<NodeResult>): NodeResult => ({
 });
 
 const source = (name: string, enabled = true): SourceSummary => ({
-  name, type: 'csv', enabled, last_sync: null, row_count: 0, status: 'not_synced', freshness: { last_update: null, days_old: null }, tables: [], pending_files: 0,
+  name, type: 'csv', enabled, last_sync: null, row_count: 0, status: 'not_synced', freshness: { last_update: null, days_old: null }, tables: [], pending_files: 0, schedule: null, next_sync: null,
 });
 
 describe('formatting', () => {

@@ -24,6 +24,10 @@ import type { WatcherTimers } from './watcher/timers';
 import { WatcherService } from './watcher/watcher-service';
 import { catalogTables, previewTable, profileColumn, type CatalogTable, type ColumnProfile, type TablePreview } from './warehouse/catalog-reader';
 import { modelDetails, type ModelDetails } from './transform/model-details';
+import type { ScheduleClock } from './schedules/clock';
+import { FailureNotifier } from './schedules/failure-notifier';
+import { Scheduler } from './schedules/scheduler';
+import type { ScheduleInfo, ScheduleOptions } from './schedules/types';
 
 /** Options of `DangoPlatform.open`. */
 export interface OpenOptions {
@@ -47,6 +51,10 @@ export interface OpenOptions {
   connectors?: Connector[];
   /** @internal Testing hook: the timers the watcher waits with, so tests step its debounce instead of racing a clock. */
   watcherTimers?: WatcherTimers;
+  /** Run the sources' cron `schedule`s while open (`dango start` does); off by default. An object turns them on with options. */
+  schedules?: boolean | ScheduleOptions;
+  /** @internal Testing hook: the clock and timers of the scheduler. */
+  scheduleClock?: ScheduleClock;
 }
 
 /**
@@ -61,6 +69,8 @@ export class DangoPlatform implements DangoEventSource {
   private readonly watcher: WatcherService;
   private readonly healthService: HealthService;
   private readonly commands: CommandRuns;
+  private readonly scheduler: Scheduler;
+  private readonly notifier: FailureNotifier;
   private closing: Promise<void> | null = null;
   /** Where the platform is served over HTTP, once a server knows it (for `/api/config`). */
   webUrl: string | undefined;
@@ -97,7 +107,14 @@ export class DangoPlatform implements DangoEventSource {
     this.commands = new CommandRuns(this.ctx);
     this.sources = new SourceService(this.ctx, {
       afterSync: (source, _result, tables) => reportAfterSync(this.ctx, source, () => this.transforms.afterSync(source, tables)),
+      nextSync: (source) => this.scheduler.nextSync(source),
     });
+    this.scheduler = new Scheduler(this.ctx, {
+      startSync: (name) => this.sources.startSync(name),
+      isSyncing: (name) => this.sources.isSyncing(name),
+      lastSyncAt: async (name) => (await this.sources.history(name))[0]?.timestamp ?? null,
+    }, { ...(typeof options.schedules === 'object' ? options.schedules : {}), clock: options.scheduleClock });
+    this.notifier = new FailureNotifier(this.ctx, this.scheduler);
     this.healthService = new HealthService(this.ctx, { listModels: () => this.transforms.listModels() }, options.health);
     this.watcher = new WatcherService(this.ctx, {
       syncSource: (name) => this.sync(name),
@@ -128,6 +145,7 @@ export class DangoPlatform implements DangoEventSource {
       });
     }
     if (options.watch) await platform.watcher.start();
+    if (options.schedules) await platform.scheduler.start();
     return platform;
   }
 
@@ -183,6 +201,18 @@ export class DangoPlatform implements DangoEventSource {
   /** Starts a sync and returns at once; throws CONFLICT when that source is already syncing. */
   startSync(name: string, options: SyncOptions = {}): StartedSync {
     return this.sources.startSync(name, options);
+  }
+
+  /** Every source with a cron `schedule`: next fire time, last scheduled run (`GET /api/schedules`). */
+  listSchedules(): ScheduleInfo[] {
+    return this.scheduler.list();
+  }
+
+  /** Re-reads `.dango/sources.yml` (validated as at open; an invalid file changes nothing) and applies it, schedules included. */
+  async reloadSources(): Promise<void> {
+    const next = await loadProjectConfig(this.ctx.root, { connectors: this.ctx.connectors });
+    this.ctx.config.sources = next.sources;
+    this.scheduler.reschedule();
   }
 
   /** Connects and lists what a sync of the source would load, without loading (`POST /api/sources/{name}/check`). */
@@ -358,11 +388,13 @@ export class DangoPlatform implements DangoEventSource {
     return modelDetails({ dbtDir: this.transforms.dbtDir, warehouse: this.ctx.warehouse, threads: this.ctx.config.platform.threads }, name);
   }
 
-  /** Stops the watcher, waits for running syncs and model runs, and closes the warehouse. */
+  /** Stops the watcher and the schedules, waits for running syncs and model runs, and closes the warehouse. */
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.watcher.close();
+      await this.scheduler.close();
       await this.sources.close();
+      await this.notifier.close();
       await this.commands.close();
       await this.transforms.close();
       await this.ctx.warehouse.close();

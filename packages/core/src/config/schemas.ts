@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cronProblem, timezoneProblem } from '../schedules/cron';
 
 /** Source names become schema names (`raw_<name>`), so they are restricted to safe identifiers. */
 export const SOURCE_NAME_RE = /^[a-z][a-z0-9_]*$/;
@@ -85,8 +86,28 @@ export const sourceSchema = z
     type: z.string().min(1),
     enabled: z.boolean().default(true),
     description: z.string().optional(),
+    /** Cron expression (5 fields, or 6 with seconds); runs only on a platform opened with `schedules` (`dango start`). */
+    schedule: z.string().trim().min(1, 'must be a cron expression such as "0 * * * *"').nullable().optional(),
+    /** IANA time zone the schedule is read in; default: the machine's. */
+    timezone: z.string().trim().min(1).optional(),
+    /** How often a failed scheduled sync is tried again (exponential backoff); default 2. */
+    retries: z.number().int('must be a whole number').min(0).max(10).optional(),
+    /** Where to post a message when a sync fails; the webhook URL is a secret, named by `webhook_url_env`. */
+    notify: z.strictObject({ webhook_url_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must name an environment variable') }).optional(),
   })
-  .passthrough();
+  .passthrough()
+  .superRefine((source, ctx) => {
+    const zone = source.timezone === undefined ? null : timezoneProblem(source.timezone);
+    if (zone) ctx.addIssue({ code: 'custom', path: ['timezone'], message: `source '${source.name}': ${zone}` });
+    if (source.timezone !== undefined && !source.schedule) {
+      ctx.addIssue({ code: 'custom', path: ['timezone'], message: `source '${source.name}': a timezone needs a schedule` });
+    }
+    const cron = source.schedule && !zone ? cronProblem(source.schedule, source.timezone) : null;
+    if (cron) ctx.addIssue({ code: 'custom', path: ['schedule'], message: `source '${source.name}': ${cron}` });
+  });
+
+/** Failed scheduled syncs are tried again this many times unless the source sets `retries`. */
+export const DEFAULT_SCHEDULE_RETRIES = 2;
 
 /** A configured source, as written in `sources.yml` (with defaults applied). */
 export type SourceConfig = z.infer<typeof sourceSchema> & { [key: string]: unknown };

@@ -34,6 +34,8 @@ const fileKind = (source: SourceConfig): string => (source.type === 'csv' ? 'CSV
 export interface SourceHooks {
   /** Runs after a successful sync (staging generation, downstream models); its errors never fail the sync. */
   afterSync(source: string, result: SyncResult, tables?: RawTable[]): Promise<void>;
+  /** The source's next scheduled sync (ISO), or null; an in-memory answer, called once per listed source. */
+  nextSync?(source: string): string | null;
 }
 
 /** Sources: listing, sync runs, history, and the files of file-based sources. */
@@ -82,7 +84,7 @@ export class SourceService {
 
   private summarize(source: SourceConfig, tables: RawTablesBySchema, entries: readonly HistoryEntry[], pending: Map<string, number>): SourceSummary {
     const raw = tables && (tables.get(rawSchema(source.name)) ?? []);
-    return summarizeSource(source, raw, entries, this.running.has(source.name), pending.get(source.name) ?? 0);
+    return summarizeSource(source, raw, entries, this.running.has(source.name), pending.get(source.name) ?? 0, this.hooks.nextSync?.(source.name) ?? null);
   }
 
   /** Pending file counts; a warehouse that cannot be read counts none (the status says `unknown`). */

@@ -14,10 +14,11 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * `GET /api/sources` item of one source, from its tables (null: warehouse unreadable), its sync
- * history and its count of files on disk not loaded as they are (0 for sources without files).
+ * history, its count of files on disk not loaded as they are (0 for sources without files) and its
+ * next scheduled sync (from the in-memory scheduler, so the list stays free of per-source queries).
  */
 export function summarizeSource(
-  source: SourceConfig, tables: readonly SourceTable[] | null, entries: readonly HistoryEntry[], syncing: boolean, pending: number,
+  source: SourceConfig, tables: readonly SourceTable[] | null, entries: readonly HistoryEntry[], syncing: boolean, pending: number, nextSync: string | null = null,
 ): SourceSummary {
   const last = entries.at(-1) ?? null;
   const lastSuccess = entries.findLast((e) => e.status === 'success') ?? null;
@@ -36,6 +37,8 @@ export function summarizeSource(
     // Copies: the tables come from a cache shared by every request.
     tables: (tables ?? []).map((t) => ({ ...t })),
     pending_files: pending,
+    schedule: source.schedule ?? null,
+    next_sync: nextSync,
   };
   if (source.description !== undefined) summary.description = source.description;
   return summary;

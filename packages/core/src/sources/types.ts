@@ -64,6 +64,10 @@ export interface SourceSummary {
   tables: SourceTable[];
   /** Files on disk not loaded as they are yet (`status: 'synced'` with pending files is not up to date). */
   pending_files: number;
+  /** The source's cron `schedule`, or null. */
+  schedule: string | null;
+  /** When the schedule fires next (ISO 8601 UTC); null without a schedule, or when this platform does not run schedules. */
+  next_sync: string | null;
 }
 
 /** `GET /api/sources/{name}/details`. */

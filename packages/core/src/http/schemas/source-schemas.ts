@@ -17,6 +17,8 @@ export const sourceSummarySchema = z.object({
   freshness: z.object({ last_update: timestamp.nullable(), days_old: z.number().nullable() }),
   tables: z.array(tableSchema),
   pending_files: z.number().int().min(0).meta({ description: 'Files on disk not loaded as they are yet (new or changed since the last sync)' }),
+  schedule: z.string().nullable().meta({ description: "The source's cron schedule (sources.yml), or null" }),
+  next_sync: timestamp.nullable().meta({ description: 'When the schedule fires next; null without a schedule, or when this server does not run schedules' }),
 });
 
 /** One sync in a source's history. */
