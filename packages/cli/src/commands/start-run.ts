@@ -12,6 +12,7 @@ export interface StartFlags {
   port?: number;
   host?: string;
   watch: boolean;
+  schedules: boolean;
   allowOrigin?: string[];
   allowedHost?: string[];
 }
@@ -31,7 +32,17 @@ function untilSignal(onForce: () => void): Promise<NodeJS.Signals> {
   });
 }
 
-function printBanner(io: CliIo, server: StandaloneServer, name: string, watching: boolean, guarded: boolean, origins: string[], hosts: string[]): void {
+/** The banner's schedules line: how many run and the soonest next sync. */
+function schedulesLine(platform: DangoPlatform, on: boolean): string {
+  const schedules = platform.listSchedules();
+  if (schedules.length === 0) return 'none configured';
+  if (!on) return `off (${schedules.length} configured; --no-schedules)`;
+  const active = schedules.filter((s) => s.active);
+  const next = active.map((s) => s.next_sync).filter((t): t is string => t !== null).sort()[0];
+  return `${active.length} active${next ? `, next sync ${next}` : ''}`;
+}
+
+function printBanner(io: CliIo, server: StandaloneServer, name: string, watching: boolean, schedules: string, guarded: boolean, origins: string[], hosts: string[]): void {
   const ws = server.url.replace(/^http/, 'ws');
   io.out(`Dango is serving project '${name}' at ${server.url}`);
   io.out(`  Dashboard:  ${server.url}/`);
@@ -40,6 +51,7 @@ function printBanner(io: CliIo, server: StandaloneServer, name: string, watching
   io.out(`  WebSocket:  ${ws}/ws`);
   io.out(`  dbt docs:   ${server.url}/dbt-docs/`);
   io.out(`  Watcher:    ${watching ? 'on' : 'off'}`);
+  io.out(`  Schedules:  ${schedules}`);
   if (guarded) {
     io.out('  Auth:       every request needs Authorization: Bearer $DANGO_API_TOKEN');
     io.out(`              in a browser, open ${server.url}/api/docs?token=<the token> once (it sets a cookie)`);
@@ -67,7 +79,7 @@ export async function runStart(opts: StartFlags, io: CliIo): Promise<void> {
 
   // Loaded here so the other commands never load the HTTP stack.
   const { startStandaloneServer } = await import('../standalone-server');
-  const platform = await DangoPlatform.open({ projectDir: root, watch: opts.watch });
+  const platform = await DangoPlatform.open({ projectDir: root, watch: opts.watch, schedules: opts.schedules });
   let server: StandaloneServer;
   try {
     server = await startStandaloneServer(platform, { host, port, token, allowedOrigins: opts.allowOrigin, allowedHosts: opts.allowedHost, ui: true });
@@ -81,7 +93,7 @@ export async function runStart(opts: StartFlags, io: CliIo): Promise<void> {
   const dropFile = () => removeServerFile(root, process.pid);
   process.on('exit', dropFile);
 
-  printBanner(io, server, config.project.name, opts.watch && (config.platform.auto_sync || config.platform.auto_dbt), token !== undefined, opts.allowOrigin ?? [], opts.allowedHost ?? []);
+  printBanner(io, server, config.project.name, opts.watch && (config.platform.auto_sync || config.platform.auto_dbt), schedulesLine(platform, opts.schedules), token !== undefined, opts.allowOrigin ?? [], opts.allowedHost ?? []);
   platform.on('event', (e) => io.out(`${e.timestamp}  ${e.type.padEnd(19)} ${e.message}`));
 
   const signal = await untilSignal(() => {

@@ -1,7 +1,16 @@
 import type { Command } from 'commander';
+import type { SourceSummary } from '@dango/core';
 import { formatBytes, formatCount, formatTable } from '../format';
 import type { CliIo } from '../io';
 import { withProjectOption } from '../options';
+
+/** The NEXT SYNC cell: the server's next fire time; a schedule without one says why (no server runs it, or it is off there). */
+function nextSyncCell(source: SourceSummary, serverRunning: boolean): string {
+  if (source.next_sync) return source.next_sync;
+  if (!source.schedule) return '-';
+  if (!source.enabled) return `${source.schedule} (disabled)`;
+  return `${source.schedule} (${serverRunning ? 'schedules off' : 'no server running'})`;
+}
 
 /** `dango status`: the sources table and the warehouse size, or all of it as JSON. */
 export function registerStatus(program: Command, io: CliIo): void {
@@ -29,8 +38,9 @@ export function registerStatus(program: Command, io: CliIo): void {
             s.enabled ? s.status : `${s.status} (disabled)`,
             formatCount(s.row_count),
             s.last_sync ?? 'never',
+            nextSyncCell(s, backend.serverUrl !== null),
           ]);
-          for (const line of formatTable(['NAME', 'TYPE', 'STATUS', 'ROWS', 'LAST SYNC'], rows, new Set([3]))) io.out(line);
+          for (const line of formatTable(['NAME', 'TYPE', 'STATUS', 'ROWS', 'LAST SYNC', 'NEXT SYNC'], rows, new Set([3]))) io.out(line);
         }
         io.out('');
         io.out(`Warehouse: ${bytes === null ? 'size unknown' : formatBytes(bytes)}`);

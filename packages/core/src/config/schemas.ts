@@ -99,9 +99,6 @@ export const sourceSchema = z
   .superRefine((source, ctx) => {
     const zone = source.timezone === undefined ? null : timezoneProblem(source.timezone);
     if (zone) ctx.addIssue({ code: 'custom', path: ['timezone'], message: `source '${source.name}': ${zone}` });
-    if (source.timezone !== undefined && !source.schedule) {
-      ctx.addIssue({ code: 'custom', path: ['timezone'], message: `source '${source.name}': a timezone needs a schedule` });
-    }
     const cron = source.schedule && !zone ? cronProblem(source.schedule, source.timezone) : null;
     if (cron) ctx.addIssue({ code: 'custom', path: ['schedule'], message: `source '${source.name}': ${cron}` });
   });

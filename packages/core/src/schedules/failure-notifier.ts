@@ -21,6 +21,12 @@ export interface FailureNotice {
   attempts?: number;
 }
 
+/** A failed post in words: fetch's own "fetch failed" says nothing, its cause's code (ECONNREFUSED) does; the cause's text may hold the URL. */
+function fetchFailure(err: unknown): string {
+  const code = (err as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return typeof code === 'string' ? `${errorMessage(err)} (${code})` : errorMessage(err);
+}
+
 /** What the notifier asks the scheduler: whether a failure is final, and how many attempts a scheduled run made. */
 export interface NotifyPolicy {
   willRetry(source: string): boolean;
@@ -65,7 +71,7 @@ export class FailureNotifier {
       ...(attempts !== null ? { attempts } : {}),
     };
     const post = this.post(url, notice)
-      .catch((err) => this.warn(source.name, redact(errorMessage(err))))
+      .catch((err) => this.warn(source.name, redact(fetchFailure(err))))
       .finally(() => this.posts.delete(post));
     this.posts.add(post);
   }
