@@ -93,7 +93,7 @@ export const sourceSchema = z
     /** How often a failed scheduled sync is tried again (exponential backoff); default 2. */
     retries: z.number().int('must be a whole number').min(0).max(10).optional(),
     /** Where to post a message when a sync fails; the webhook URL is a secret, named by `webhook_url_env`. */
-    notify: z.strictObject({ webhook_url_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must name an environment variable') }).optional(),
+    notify: z.strictObject({ webhook_url_env: z.string({ error: 'must name the environment variable holding the webhook URL' }).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must name an environment variable') }).optional(),
   })
   .passthrough()
   .superRefine((source, ctx) => {
