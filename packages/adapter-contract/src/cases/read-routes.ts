@@ -51,7 +51,8 @@ export function readRouteCases(env: ContractEnv): void {
     const list = await env.api('/api/sources');
     expect(list.status).toBe(200);
     expect(list.json).toHaveLength(1);
-    expect(list.json[0]).toMatchObject({ name: SOURCE, type: 'csv', enabled: true });
+    expect(list.json[0]).toMatchObject({ name: SOURCE, type: 'csv', enabled: true, schedule: null, next_sync: null });
+    expect(await env.api('/api/schedules')).toMatchObject({ status: 200, json: [] });
     const details = await env.api(`/api/sources/${SOURCE}/details`);
     expect(details.status).toBe(200);
     expect(details.json).toMatchObject({ name: SOURCE, config: { type: 'csv' } });
