@@ -32,15 +32,18 @@ export function registerStatus(program: Command, io: CliIo): void {
         io.out('');
         if (sources.length === 0) io.out('No sources configured (add one to .dango/sources.yml)');
         else {
+          // The NEXT SYNC column only once some source has a schedule.
+          const scheduled = sources.some((s) => s.schedule);
           const rows = sources.map((s) => [
             s.name,
             s.type,
             s.enabled ? s.status : `${s.status} (disabled)`,
             formatCount(s.row_count),
             s.last_sync ?? 'never',
-            nextSyncCell(s, backend.serverUrl !== null),
+            ...(scheduled ? [nextSyncCell(s, backend.serverUrl !== null)] : []),
           ]);
-          for (const line of formatTable(['NAME', 'TYPE', 'STATUS', 'ROWS', 'LAST SYNC', 'NEXT SYNC'], rows, new Set([3]))) io.out(line);
+          const header = ['NAME', 'TYPE', 'STATUS', 'ROWS', 'LAST SYNC', ...(scheduled ? ['NEXT SYNC'] : [])];
+          for (const line of formatTable(header, rows, new Set([3]))) io.out(line);
         }
         io.out('');
         io.out(`Warehouse: ${bytes === null ? 'size unknown' : formatBytes(bytes)}`);
