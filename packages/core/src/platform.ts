@@ -24,7 +24,8 @@ import type { WatcherTimers } from './watcher/timers';
 import { WatcherService } from './watcher/watcher-service';
 import { catalogTables, previewTable, profileColumn, type CatalogTable, type ColumnProfile, type TablePreview } from './warehouse/catalog-reader';
 import { modelDetails, type ModelDetails } from './transform/model-details';
-import type { ScheduleClock } from './schedules/clock';
+import { realClock, type ScheduleClock } from './schedules/clock';
+import { SourcesFileWatch } from './schedules/sources-file-watch';
 import { FailureNotifier } from './schedules/failure-notifier';
 import { Scheduler } from './schedules/scheduler';
 import type { ScheduleInfo, ScheduleOptions } from './schedules/types';
@@ -71,6 +72,7 @@ export class DangoPlatform implements DangoEventSource {
   private readonly commands: CommandRuns;
   private readonly scheduler: Scheduler;
   private readonly notifier: FailureNotifier;
+  private sourcesWatch: SourcesFileWatch | null = null;
   private closing: Promise<void> | null = null;
   /** Where the platform is served over HTTP, once a server knows it (for `/api/config`). */
   webUrl: string | undefined;
@@ -145,7 +147,12 @@ export class DangoPlatform implements DangoEventSource {
       });
     }
     if (options.watch) await platform.watcher.start();
-    if (options.schedules) await platform.scheduler.start();
+    if (options.schedules) {
+      // Schedules run for as long as the platform does, so edits of sources.yml apply without a restart.
+      platform.sourcesWatch = new SourcesFileWatch(platform.ctx, () => platform.reloadSources(), options.scheduleClock ?? realClock);
+      await platform.sourcesWatch.start();
+      await platform.scheduler.start();
+    }
     return platform;
   }
 
@@ -392,6 +399,7 @@ export class DangoPlatform implements DangoEventSource {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.watcher.close();
+      await this.sourcesWatch?.close();
       await this.scheduler.close();
       await this.sources.close();
       await this.notifier.close();

@@ -17,7 +17,11 @@ export class ManualClock implements ScheduleClock {
   private nextId = 1;
   private waiters: (() => void)[] = [];
 
-  constructor(public current: number) {}
+  /** `counted`: which timers (by delay) `delays`, `dues` and `fireNext` see; default all. */
+  constructor(
+    public current: number,
+    private readonly counted: (ms: number) => boolean = () => true,
+  ) {}
 
   now(): number {
     return this.current;
@@ -45,7 +49,7 @@ export class ManualClock implements ScheduleClock {
   }
 
   private sorted() {
-    return [...this.timers.entries()].sort((a, b) => a[1].due - b[1].due);
+    return [...this.timers.entries()].filter(([, t]) => this.counted(t.ms)).sort((a, b) => a[1].due - b[1].due);
   }
 
   /** Resolves once a timer with delay `ms` is pending (a retry's backoff is set after its failed sync settles). */

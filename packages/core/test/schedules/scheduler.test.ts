@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DangoEventMap, DangoPlatform } from '../../src';
+import { SOURCES_RELOAD_DEBOUNCE_MS } from '../../src/schedules/sources-file-watch';
 import { ManualClock, openScheduled, scheduleProject, webhookReceiver, type Script } from './helpers';
 
 const T0 = Date.parse('2030-01-01T10:15:00Z');
@@ -209,7 +210,8 @@ describe('scheduled syncs', () => {
   it('follows sources.yml on reloadSources: changed schedules re-armed, removed ones stopped, an invalid file changes nothing', async () => {
     const proj = await scheduleProject([HOURLY, { ...HOURLY, name: 'other', schedule: '30 * * * *' }]);
     cleanups.push(proj.cleanup);
-    const clock = new ManualClock(T0);
+    // The file watch's debounce timers (10:15:00.300) are set as the file changes; only the schedules' timers count here.
+    const clock = new ManualClock(T0, (ms) => ms !== SOURCES_RELOAD_DEBOUNCE_MS);
     platform = await openScheduled(proj.dir, { steps: [], prepared: 0 }, { schedules: true, scheduleClock: clock });
     expect(clock.dues).toEqual(['2030-01-01T10:30:00.000Z', '2030-01-01T11:00:00.000Z']);
 
@@ -226,6 +228,31 @@ describe('scheduled syncs', () => {
     await platform.reloadSources();
     expect(clock.delays).toEqual([]);
     expect(platform.listSchedules()).toMatchObject([{ source: 'api', enabled: false, active: false, next_sync: null }]);
+  });
+});
+
+describe('sources.yml edits while schedules run', () => {
+  // A real clock: chokidar drops a change that follows another within 50 ms, which a manual debounce would let the test do.
+  it('are reloaded after a short debounce: a new schedule is armed; an invalid file is reported and changes nothing', async () => {
+    const proj = await scheduleProject([HOURLY]);
+    cleanups.push(proj.cleanup);
+    platform = await openScheduled(proj.dir, { steps: [], prepared: 0 }, { schedules: true });
+    const nextSyncs = () => platform!.listSchedules().map((s) => [s.source, s.next_sync?.slice(10)]);
+    expect(platform.listSchedules()[0]!.next_sync).toMatch(/T\d\d:00:00\.000Z$/);
+
+    const reloaded = nextLog(platform, /sources\.yml/);
+    proj.writeSources([{ ...HOURLY, schedule: '50 10 * * *' }, { ...HOURLY, name: 'more', schedule: '20 10 * * *' }]);
+    expect(await reloaded).toMatchObject({ level: 'INFO', message: 'Reloaded .dango/sources.yml: sources and schedules updated' });
+    expect(nextSyncs()).toEqual([['api', 'T10:50:00.000Z'], ['more', 'T10:20:00.000Z']]);
+    expect((await platform.listSources()).map((s) => s.name)).toEqual(['api', 'more']);
+
+    const refused = nextLog(platform, /sources\.yml/);
+    proj.writeSources([{ ...HOURLY, timezone: 'Nowhere/Land' }]);
+    expect(await refused).toMatchObject({
+      level: 'WARNING',
+      message: expect.stringContaining("was not applied (the previous configuration stays): Invalid .dango/sources.yml: sources[0].timezone: source 'api': 'Nowhere/Land' is not a known IANA time zone"),
+    });
+    expect(nextSyncs()).toEqual([['api', 'T10:50:00.000Z'], ['more', 'T10:20:00.000Z']]);
   });
 });
 
