@@ -1,4 +1,4 @@
-import { DEFAULT_SCHEDULE_RETRIES, type SourceConfig } from '../config';
+import { DEFAULT_SCHEDULE_RETRIES } from '../config';
 import type { PlatformContext } from '../context';
 import { errorMessage, isDangoError } from '../errors';
 import type { StartedSync } from '../sources/types';
@@ -34,7 +34,8 @@ interface Entry {
   lastRun: ScheduledRunInfo | null;
 }
 
-const scheduleKey = (s: SourceConfig): string => `${s.schedule ?? ''}\u0000${s.timezone ?? ''}`;
+/** What decides the fire times: a reload that changes neither keeps the timer. */
+const scheduleKey = (expression: string | null | undefined, timezone: string | undefined): string => `${expression ?? ''}\u0000${timezone ?? ''}`;
 
 /**
  * Runs each enabled source's cron `schedule` while the platform is open with schedules on. Croner only
@@ -80,7 +81,7 @@ export class Scheduler {
     for (const source of wanted.values()) {
       const entry = this.entries.get(source.name);
       const retries = source.retries ?? DEFAULT_SCHEDULE_RETRIES;
-      if (entry && scheduleKey(source) === `${entry.schedule.expression}\u0000${entry.schedule.timezone ?? ''}`) {
+      if (entry && scheduleKey(source.schedule, source.timezone) === scheduleKey(entry.schedule.expression, entry.schedule.timezone)) {
         entry.retries = retries;
         continue;
       }
