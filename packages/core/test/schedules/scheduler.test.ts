@@ -207,6 +207,28 @@ describe('scheduled syncs', () => {
     expect(platform.listSchedules()[0]).toMatchObject({ running: false, last_run: { status: 'failed', attempts: 1 } });
   });
 
+  it('close() waits for a scheduled sync in progress, which completes and records its history', async () => {
+    const dir = await setup([HOURLY]);
+    const clock = new ManualClock(T0);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const script: Script = { steps: [gate], prepared: 0 };
+    platform = await openScheduled(dir, script, { schedules: true, scheduleClock: clock });
+    const started = new Promise((resolve) => platform!.once('sync_started', resolve));
+    clock.fireNext();
+    await started;
+    let closed = false;
+    const closing = platform.close().then(() => (closed = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(closed).toBe(false);
+    release();
+    await closing;
+    expect(clock.delays).toEqual([]);
+    expect(platform.listSchedules()[0]!.last_run).toMatchObject({ status: 'success', attempts: 1 });
+    const history = fs.readFileSync(path.join(dir, '.dango', 'history', 'api.jsonl'), 'utf8').trim().split('\n');
+    expect(history.map((l) => JSON.parse(l).status)).toEqual(['success']);
+  });
+
   it('follows sources.yml on reloadSources: changed schedules re-armed, removed ones stopped, an invalid file changes nothing', async () => {
     const proj = await scheduleProject([HOURLY, { ...HOURLY, name: 'other', schedule: '30 * * * *' }]);
     cleanups.push(proj.cleanup);
