@@ -37,10 +37,15 @@ const mounting = `${readmeExample("from '@dango/express'").replace('app.listen(3
 await new Promise((resolve) => server.listening ? resolve() : server.once('listening', resolve));
 const res = await fetch('http://127.0.0.1:' + server.address().port + '/dango/api/status');
 const body = await res.json();
+const assets = {};
+for (const url of ['/dango/api/docs/swagger-ui-bundle.js', '/dango/api/redoc/redoc.standalone.js', '/dango/dbt-docs/']) {
+  const asset = await fetch('http://127.0.0.1:' + server.address().port + url);
+  assets[url] = [asset.status, (await asset.arrayBuffer()).byteLength];
+}
 await mount.close();
 await new Promise((resolve) => server.close(resolve));
 await platform.close();
-console.log('RESULT ' + JSON.stringify({ status: res.status, body }));
+console.log('RESULT ' + JSON.stringify({ status: res.status, body, assets }));
 `;
 
 beforeAll(async () => {
@@ -111,9 +116,14 @@ describe('packed packages installed into an app outside the repository', () => {
     expect(express).toMatchObject({ status: 200, body: { status: expect.any(String) } });
     const others = resultOf((await runIn(app, process.execPath, ['mounts.cjs', path.join(app, 'analytics')])).stdout);
     expect(others).toMatchObject({ fastify: { status: 200 }, koa: { status: 200 } });
-    // The API docs pages load their scripts from files shipped in core's dist.
-    const docs = path.join(app, 'node_modules/@dango/core/dist/assets/api-docs/redoc.standalone.js');
-    expect(readFileSync(docs).byteLength).toBeGreaterThan(100_000);
+    // The docs pages' files come from core's dist/assets, in the ESM build (Express) and the CJS one (Fastify).
+    for (const served of [express.assets, (others.fastify as { assets: unknown }).assets] as Record<string, [number, number]>[]) {
+      expect(served['/dango/api/docs/swagger-ui-bundle.js']![0]).toBe(200);
+      expect(served['/dango/api/docs/swagger-ui-bundle.js']![1]).toBeGreaterThan(100_000);
+      expect(served['/dango/api/redoc/redoc.standalone.js']![0]).toBe(200);
+      expect(served['/dango/api/redoc/redoc.standalone.js']![1]).toBeGreaterThan(100_000);
+      expect(served['/dango/dbt-docs/']![0]).toBe(200);
+    }
   }, SLOW);
 
   it('runs the installed dango command', async () => {
