@@ -48,7 +48,7 @@ function forEachLine(stream: Readable, onLine: (line: string) => void): void {
 
 /**
  * Runs `file` with `args` (no shell) and resolves when it has exited and its output is read. Node's own
- * `child_process` keeps execa and its ~18 packages out of every app's install.
+ * `child_process` keeps execa and its 22 dependencies out of every app's install.
  */
 export function runChild(file: string, args: string[], options: RunChildOptions = {}): Promise<ChildOutcome> {
   options.signal?.throwIfAborted();
