@@ -23,6 +23,12 @@ function readmeExample(marker: string): string {
   return found;
 }
 
+/** `text` with `from` replaced by `to`; throws when `from` is missing, so a changed README cannot slip a fixed port in. */
+function replaceOnce(text: string, from: string, to: string): string {
+  if (!text.includes(from)) throw new Error(`README example no longer contains ${from}`);
+  return text.replace(from, to);
+}
+
 /** A copy of the fixture project (one CSV source, `sales_data`) at `dir`. */
 function copyProject(dir: string): string {
   cpSync(path.join(FIXTURES, 'project'), dir, { recursive: true });
@@ -33,7 +39,7 @@ function copyProject(dir: string): string {
 const programmatic = `${readmeExample("projectDir: './my-project'")}
 console.log('RESULT ' + JSON.stringify({ status: result.status, rows_processed: result.rows_processed, n: Number(rows[0].n) }));
 `;
-const mounting = `${readmeExample("from '@dango/express'").replace('app.listen(3001)', "app.listen(0, '127.0.0.1')")}
+const mounting = `${replaceOnce(readmeExample("from '@dango/express'"), 'app.listen(3001)', "app.listen(0, '127.0.0.1')")}
 await new Promise((resolve) => server.listening ? resolve() : server.once('listening', resolve));
 const res = await fetch('http://127.0.0.1:' + server.address().port + '/dango/api/status');
 const body = await res.json();
