@@ -10,10 +10,17 @@ const run = promisify(execFile);
 /** The repository root (four levels above this file). */
 export const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 
+/** A workspace and the build output whose age tells whether its build is current. */
+export interface BuiltPackage {
+  workspace: string;
+  dir: string;
+  output: string;
+}
+
 /** The packages whose built declarations the consumer projects import. */
-const BUILT = [
-  { workspace: '@dango/core', dir: 'packages/core' },
-  { workspace: '@dango/express', dir: 'packages/adapter-express' },
+const BUILT: BuiltPackage[] = [
+  { workspace: '@dango/core', dir: 'packages/core', output: 'dist/index.d.cts' },
+  { workspace: '@dango/express', dir: 'packages/adapter-express', output: 'dist/index.d.cts' },
 ];
 
 /** The newest modification time of any file under `dir`. */
@@ -26,12 +33,13 @@ function newestMtime(dir: string): number {
 }
 
 /**
- * Builds core and the Express adapter when their declaration files are missing or older than their
- * sources, so the test checks what would be published without a build step before `npm test`.
+ * Builds each package (by default core and the Express adapter; dependencies first) when its build
+ * output is missing or older than its sources, so tests check what would be published without a
+ * build step before `npm test`.
  */
-export async function ensureBuilt(): Promise<void> {
-  for (const pkg of BUILT) {
-    const dts = path.join(repoRoot, pkg.dir, 'dist/index.d.cts');
+export async function ensureBuilt(packages: BuiltPackage[] = BUILT): Promise<void> {
+  for (const pkg of packages) {
+    const dts = path.join(repoRoot, pkg.dir, pkg.output);
     const stale = !existsSync(dts) || statSync(dts).mtimeMs < newestMtime(path.join(repoRoot, pkg.dir, 'src'))
       || statSync(dts).mtimeMs < statSync(path.join(repoRoot, pkg.dir, 'package.json')).mtimeMs;
     if (stale) await run('npm', ['run', 'build', '-w', pkg.workspace], { cwd: repoRoot, maxBuffer: 64 * 1024 * 1024 });

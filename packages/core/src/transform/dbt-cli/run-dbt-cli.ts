@@ -1,9 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
-import { constants } from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import { parse } from 'yaml';
 import { DangoError } from '../../errors';
+import { runChild } from '../../node/run-child';
 
 export { dbtArgs, type DbtCommand, type DbtSelection } from './dbt-args';
 
@@ -97,38 +96,14 @@ export async function runDbtCli(options: RunDbtCliOptions): Promise<DbtCliResult
   const runResultsFile = path.join(await targetDir(dbtDir, args, { ...process.env, ...env }), 'run_results.json');
   const before = await fileStamp(runResultsFile);
 
-  // A throwing onLine must not leave dbt running unattended, so it cancels the child like the caller's signal does.
-  const internal = new AbortController();
-  const cancelSignal = signal ? AbortSignal.any([signal, internal.signal]) : internal.signal;
-  const child = execa(resolveExecutable(executable), withProjectFlags(args, dbtDir), {
-    cwd: dbtDir,
-    env,
-    stdin: 'ignore',
-    all: true,
-    buffer: false,
-    reject: false,
-    cancelSignal,
-  });
-  let lineError: unknown;
-  for await (const line of child.iterable({ from: 'all' })) {
-    try {
-      onLine?.(line);
-    } catch (err) {
-      lineError = err;
-      internal.abort(err);
-      break;
-    }
-  }
-  const result = await child;
-  if (lineError !== undefined) throw lineError;
-  if (result.isCanceled) throw signal?.reason ?? new DangoError('INTERNAL', 'dbt run was cancelled');
-  if (result.code === 'ENOENT') {
+  // A throwing onLine stops dbt (runChild rejects with its error), so dbt never runs unattended.
+  const result = await runChild(resolveExecutable(executable), withProjectFlags(args, dbtDir), { cwd: dbtDir, env, onLine, signal });
+  if (result.canceled) throw signal?.reason ?? new DangoError('INTERNAL', 'dbt run was cancelled');
+  if (result.spawnError === 'ENOENT') {
     throw new DangoError('CONFIG_INVALID', `dbt executable "${executable}" not found: install dbt-duckdb or set platform.transform_engine: embedded`);
   }
-  if (result.code === 'EACCES') {
+  if (result.spawnError === 'EACCES') {
     throw new DangoError('CONFIG_INVALID', `dbt executable "${executable}" is not executable (check its permissions)`);
   }
-  const signalNumber = result.signal ? constants.signals[result.signal] : undefined;
-  const exitCode = result.exitCode ?? (signalNumber !== undefined ? 128 + signalNumber : 1);
-  return { exitCode, runResults: await freshRunResults(runResultsFile, before, onLine) };
+  return { exitCode: result.exitCode, runResults: await freshRunResults(runResultsFile, before, onLine) };
 }

@@ -3,9 +3,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { execa } from 'execa';
 import semver from 'semver';
 import { DangoError, errorMessage } from '../../errors';
+import { runChild } from '../../node/run-child';
 import type { PackageSpec } from '../project/packages';
 
 /** The public dbt package hub. */
@@ -44,16 +44,25 @@ function projectFolder(root: string, what: string): string {
   throw new DangoError('CONFIG_INVALID', `${what} holds no dbt_project.yml`);
 }
 
+/** Runs a tool (tar, git) and returns when it succeeds; otherwise throws UPSTREAM with `failure(why)`, why being its last line of output. */
+async function runTool(file: string, args: string[], failure: (why: string) => string, timeoutMs?: number): Promise<void> {
+  const lines: string[] = [];
+  const result = await runChild(file, args, { env: { GIT_TERMINAL_PROMPT: '0' }, onLine: (line) => lines.push(line), timeoutMs });
+  if (result.exitCode === 0 && !result.spawnError) return;
+  const why = result.spawnError
+    ? `${file} could not start (${result.spawnError})`
+    : result.timedOut
+      ? `${file} took longer than ${timeoutMs! / 1000} s`
+      : (lines.map((l) => l.trim()).filter(Boolean).at(-1) ?? `${file} exited with code ${result.exitCode}`);
+  throw new DangoError('UPSTREAM', failure(why));
+}
+
 async function extractTarball(url: string, scratch: string, what: string): Promise<string> {
   const file = path.join(scratch, 'package.tar.gz');
   await download(url, file, what);
   const out = path.join(scratch, 'extracted');
   mkdirSync(out, { recursive: true });
-  try {
-    await execa('tar', ['-xzf', file, '-C', out]);
-  } catch (err) {
-    throw new DangoError('UPSTREAM', `Cannot unpack ${what} (${url}): ${(err as { stderr?: string }).stderr || errorMessage(err)}`);
-  }
+  await runTool('tar', ['-xzf', file, '-C', out], (why) => `Cannot unpack ${what} (${url}): ${why}`);
   return projectFolder(out, what);
 }
 
@@ -87,14 +96,7 @@ async function fetchHub(spec: Extract<PackageSpec, { kind: 'hub' }>, scratch: st
 
 async function fetchGit(spec: Extract<PackageSpec, { kind: 'git' }>, scratch: string): Promise<FetchedPackage> {
   const checkout = path.join(scratch, 'repo');
-  const git = async (args: string[], what: string) => {
-    try {
-      await execa('git', args, { timeout: 300_000, env: { GIT_TERMINAL_PROMPT: '0' } });
-    } catch (err) {
-      const stderr = ((err as { stderr?: string }).stderr ?? '').trim().split('\n').filter(Boolean).at(-1);
-      throw new DangoError('UPSTREAM', `Cannot ${what} ${spec.git}: ${stderr || errorMessage(err)}`, { cause: err });
-    }
-  };
+  const git = (args: string[], what: string) => runTool('git', args, (why) => `Cannot ${what} ${spec.git}: ${why}`, 300_000);
   await git(['clone', '--quiet', spec.git, checkout], 'clone');
   if (spec.revision) await git(['-C', checkout, 'checkout', '--quiet', spec.revision], `check out revision '${spec.revision}' of`);
   const dir = spec.subdirectory ? path.join(checkout, spec.subdirectory) : checkout;

@@ -1,20 +1,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { PACKAGE_ROOT } from '../../package-root';
-
-const ASSET_SUBDIR = path.join('assets', 'docs-site');
+import { ASSETS_DIR } from '../../package-root';
 
 let cached: string | undefined;
 
-/** The folder of the docs site's static files: `packages/core/assets/docs-site`, found above this module in source and in `dist/`. */
+/** The folder of the docs site's static files (`assets/docs-site`, copied to `dist/assets/docs-site` by the build). */
 export function docsAssetDir(): string {
   if (cached) return cached;
-  let dir = PACKAGE_ROOT;
-  for (;;) {
-    const candidate = path.join(dir, ASSET_SUBDIR);
-    if (existsSync(path.join(candidate, 'index.html'))) return (cached = candidate);
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`dbt docs assets (${ASSET_SUBDIR}) not found above ${PACKAGE_ROOT}`);
-    dir = parent;
-  }
+  const dir = path.join(ASSETS_DIR, 'docs-site');
+  if (!existsSync(path.join(dir, 'index.html'))) throw new Error(`dbt docs assets not found in ${dir}`);
+  return (cached = dir);
 }
