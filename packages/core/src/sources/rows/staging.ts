@@ -52,21 +52,40 @@ export function csvField(value: unknown): string {
   return `"${JSON.stringify(value).replaceAll('"', '""')}"`;
 }
 
-/** Writes a table's data to `file`; resolves when the file is complete. */
-export async function stageData(data: RowData, file: string): Promise<void> {
+/** What staging wrote: `ragged` when columns were added after the first row (earlier rows are shorter). */
+export interface StagedData {
+  ragged: boolean;
+}
+
+/**
+ * Writes a table's data to `file`; resolves when the file is complete. `width()` is the table's
+ * column count now: a row shorter than it is padded with NULLs, and a count that grows while batches
+ * run marks the file ragged (its earlier rows are read with null padding).
+ */
+export async function stageData(data: RowData, file: string, width: () => number = () => 0): Promise<StagedData> {
   const out = createWriteStream(file);
   if ('csv' in data) {
     await pipeline(data.csv, out);
-    return;
+    return { ragged: false };
   }
+  let first = -1;
+  let ragged = false;
   try {
     for await (const batch of data.batches) {
+      const n = width();
+      if (first < 0 && batch.length > 0) first = n;
+      else if (batch.length > 0 && n !== first) ragged = true;
       let text = '';
-      for (const row of batch) text += row.map(csvField).join(',') + '\n';
+      for (const row of batch) {
+        text += row.map(csvField).join(',');
+        if (row.length < n) text += ','.repeat(n - Math.max(row.length, 1));
+        text += '\n';
+      }
       if (text && !out.write(text)) await once(out, 'drain');
     }
     out.end();
     await once(out, 'finish');
+    return { ragged };
   } catch (err) {
     out.destroy();
     throw err;
