@@ -17,10 +17,9 @@ export function safeUrl(url: string, secrets: readonly string[]): string {
       u.username = '';
       u.password = '';
     }
-    for (const [name, value] of [...u.searchParams]) {
-      if (SECRET_PARAM.test(name) || secrets.includes(value)) u.searchParams.set(name, REDACTED);
-    }
-    return scrub(decodeURI(u.toString()), secrets);
+    // Shown decoded (`2024-01-01T00:00:00Z`, not `%3A`): the text is for people, not for a request.
+    const query = [...u.searchParams].map(([name, value]) => `${name}=${SECRET_PARAM.test(name) || secrets.includes(value) ? REDACTED : value}`);
+    return scrub(`${u.origin}${decodeURI(u.pathname)}${query.length ? `?${query.join('&')}` : ''}`, secrets);
   } catch {
     return scrub(url, secrets);
   }
