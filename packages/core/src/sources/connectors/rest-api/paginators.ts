@@ -21,15 +21,39 @@ export interface Paginator {
   next(request: PageRequest, page: PageResponse): PageRequest | null;
 }
 
-/** The `rel="next"` target of an RFC 8288 `Link` header, or null. */
+/** The links of an RFC 8288 `Link` header: target and lower-cased parameters (quoted values may hold `,` and `;`). */
+function parseLinks(header: string): Array<{ target: string; params: Map<string, string> }> {
+  const links: Array<{ target: string; params: Map<string, string> }> = [];
+  let i = 0;
+  while (i < header.length) {
+    const open = header.indexOf('<', i);
+    const close = open < 0 ? -1 : header.indexOf('>', open);
+    if (close < 0) break;
+    const link = { target: header.slice(open + 1, close), params: new Map<string, string>() };
+    i = close + 1;
+    for (;;) {
+      while (header[i] === ' ' || header[i] === '\t') i++;
+      if (header[i] !== ';') break;
+      const m = /^;\s*([^=;,\s]+)\s*(?:=\s*("(?:[^"\\]|\\.)*"|[^;,\s]*))?/.exec(header.slice(i));
+      if (!m) break;
+      const raw = m[2] ?? '';
+      link.params.set(m[1]!.toLowerCase(), raw.startsWith('"') ? raw.slice(1, -1).replace(/\\(.)/g, '$1') : raw);
+      i += m[0].length;
+    }
+    links.push(link);
+    const comma = header.indexOf(',', i);
+    if (comma < 0) break;
+    i = comma + 1;
+  }
+  return links;
+}
+
+/** The target of the link whose `rel` includes `rel` (default `next`) in an RFC 8288 `Link` header, or null. */
 export function nextLink(header: string | null, rel = 'next'): string | null {
   if (!header) return null;
-  for (const m of header.matchAll(/<([^>]*)>\s*((?:;\s*[^;,]+)*)/g)) {
-    for (const p of m[2]!.matchAll(/;\s*([A-Za-z*-]+)\s*=\s*(?:"([^"]*)"|([^\s;,]+))/g)) {
-      if (p[1]!.toLowerCase() === 'rel' && (p[2] ?? p[3] ?? '').toLowerCase().split(/\s+/).includes(rel.toLowerCase())) return m[1]!;
-    }
-  }
-  return null;
+  const wanted = rel.toLowerCase();
+  const found = parseLinks(header).find((l) => (l.params.get('rel') ?? '').toLowerCase().split(/\s+/).includes(wanted));
+  return found?.target ?? null;
 }
 
 const withParams = (req: PageRequest, extra: Record<string, string>): PageRequest => ({ url: req.url, params: { ...req.params, ...extra } });
