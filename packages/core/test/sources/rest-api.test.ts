@@ -160,6 +160,26 @@ describe('rest_api source', () => {
     await expect(open(config)).rejects.toThrow(/sources\[0\]\.rest_api\.client.*retries[\s\S]*sources\[0\]\.rest_api\.resources\[1\]\.write_disposition: merge needs a primary_key|sources\[0\]\.rest_api\.resources\[1\]\.write_disposition: merge needs a primary_key[\s\S]*retries/);
   });
 
+  it('learns columns while paging: later columns, widened types, quoted text, and an empty resource', async () => {
+    const pages: Record<string, unknown[]> = {
+      '1': [{ id: 1, a: 'line one\nline "two", end' }, { id: 2 }],
+      '2': [{ id: 3, a: 7, b: 1.5, c: { d: true } }],
+      '3': [],
+    };
+    api = await startFakeApi((req) => (req.url.pathname === '/empty' ? { body: { data: [] } } : { body: { data: pages[req.url.searchParams.get('page')!] } }));
+    await open({
+      client: { base_url: api.url, paginator: { type: 'page_number' } },
+      resources: [{ name: 'things', endpoint: 'things' }, { name: 'nothing', endpoint: 'empty' }],
+    });
+    expect(await platform.sync('shop')).toMatchObject({ status: 'success', rows_processed: 3 });
+    expect(await rows(platform, 'SELECT id, a, b, c__d FROM raw_shop.things ORDER BY id')).toEqual([
+      { id: 1, a: 'line one\nline "two", end', b: null, c__d: null },
+      { id: 2, a: null, b: null, c__d: null },
+      { id: 3, a: '7', b: 1.5, c__d: true },
+    ]);
+    expect(await rows(platform, "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'raw_shop' ORDER BY 1")).toEqual([{ table_name: 'things' }]);
+  });
+
   it('refuses an unset secret naming the variable', async () => {
     api = await startFakeApi(() => ({ body: [] }));
     await open(shopConfig(api.url), '');
