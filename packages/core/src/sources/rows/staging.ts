@@ -70,19 +70,30 @@ export async function stageData(data: RowData, file: string, width: () => number
   }
   let first = -1;
   let ragged = false;
+  // Rows are written in chunks of ~1 MiB: one write per small batch (an API page) costs more than its rows.
+  let pending: string[] = [];
+  let size = 0;
+  const flush = async (): Promise<void> => {
+    if (size === 0) return;
+    const text = pending.join('');
+    pending = [];
+    size = 0;
+    if (!out.write(text)) await once(out, 'drain');
+  };
   try {
     for await (const batch of data.batches) {
       const n = width();
       if (first < 0 && batch.length > 0) first = n;
       else if (batch.length > 0 && n !== first) ragged = true;
-      let text = '';
       for (const row of batch) {
-        text += row.map(csvField).join(',');
-        if (row.length < n) text += ','.repeat(n - Math.max(row.length, 1));
-        text += '\n';
+        let line = row.map(csvField).join(',');
+        if (row.length < n) line += ','.repeat(n - Math.max(row.length, 1));
+        pending.push(line, '\n');
+        size += line.length + 1;
       }
-      if (text && !out.write(text)) await once(out, 'drain');
+      if (size >= 1 << 20) await flush();
     }
+    await flush();
     out.end();
     await once(out, 'finish');
     return { ragged };
