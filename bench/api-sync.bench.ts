@@ -78,10 +78,21 @@ async function bareLoop(url: string): Promise<Timing> {
   }
 }
 
+/** Where a sync's time went: extraction (fetch, convert, stage) and the load (DuckDB reads the staged file, commit). */
+const phases: string[] = [];
+
 async function syncOnce(url: string): Promise<Timing> {
   const p = await openProject(source(url));
+  const marks: Record<string, number> = {};
+  p.platform.on('event', (e: { type: string; step?: string }) => {
+    if (e.type === 'sync_progress' && e.step) marks[e.step] = performance.now();
+  });
   try {
-    return await timeSync(p.platform, 'api', RECORDS);
+    const t0 = performance.now();
+    const timing = await timeSync(p.platform, 'api', RECORDS);
+    const end = t0 + timing.ms;
+    phases.push(`extract ${fmt(marks.extracted! - t0)}, load ${fmt(marks.loaded! - marks.extracted!)}, rest ${fmt(end - marks.loaded!)}`);
+    return timing;
   } finally {
     await p.close();
   }
@@ -105,7 +116,7 @@ async function main(): Promise<void> {
       if (first) a.push(await syncOnce(api.url));
       b.push(await bareLoop(api.url));
       if (!first) a.push(await syncOnce(api.url));
-      console.log(`  round ${i + 1}: platform.sync ${fmt(a[i]!.ms)} (cpu ${fmt(a[i]!.cpuMs)}), bare fetch + appender ${fmt(b[i]!.ms)} (cpu ${fmt(b[i]!.cpuMs)})`);
+      console.log(`  round ${i + 1}: platform.sync ${fmt(a[i]!.ms)} (cpu ${fmt(a[i]!.cpuMs)}; ${phases[i]}), bare fetch + appender ${fmt(b[i]!.ms)} (cpu ${fmt(b[i]!.cpuMs)})`);
     }
     const ms = (t: Timing[]) => t.map((x) => x.ms);
     console.log(`  ${ratios(ms(a), ms(b))} (target <= ${TARGET}x)`);

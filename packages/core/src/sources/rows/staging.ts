@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { CsvChunks } from './csv-chunks';
 
 /**
  * Staging of rows that come through JavaScript: each table's rows are written to a CSV file in a
@@ -44,7 +45,7 @@ export async function createStagingArea(): Promise<StagingArea> {
  */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return `"${value.replaceAll('"', '""')}"`;
+  if (typeof value === 'string') return value.includes('"') ? `"${value.replaceAll('"', '""')}"` : `"${value}"`;
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (value instanceof Uint8Array) return `"${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}"`;
@@ -63,37 +64,25 @@ export interface StagedData {
  * run marks the file ragged (its earlier rows are read with null padding).
  */
 export async function stageData(data: RowData, file: string, width: () => number = () => 0): Promise<StagedData> {
-  const out = createWriteStream(file);
+  // A deep buffer lets the file writes (libuv's threads) overlap with making the next rows.
+  const out = createWriteStream(file, { highWaterMark: 8 << 20 });
   if ('csv' in data) {
     await pipeline(data.csv, out);
     return { ragged: false };
   }
   let first = -1;
   let ragged = false;
-  // Rows are written in chunks of ~1 MiB: one write per small batch (an API page) costs more than its rows.
-  let pending: string[] = [];
-  let size = 0;
-  const flush = async (): Promise<void> => {
-    if (size === 0) return;
-    const text = pending.join('');
-    pending = [];
-    size = 0;
-    if (!out.write(text)) await once(out, 'drain');
-  };
+  const chunks = new CsvChunks();
   try {
     for await (const batch of data.batches) {
       const n = width();
       if (first < 0 && batch.length > 0) first = n;
       else if (batch.length > 0 && n !== first) ragged = true;
-      for (const row of batch) {
-        let line = row.map(csvField).join(',');
-        if (row.length < n) line += ','.repeat(n - Math.max(row.length, 1));
-        pending.push(line, '\n');
-        size += line.length + 1;
-      }
-      if (size >= 1 << 20) await flush();
+      for (const row of batch) chunks.row(row, n, csvField);
+      // Written about 1 MiB at a time: one write per small batch (an API page) costs more than its rows.
+      if (chunks.size >= 1 << 20) for (const c of chunks.take()) if (!out.write(c)) await once(out, 'drain');
     }
-    await flush();
+    for (const c of chunks.take()) if (!out.write(c)) await once(out, 'drain');
     out.end();
     await once(out, 'finish');
     return { ragged };
