@@ -65,7 +65,9 @@ export class CsvChunks {
     for (let i = 0; i < row.length; i++) {
       const v = row[i];
       if (typeof v === 'string') bytes += v.length * 6 + 2;
-      else if (v !== null && v !== undefined) bytes += typeof v === 'object' ? JSON.stringify(v).length * 6 + 2 : 32;
+      else if (v instanceof Uint8Array) bytes += v.byteLength * 2 + 2;
+      else if (v !== null && typeof v === 'object' && !(v instanceof Date)) bytes += JSON.stringify(v).length * 6 + 2;
+      else bytes += 48;
     }
     return bytes;
   }
