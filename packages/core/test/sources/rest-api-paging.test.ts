@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { safeUrl } from '../../src/sources/connectors/http/http-error';
+import { createRequestLimiter } from '../../src/sources/connectors/http/http-limiter';
 import { backoffDelay, parseRetryAfter } from '../../src/sources/connectors/http/http-retry';
 import { nextLink } from '../../src/sources/connectors/rest-api/paginators';
 import type { DangoPlatform } from '../../src/platform';
@@ -170,6 +171,31 @@ describe('HTTP helpers', () => {
     const o = { baseMs: 100, maxMs: 1000 };
     expect([0, 1, 2, 3, 9].map((n) => backoffDelay(n, o, () => 0))).toEqual([50, 100, 200, 400, 500]);
     expect([0, 1, 2, 3, 9].map((n) => backoffDelay(n, o, () => 1))).toEqual([100, 200, 400, 800, 1000]);
+  });
+
+  it('limits requests in flight and spaces their starts by the rate', async () => {
+    const limiter = createRequestLimiter(2, 50);
+    let inFlight = 0;
+    let most = 0;
+    const starts: number[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const jobs = Array.from({ length: 5 }, () =>
+      limiter.run(async () => {
+        starts.push(performance.now());
+        most = Math.max(most, ++inFlight);
+        await gate;
+        inFlight--;
+      }),
+    );
+    while (starts.length < 2) await new Promise((r) => setImmediate(r));
+    expect(starts).toHaveLength(2);
+    release();
+    await Promise.all(jobs);
+    expect(most).toBe(2);
+    // 50 a second: the i-th start comes at least i * 20 ms after the first (a start recorded late, after
+    // its turn, only makes a later gap larger, so this compares with the first, which never waits).
+    for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[0]!).toBeGreaterThanOrEqual(i * 20 - 1);
   });
 
   it('finds rel="next" in RFC 8288 Link headers', () => {

@@ -17,10 +17,10 @@ export function createRequestLimiter(concurrency: number, perSecond?: number): R
     else active++;
     if (spacing > 0) {
       // Slots are handed out in order, so starts keep their spacing even when many wait at once.
-      const now = Date.now();
-      const at = Math.max(now, nextStart);
+      const at = Math.max(performance.now(), nextStart);
       nextStart = at + spacing;
-      if (at > now) await sleep(at - now);
+      // A timer may fire early by the duration of a long tick (it counts from the loop's cached time): wait out the rest.
+      for (let left = at - performance.now(); left > 0; left = at - performance.now()) await sleep(Math.ceil(left));
     }
   };
   const release = (): void => {
