@@ -21,10 +21,11 @@ export interface HttpResponse {
   json(): unknown;
 }
 
-/** How a request is authenticated: `apply` adds credentials to each attempt; `refresh` renews them after a 401 (once). */
+/** How a request is authenticated: `apply` adds credentials to each attempt; `refresh` renews them after a 401 (once per request). */
 export interface RequestAuth {
   apply(request: HttpRequest): Promise<HttpRequest> | HttpRequest;
-  refresh?(): Promise<void>;
+  /** `failed` is the refused attempt, so concurrent refusals of one credential renew it once. */
+  refresh?(failed: HttpRequest): Promise<void>;
 }
 
 /** Settings of one client (one per source per sync). */
@@ -90,7 +91,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (status < 400) return { status, headers, text, url: outcome.url, json: () => parseJson(text, where, secrets) };
       if (status === 401 && options.auth?.refresh && !refreshed) {
         refreshed = true;
-        await options.auth.refresh();
+        await options.auth.refresh(req);
         attempt--;
         continue;
       }

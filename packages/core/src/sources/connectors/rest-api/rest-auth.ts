@@ -73,8 +73,9 @@ function oauth2(auth: Extract<RestAuth, { type: 'oauth2_client_credentials' }>, 
   };
   return {
     apply: async (req) => header(req, 'Authorization', `Bearer ${await current()}`),
-    async refresh() {
-      token = null;
+    async refresh(failed) {
+      // Several requests refused with the same token renew it once; the others retry with the new one.
+      if (token && failed.headers?.Authorization === `Bearer ${token.value}`) token = null;
       await current();
     },
   };

@@ -112,7 +112,7 @@ export function resourceTable(run: RestRun, resource: RestResource, options: Res
     };
     if (!isChild) {
       const [req] = requests(run, resource, window);
-      for await (const records of pages(source, req!)) yield emit(records);
+      for await (const records of pages(source, req!, Number.POSITIVE_INFINITY, run.config.client.concurrency)) yield emit(records);
       return;
     }
     const children = ordered(requests(run, resource, window), run.config.client.concurrency, async (req) => ({ extra: req.extra, records: await collect(pages(source, req)) }));
