@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
 const envName = z.string().min(1);
+/** An http(s) URL (fetch reads no other scheme). */
+export const httpUrl = z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' });
 const path = z.string().min(1);
 /** A YAML shorthand: `paginator: json_link` means `{ type: json_link }`. */
 const typeShorthand = (v: unknown) => (typeof v === 'string' ? { type: v } : v);
@@ -19,7 +21,7 @@ export const restAuthSchema = z.discriminatedUnion('type', [
     .refine((a) => (a.username === undefined) !== (a.username_env === undefined), { message: 'set username or username_env (one of them)' }),
   z.strictObject({
     type: z.literal('oauth2_client_credentials'),
-    token_url: z.url(),
+    token_url: httpUrl,
     client_id_env: envName,
     client_secret_env: envName,
     scope: z.string().optional(),
@@ -97,7 +99,7 @@ export const resourceSchema = z.strictObject({
 export const restApiConfigSchema = z
   .strictObject({
     client: z.strictObject({
-      base_url: z.url(),
+      base_url: httpUrl,
       headers: z.record(z.string(), z.string()).default({}),
       auth: restAuthSchema.optional(),
       paginator: paginatorSchema.default({ type: 'auto' }),

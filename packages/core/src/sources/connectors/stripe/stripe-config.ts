@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { httpUrl } from '../rest-api/rest-config';
 
 /** The Stripe list endpoints a `stripe` source can load, one table each. */
 export const STRIPE_ENDPOINTS = ['charges', 'customers', 'invoices', 'subscriptions', 'products', 'prices', 'payment_intents', 'refunds', 'balance_transactions'] as const;
@@ -22,7 +23,7 @@ export const stripeConfigSchema = z
     start_date: day.optional(),
     /** Objects created up to the end of this day. */
     end_date: day.optional(),
-    api_base: z.url().default('https://api.stripe.com'),
+    api_base: httpUrl.default('https://api.stripe.com'),
     max_retries: z.number().int().min(0).max(20).default(5),
     retry_backoff_seconds: z.number().min(0).default(1),
   })
