@@ -88,7 +88,7 @@ const keyList = z.union([path, z.array(path).min(1)]).transform((k) => [k].flat(
 
 /** One resource: one endpoint, one table `raw_<source>.<name>`. */
 export const resourceSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'use letters, digits and _ (it names a table)'),
+  name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a lower-case identifier (it names the table raw_<source>.<name>)'),
   endpoint: z.preprocess((v) => (typeof v === 'string' ? { path: v } : v), endpointSchema),
   primary_key: keyList.optional(),
   write_disposition: z.enum(['replace', 'append', 'merge']).optional(),
