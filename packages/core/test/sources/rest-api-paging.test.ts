@@ -6,7 +6,7 @@ import { createRequestLimiter } from '../../src/sources/connectors/http/http-lim
 import { backoffDelay, parseRetryAfter } from '../../src/sources/connectors/http/http-retry';
 import { nextLink } from '../../src/sources/connectors/rest-api/paginators';
 import type { DangoPlatform } from '../../src/platform';
-import { rows, type TestProject } from './helpers';
+import { recordEvents, rows, type TestProject } from './helpers';
 import { startFakeApi, type FakeApi, type SeenRequest } from './fake-api';
 import { createSourcesProject } from './rows-helpers';
 
@@ -134,6 +134,21 @@ describe('rest_api paginators and auth', () => {
     expect(await platform.sync('api')).toMatchObject({ status: 'success', rows_processed: 3 });
     expect(issued).toBe(2);
     expect(api.requests.map((r) => r.url.pathname).filter((p) => p === '/token')).toHaveLength(2);
+  });
+
+  it('reports progress every 100 pages of a long resource', async () => {
+    api = await startFakeApi((req) => {
+      const page = Number(req.url.searchParams.get('page'));
+      return { body: { data: page <= 250 ? [{ page }] : [], pages: 250 } };
+    });
+    await open({ client: { base_url: api.url, paginator: { type: 'page_number', total_path: 'pages' } }, resources: [{ name: 'long', endpoint: 'long' }] });
+    const events = recordEvents(platform, ['sync_progress']);
+    expect(await platform.sync('api')).toMatchObject({ status: 'success', rows_processed: 250 });
+    expect(events.filter((e) => e.message.startsWith('Read ')).map((e) => [e.message, (e as { rows?: number }).rows])).toEqual([
+      ['Read 100 rows of long', 100], ['Read 200 rows of long', 200], ['Read long', undefined],
+    ]);
+    // A known total bounds the pages requested ahead: none past page 250.
+    expect(api.requests).toHaveLength(250);
   });
 
   it('keeps concurrent child requests within the client concurrency', async () => {

@@ -41,7 +41,9 @@ describe('stripe source', () => {
     stripe.faults.push({ path: '/v1/charges', answer: { status: 500, body: { error: { message: 'An unknown error occurred', type: 'api_error' } } } });
     stripe.faults.push({ path: '/v1/customers', answer: { status: 429, headers: { 'retry-after': '0' }, body: { error: { message: 'Too many requests', type: 'rate_limit_error' } } } });
     await open();
+    const progress = recordEvents(platform, ['sync_progress']);
     expect(await platform.sync('stripe_payments')).toMatchObject({ status: 'success', rows_processed: 253 });
+    expect(progress.map((e) => e.message)).toEqual(['Reading charges', 'Read charges', 'Reading customers', 'Read customers', 'Loaded charges: 250 rows', 'Loaded customers: 3 rows']);
     expect(paths()).toEqual([
       '/v1/charges?limit=100&created%5Bgte%5D=0',
       '/v1/charges?limit=100&created%5Bgte%5D=0',

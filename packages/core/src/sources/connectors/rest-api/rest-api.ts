@@ -34,6 +34,7 @@ export function openRestRun(config: RestApiConfig, hooks: RestHooks): RestRun {
 export async function prepareRest(ctx: ConnectorContext, config: RestApiConfig, hooks: RestHooks): Promise<PreparedLoad> {
   const state = await readCursorState(ctx.warehouse, ctx.source.name);
   const run = openRestRun(config, hooks);
+  run.progress = (resource, rows) => ctx.progress({ step: 'extracting', rows, message: `Read ${rows.toLocaleString('en')} rows of ${resource}` });
   const tables = config.resources.map((r) => resourceTable(run, r, ctx.options, state.get(r.name)));
   return stageRowTables(ctx, tables, state);
 }

@@ -15,7 +15,12 @@ export interface RestRun {
   headers: Record<string, string>;
   /** Per parent resource and field: the values seen while the parent was read. */
   parentValues: Map<string, Map<string, unknown[]>>;
+  /** Reports rows read so far (a sync's `sync_progress`); absent for a check. */
+  progress?: (resource: string, rows: number) => void;
 }
+
+/** Pages between two progress reports of a resource. */
+const PROGRESS_EVERY = 100;
 
 /** The column a dotted record path lands in (`a.b` -> `a__b`). */
 export const columnOf = (path: string): string => path.split('.').join(NESTING_SEPARATOR);
@@ -105,9 +110,13 @@ export function resourceTable(run: RestRun, resource: RestResource, options: Res
   const seenByChildren = collector(run, resource);
   const isChild = parentRefs(resource.endpoint.path, resource.endpoint.params).length > 0;
   async function* batches(): AsyncGenerator<unknown[][]> {
+    let rows = 0;
+    let batchCount = 0;
     const emit = (records: unknown[], extra?: Record<string, unknown>): unknown[][] => {
       const kept = window ? records.filter((r) => window.keep(r)) : records;
       seenByChildren?.(kept);
+      rows += kept.length;
+      if (++batchCount % PROGRESS_EVERY === 0) run.progress?.(resource.name, rows);
       return learner.toRows(kept, extra);
     };
     if (!isChild) {
