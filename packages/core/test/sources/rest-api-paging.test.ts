@@ -149,6 +149,9 @@ describe('rest_api paginators and auth', () => {
     ]);
     // A known total bounds the pages requested ahead: none past page 250.
     expect(api.requests).toHaveLength(250);
+    api.requests.length = 0;
+    expect(await platform.checkSource('api')).toMatchObject({ ok: true, tables: [{ name: 'long', columns: [{ name: 'page', type: 'BIGINT' }] }] });
+    expect(api.requests).toHaveLength(1);
   });
 
   it('keeps concurrent child requests within the client concurrency', async () => {

@@ -43,7 +43,7 @@ export async function prepareRest(ctx: ConnectorContext, config: RestApiConfig, 
 export async function checkRest(config: RestApiConfig, hooks: RestHooks): Promise<CheckResult> {
   const run = openRestRun(config, hooks);
   const first = config.resources[0]!;
-  const table = resourceTable(run, first, { fullRefresh: false, startDate: null, endDate: null, allowEmpty: false }, undefined);
+  const table = resourceTable(run, first, { fullRefresh: false, startDate: null, endDate: null, allowEmpty: false }, undefined, 1);
   const data = table.read() as { batches: AsyncGenerator<unknown[][]> };
   await data.batches.next();
   await data.batches.return(undefined);

@@ -98,8 +98,8 @@ async function collect(gen: AsyncGenerator<unknown[]>): Promise<unknown[]> {
   return all;
 }
 
-/** The row table of one resource: pages stream through the column learner into the row loader. */
-export function resourceTable(run: RestRun, resource: RestResource, options: ResolvedSyncOptions, state: CursorState | undefined): RowTable {
+/** The row table of one resource: pages stream through the column learner into the row loader (`pageLimit` pages at most: a check reads one). */
+export function resourceTable(run: RestRun, resource: RestResource, options: ResolvedSyncOptions, state: CursorState | undefined, pageLimit = Number.POSITIVE_INFINITY): RowTable {
   const disposition = dispositionOf(run.config, resource);
   const inc = resource.endpoint.incremental;
   const cursor = inc ? columnOf(inc.cursor_path) : undefined;
@@ -121,7 +121,7 @@ export function resourceTable(run: RestRun, resource: RestResource, options: Res
     };
     if (!isChild) {
       const [req] = requests(run, resource, window);
-      for await (const records of pages(source, req!, Number.POSITIVE_INFINITY, run.config.client.concurrency)) yield emit(records);
+      for await (const records of pages(source, req!, pageLimit, run.config.client.concurrency)) yield emit(records);
       return;
     }
     const children = ordered(requests(run, resource, window), run.config.client.concurrency, async (req) => ({ extra: req.extra, records: await collect(pages(source, req)) }));
