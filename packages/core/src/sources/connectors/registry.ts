@@ -2,11 +2,13 @@ import { DangoError } from '../../errors';
 import type { Connector } from './connector';
 import { csvConnector } from './csv';
 import { localFilesConnector } from './local-files';
+import { restApiConnector } from './rest-api/rest-api';
+import { stripeConnector } from './stripe/stripe';
 import { mysqlConnector } from './sql/mysql';
 import { postgresConnector } from './sql/postgres';
 
 /** The connectors every platform has. */
-export const BUILTIN_CONNECTORS: readonly Connector[] = [csvConnector, localFilesConnector, postgresConnector, mysqlConnector] as Connector[];
+export const BUILTIN_CONNECTORS: readonly Connector[] = [csvConnector, localFilesConnector, postgresConnector, mysqlConnector, restApiConnector, stripeConnector] as Connector[];
 
 /** The source types one platform knows: the built-ins plus the app's own (`DangoPlatform.open({ connectors })`). */
 export interface ConnectorRegistry {

@@ -19,6 +19,8 @@ export interface RowLoad extends PreparedLoad {
 interface StagedTable {
   table: RowTable;
   file: string;
+  /** Columns were added while it was staged: its earlier rows are shorter. */
+  ragged: boolean;
 }
 
 function assertTableShape(schema: string, table: RowTable): void {
@@ -40,15 +42,17 @@ function assertTableShape(schema: string, table: RowTable): void {
  * or on `dispose()`.
  */
 export async function stageRowTables(ctx: ConnectorContext, tables: RowTable[], previous: Map<string, CursorState>): Promise<RowLoad> {
-  for (const t of tables) assertTableShape(ctx.schema, t);
+  // Tables that learn their columns from their data are checked once staged.
+  for (const t of tables) if (t.columns.length > 0) assertTableShape(ctx.schema, t);
   const area = await createStagingArea();
   const staged: StagedTable[] = [];
   try {
     for (const [i, table] of tables.entries()) {
       ctx.progress({ step: 'extracting', message: `Reading ${table.name}` });
       const file = area.fileFor(i);
-      await stageData(await table.read(), file);
-      staged.push({ table, file });
+      const { ragged } = await stageData(await table.read(), file, () => table.columns.length);
+      if (table.columns.length > 0) assertTableShape(ctx.schema, table);
+      staged.push({ table, file, ragged });
       ctx.progress({ step: 'extracted', message: `Read ${table.name}` });
     }
   } catch (err) {
@@ -67,13 +71,15 @@ export async function stageRowTables(ctx: ConnectorContext, tables: RowTable[], 
   };
 }
 
-function readStagedSql(file: string, columns: RowColumn[]): string {
+function readStagedSql(file: string, columns: RowColumn[], ragged: boolean): string {
   const spec = columns.map((c, i) => `${quoteLiteral(`c${i}`)}: ${quoteLiteral(c.staged?.type ?? c.type)}`).join(', ');
   const select = columns.map((c, i) => `${c.staged ? c.staged.sql(`c${i}`) : `c${i}`} AS ${quoteIdent(c.name)}`).join(', ');
   // Every string is quoted in staging, so only an unquoted empty field is NULL (allow_quoted_nulls = false).
   // A row may hold up to 16 MiB (DuckDB: 2 MiB); the 32 MiB buffer per reading thread bounds the memory it costs.
+  // Null padding needs a single reader: a parallel one could start inside a quoted value spanning lines.
+  const padding = ragged ? ', null_padding = true, parallel = false' : '';
   return `SELECT ${select} FROM read_csv(${quoteLiteral(file)}, auto_detect = false, header = false, delim = ',', quote = '"', escape = '"',
-    allow_quoted_nulls = false, max_line_size = 16777216, buffer_size = 33554432, columns = {${spec}})`;
+    allow_quoted_nulls = false, max_line_size = 16777216, buffer_size = 33554432${padding}, columns = {${spec}})`;
 }
 
 async function existingColumns(conn: WarehouseConnection, schema: string, table: string): Promise<Array<{ name: string; type: string }> | null> {
@@ -132,11 +138,17 @@ async function insertRows(conn: WarehouseConnection, target: string, columns: Ro
   return Number(res?.Count ?? 0);
 }
 
-async function loadTable(conn: WarehouseConnection, ctx: ConnectorContext, { table, file }: StagedTable, previous: Map<string, CursorState>) {
+async function loadTable(conn: WarehouseConnection, ctx: ConnectorContext, { table, file, ragged }: StagedTable, previous: Map<string, CursorState>) {
   const target = qualified(ctx.schema, table.name);
   const loadedAt = ctx.loadedAt.toISOString();
   const fresh = ctx.options.fullRefresh;
   const existing = await existingColumns(conn, ctx.schema, table.name);
+  if (table.columns.length === 0) {
+    // A source that learns its columns from its rows saw none: no table to create; a replace empties
+    // an existing one (the sync runner's empty-replace guard decides whether that may happen).
+    if (existing !== null && (table.disposition === 'replace' || fresh)) await conn.run(`DELETE FROM ${target}`);
+    return { rows: 0, changes: [] };
+  }
   const stale = existing !== null && !existing.some((c) => c.name === LOADED_AT.name);
   let changes: SchemaChange[] = [];
   if (existing === null || fresh || stale) {
@@ -146,7 +158,7 @@ async function loadTable(conn: WarehouseConnection, ctx: ConnectorContext, { tab
     changes = await evolve(conn, ctx, table, existing);
     if (table.disposition === 'replace') await conn.run(`DELETE FROM ${target}`);
   }
-  const select = readStagedSql(file, table.columns);
+  const select = readStagedSql(file, table.columns, ragged);
   const prev = fresh ? undefined : previous.get(table.name);
   let rows: number;
   let state: CursorState | undefined;
@@ -177,7 +189,8 @@ async function loadStaged(conn: WarehouseConnection, ctx: ConnectorContext, stag
     const done = await loadTable(conn, ctx, s, previous);
     rows += done.rows;
     changes.push(...done.changes);
-    tables.push({ name: s.table.name, columns: (await existingColumns(conn, ctx.schema, s.table.name)) ?? [] });
+    const columns = await existingColumns(conn, ctx.schema, s.table.name);
+    if (columns) tables.push({ name: s.table.name, columns });
   }
   await recordSchemaChanges(conn, ctx.source.name, changes, ctx.loadedAt);
   return { rows, tables, schemaChanges: changes };

@@ -21,6 +21,10 @@ export interface RowTable {
   primaryKey?: string[];
   /** The incremental cursor column: its largest loaded value is stored and commits with the rows. */
   cursor?: string;
-  /** Opens the table's data; called once per sync, tables one after another in the given order. */
+  /**
+   * Opens the table's data; called once per sync, tables one after another in the given order. A source
+   * that learns its schema from its data (an HTTP API) may append to `columns` and widen their types
+   * while its batches run: each row holds the columns known when it was produced (the rest load as NULL).
+   */
   read(): RowData | Promise<RowData>;
 }

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { CsvChunks } from './csv-chunks';
 
 /**
  * Staging of rows that come through JavaScript: each table's rows are written to a CSV file in a
@@ -44,7 +45,7 @@ export async function createStagingArea(): Promise<StagingArea> {
  */
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return `"${value.replaceAll('"', '""')}"`;
+  if (typeof value === 'string') return value.includes('"') ? `"${value.replaceAll('"', '""')}"` : `"${value}"`;
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (value instanceof Uint8Array) return `"${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}"`;
@@ -52,21 +53,39 @@ export function csvField(value: unknown): string {
   return `"${JSON.stringify(value).replaceAll('"', '""')}"`;
 }
 
-/** Writes a table's data to `file`; resolves when the file is complete. */
-export async function stageData(data: RowData, file: string): Promise<void> {
-  const out = createWriteStream(file);
+/** What staging wrote: `ragged` when columns were added after the first row (earlier rows are shorter). */
+export interface StagedData {
+  ragged: boolean;
+}
+
+/**
+ * Writes a table's data to `file`; resolves when the file is complete. `width()` is the table's
+ * column count now: a row shorter than it is padded with NULLs, and a count that grows while batches
+ * run marks the file ragged (its earlier rows are read with null padding).
+ */
+export async function stageData(data: RowData, file: string, width: () => number = () => 0): Promise<StagedData> {
+  // A deep buffer lets the file writes (libuv's threads) overlap with making the next rows.
+  const out = createWriteStream(file, { highWaterMark: 8 << 20 });
   if ('csv' in data) {
     await pipeline(data.csv, out);
-    return;
+    return { ragged: false };
   }
+  let first = -1;
+  let ragged = false;
+  const chunks = new CsvChunks();
   try {
     for await (const batch of data.batches) {
-      let text = '';
-      for (const row of batch) text += row.map(csvField).join(',') + '\n';
-      if (text && !out.write(text)) await once(out, 'drain');
+      const n = width();
+      if (first < 0 && batch.length > 0) first = n;
+      else if (batch.length > 0 && n !== first) ragged = true;
+      for (const row of batch) chunks.row(row, n, csvField);
+      // Written about 1 MiB at a time: one write per small batch (an API page) costs more than its rows.
+      if (chunks.size >= 1 << 20) for (const c of chunks.take()) if (!out.write(c)) await once(out, 'drain');
     }
+    for (const c of chunks.take()) if (!out.write(c)) await once(out, 'drain');
     out.end();
     await once(out, 'finish');
+    return { ragged };
   } catch (err) {
     out.destroy();
     throw err;
