@@ -17,7 +17,7 @@ function editDistance(a: string, b: string): number {
 
 /**
  * The known key a mistyped `key` most likely meant: the closest within two edits (never a full
- * rewrite of a short key), else one that starts with it or it starts with (`dir` -> `directory`).
+ * rewrite of a short key), else one that contains it or that it starts with (`dir` -> `directory`).
  */
 export function suggestKey(key: string, known: readonly string[]): string | null {
   const k = key.toLowerCase();
@@ -28,7 +28,7 @@ export function suggestKey(key: string, known: readonly string[]): string | null
   }
   if (best) return best.key;
   if (k.length < 3) return null;
-  return known.find((c) => c.toLowerCase().startsWith(k) || (c.length >= 3 && k.startsWith(c.toLowerCase()))) ?? null;
+  return known.find((c) => c.toLowerCase().includes(k) || (c.length >= 3 && k.startsWith(c.toLowerCase()))) ?? null;
 }
 
 /** `unknown key (did you mean "directory"?)`, or `unknown key (known: a, b)` when nothing is close. */
