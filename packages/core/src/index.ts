@@ -31,7 +31,7 @@ export { bearerTokenAuthorizer, tokenLogin, TOKEN_COOKIE } from './node/bearer-t
 export { ROUTES } from './http/routes';
 export type { RouteDef, RouteInput, AnyRoute } from './http/route';
 export { buildOpenApiDocument, type OpenApiOptions } from './http/openapi';
-export { Warehouse, listTables, listColumns, listSchemas, quoteIdent, type TableInfo, type WarehouseConnection } from './warehouse';
+export { Warehouse, listTables, listColumns, listSchemas, quoteIdent, isPlatformRelation, type TableInfo, type WarehouseConnection } from './warehouse';
 export { isLoopbackHost, type AllowedHosts } from './node/host-check';
 export { installDbtPackages, installProjectPackages, type InstalledDependency, type DepsOptions } from './transform/deps/install-packages';
 export type { CatalogTable, ColumnProfile, TablePreview } from './warehouse/catalog-reader';
