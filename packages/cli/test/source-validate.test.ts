@@ -93,4 +93,33 @@ describe('dango source and dango validate', () => {
     expect(r.stdout).toMatch(/^ERROR dbt project: .*no_such_model/m);
     expect(r.stdout.trim().split('\n').at(-1)).toMatch(/^\d+ problems? found$/);
   });
+
+  it('validate names every broken dbt file at once, past the first parse error', async () => {
+    const marts = path.join(root, 'dbt', 'models', 'marts');
+    writeFileSync(path.join(marts, 'a_syntax.sql'), 'select {{ 1 + }} as x\n');
+    writeFileSync(path.join(marts, 'b_ref.sql'), "select * from {{ ref('no_such_model') }}\n");
+    writeFileSync(path.join(marts, 'c_source.sql'), "select * from {{ source('nope', 'orders') }}\n");
+    writeFileSync(path.join(marts, 'd_fine.sql'), 'select 1 as x\n');
+    writeFileSync(path.join(marts, 'e_props.yml'), 'version: 2\nmodels: [unclosed\n');
+    const r = await cli(['validate', '--project', root]);
+    expect(r.code).toBe(1);
+    const errors = r.stdout.split('\n').filter((l) => l.startsWith('ERROR '));
+    expect(errors).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^ERROR dbt project: .*a_syntax\.sql/),
+      expect.stringMatching(/^ERROR dbt project: .*e_props\.yml/),
+      expect.stringMatching(/^ERROR dbt project: .*b_ref\.sql.*no_such_model/),
+      expect.stringMatching(/^ERROR dbt project: .*c_source\.sql.*source\('nope', 'orders'\)/),
+    ]));
+    expect(errors).toHaveLength(4);
+    expect(r.stdout).not.toContain('d_fine');
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('4 problems found');
+  });
+
+  it('validate reports config and unknown-key problems with their close match', async () => {
+    writeFileSync(path.join(root, '.dango', 'sources.yml'), 'sources:\n  - name: sales\n    type: csv\n    csv:\n      dir: data/uploads/sales\n      file_patern: "*.csv"\n');
+    const r = await cli(['validate', '--project', root]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('ERROR .dango/sources.yml: sources[0].csv.dir: unknown key (did you mean "directory"?)');
+    expect(r.stdout).toContain('ERROR .dango/sources.yml: sources[0].csv.file_patern: unknown key (did you mean "file_pattern"?)');
+  });
 });

@@ -13,6 +13,9 @@ describe('dango sync and config mistakes', () => {
   it('refuses to empty a table, naming --allow-empty, and empties it with --allow-empty', async () => {
     const root = await csvProject(tmp.dir, { 'a.csv': salesCsv(3) });
     expect((await dango(['sync', '--project', root])).exitCode).toBe(0);
+    // The platform's files view of the source is bookkeeping: status shows the data table only.
+    const status = JSON.parse((await dango(['status', '--json', '--project', root])).stdout) as { sources: { tables: { name: string }[] }[] };
+    expect(status.sources[0]!.tables.map((t) => t.name)).toEqual(['sales']);
     writeFileSync(path.join(root, 'data/uploads/sales/a.csv'), 'id,amount\n');
     const refused = await dango(['sync', '--project', root]);
     expect(refused.exitCode).toBe(1);

@@ -36,3 +36,4 @@ export { isLoopbackHost, type AllowedHosts } from './node/host-check';
 export { installDbtPackages, installProjectPackages, type InstalledDependency, type DepsOptions } from './transform/deps/install-packages';
 export type { CatalogTable, ColumnProfile, TablePreview } from './warehouse/catalog-reader';
 export type { ModelDetails } from './transform/model-details';
+export { collectProjectProblems, type ProjectProblems } from './transform/project-problems';

@@ -1,4 +1,4 @@
-import { checkProjectConfig, DangoError, DangoPlatform, errorMessage, type TransformResult } from '@dango/core';
+import { checkProjectConfig, collectProjectProblems, DangoError, DangoPlatform, errorMessage, resolveInProject, type ProjectConfig, type TransformResult } from '@dango/core';
 import { ApiClient } from '../api-client';
 import { detectServer } from '../detect-server';
 import { EXIT } from '../exit-codes';
@@ -6,10 +6,20 @@ import { CliExit, type CliIo } from '../io';
 import { resolveProjectDir } from '../project';
 import { runCommandRemotely } from '../remote-run';
 
-/** Every problem of the config files (syntax, schema, unknown keys, source blocks, paths), one line each. */
-async function configProblems(root: string): Promise<string[]> {
-  const { problems } = await checkProjectConfig(root);
-  return problems.flatMap((p) => p.issues.map((i) => `${p.file}: ${i.path ? `${i.path}: ` : ''}${i.message}`));
+/** Every problem of the config files (syntax, schema, unknown keys, source blocks, paths), one line each, and the config when there is none. */
+async function configProblems(root: string): Promise<{ config?: ProjectConfig; lines: string[] }> {
+  const { config, problems } = await checkProjectConfig(root);
+  return { config, lines: problems.flatMap((p) => p.issues.map((i) => `${p.file}: ${i.path ? `${i.path}: ` : ''}${i.message}`)) };
+}
+
+/**
+ * Every file of an embedded-engine dbt project that does not parse (a broken file is left out and the
+ * rest parsed on), so one run names them all; the dbt CLI engine parses for itself in the compile step.
+ */
+function parseProblems(config: ProjectConfig): string[] {
+  if (config.platform.transform_engine !== 'embedded') return [];
+  const { problems } = collectProjectProblems(resolveInProject(config.root, config.platform.dbt_project_dir), config.platform.duckdb_path);
+  return problems.map((p) => `dbt project: ${p}`);
 }
 
 /** Compiles every node (in process, or on the running server) and returns the nodes that do not compile. */
@@ -38,10 +48,14 @@ async function dbtProblems(root: string, io: CliIo): Promise<string[]> {
 /** Runs `dango validate`: every problem of the config files and the dbt project, exit 1 when any. */
 export async function runValidate(opts: { project?: string }, io: CliIo): Promise<void> {
   const root = resolveProjectDir(opts.project);
-  const problems = await configProblems(root);
-  // The dbt project is compiled with the project's settings, so only once they are valid.
-  if (problems.length === 0) problems.push(...(await dbtProblems(root, io)));
-  else problems.push('dbt project: not checked until the config files are valid');
+  const { config, lines: problems } = await configProblems(root);
+  // The dbt project is parsed and compiled with the project's settings, so only once they are valid;
+  // it is compiled (which needs a parsed project) only when every file parsed.
+  if (!config) problems.push('dbt project: not checked until the config files are valid');
+  else {
+    const parse = parseProblems(config);
+    problems.push(...(parse.length > 0 ? parse : await dbtProblems(root, io)));
+  }
   if (problems.length === 0) {
     io.out('OK: .dango/project.yml, .dango/sources.yml and the dbt project are valid');
     return;
