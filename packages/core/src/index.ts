@@ -9,7 +9,7 @@ export * from './sources/types';
 export { resolveSyncOptions } from './sources/sync-options';
 export {
   defineConnector, SourceFileError, type Connector, type ConnectorDefinition, type ConnectorContext, type CheckContext, type CheckResult,
-  type PreparedLoad, type LoadOutcome, type RawTable, type ResolvedSyncOptions, type FileSourceAccess,
+  type PreparedLoad, type LoadOutcome, type RawTable, type ResolvedSyncOptions, type FileSourceAccess, type SourceTemplate,
 } from './sources/connectors/connector';
 export { BUILTIN_CONNECTORS, type ConnectorRegistry } from './sources/connectors/registry';
 export { defineFileConnector, type FileConnectorDefinition } from './sources/file-connector';

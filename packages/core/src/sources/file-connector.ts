@@ -13,7 +13,7 @@ export function fileTableName(source: SourceConfig): string {
 }
 
 /** What makes a file format a source type; the file-source base does tracking, lineage, loading and files. */
-export interface FileConnectorDefinition<S extends z.ZodType> extends Pick<ConnectorDefinition<z.output<S>>, 'type' | 'validate'> {
+export interface FileConnectorDefinition<S extends z.ZodType> extends Pick<ConnectorDefinition<z.output<S>>, 'type' | 'validate' | 'sourceTemplate'> {
   /** The config block's schema; it must have `directory` and `file_pattern` (and may have `table`). */
   configSchema: S;
   /** Reads one file's columns and read options without loading it (runs outside the write queue). */
