@@ -19,7 +19,8 @@ async function configProblems(root: string): Promise<{ config?: ProjectConfig; l
 function parseProblems(config: ProjectConfig): string[] {
   if (config.platform.transform_engine !== 'embedded') return [];
   const { problems } = collectProjectProblems(resolveInProject(config.root, config.platform.dbt_project_dir), config.platform.duckdb_path);
-  return problems.map((p) => `dbt project: ${p}`);
+  // One line each: a YAML error's code frame below its first line would break the list apart.
+  return problems.map((p) => `dbt project: ${p.split('\n')[0]!.replace(/:\s*$/, '')}`);
 }
 
 /** Compiles every node (in process, or on the running server) and returns the nodes that do not compile. */
