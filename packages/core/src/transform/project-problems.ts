@@ -2,15 +2,12 @@ import path from 'node:path';
 import { errorMessage } from '../errors';
 import { graphContext } from './embedded-engine';
 import { parseProject } from './graph/parse-project';
-import type { ProjectGraph } from './graph/project-graph';
 import { TemplateError } from './jinja/template-error';
 import { hasDbtProject, loadProjectFiles, type ProjectFiles } from './project/load-project';
 
-/** Every problem found while reading and parsing a dbt project, and the graph of what parsed. */
+/** Every problem found while reading and parsing a dbt project (none when it parses). */
 export interface ProjectProblems {
   problems: string[];
-  /** The project without its broken files; null when even that did not parse (or there is no project). */
-  graph: ProjectGraph | null;
 }
 
 /** Leaves the model or singular test at `file` out, so the next parse goes past it; false when no such file is loaded. */
@@ -28,7 +25,7 @@ function dropSqlFile(files: ProjectFiles, file: string): boolean {
  * own runs still stop at the first error. `duckdbPath` names the warehouse catalog, as at run time.
  */
 export function collectProjectProblems(dbtDir: string, duckdbPath: string): ProjectProblems {
-  if (!hasDbtProject(dbtDir)) return { problems: [], graph: null };
+  if (!hasDbtProject(dbtDir)) return { problems: [] };
   const problems: string[] = [];
   const report = (err: unknown) => problems.push(errorMessage(err));
   let files: ProjectFiles;
@@ -37,16 +34,17 @@ export function collectProjectProblems(dbtDir: string, duckdbPath: string): Proj
   } catch (err) {
     // dbt_project.yml or the packages: nothing else can be read without them.
     report(err);
-    return { problems, graph: null };
+    return { problems };
   }
   const ctx = graphContext(files, { database: duckdbPath === ':memory:' ? 'memory' : path.parse(duckdbPath).name, threads: 1 });
   // Each pass leaves one more broken file out, so the loop ends after at most one pass per file.
   for (;;) {
     try {
-      return { problems, graph: parseProject(files, ctx) };
+      parseProject(files, ctx);
+      return { problems };
     } catch (err) {
       report(err);
-      if (!(err instanceof TemplateError) || !dropSqlFile(files, err.file)) return { problems, graph: null };
+      if (!(err instanceof TemplateError) || !dropSqlFile(files, err.file)) return { problems };
     }
   }
 }
