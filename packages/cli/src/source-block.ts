@@ -1,35 +1,24 @@
 import { isMap, isSeq, parseDocument, type Document, type YAMLMap } from 'yaml';
-import { DangoError, parseConfigText, sourcesFileSchema } from '@dango/core';
+import { BUILTIN_CONNECTORS, DangoError, parseConfigText, sourcesFileSchema, type SourceTemplate } from '@dango/core';
 
-/** What `dango source add` knows about a type: its config block and the comment of each key. */
-interface SourceTemplate {
-  /** One line about the type, above the block. */
-  summary: (name: string) => string;
-  /** The `<type>:` block with its defaults for a source called `name`. */
-  block: (name: string) => Record<string, unknown>;
-  /** Why each key of the block is there (written as a comment after it). */
-  comments: Record<string, string>;
-  /** Optional keys shown as commented examples under the block. */
-  optional: string[];
+/** The source types `dango source add` can write a block for: every built-in connector with a template. */
+export function templateTypes(): string[] {
+  return BUILTIN_CONNECTORS.filter((c) => c.sourceTemplate).map((c) => c.type);
 }
 
-/** The source types `dango source add` can scaffold. */
-export const SOURCE_TEMPLATES: Record<string, SourceTemplate> = {
-  csv: {
-    summary: (name) => `${name}: CSV files dropped into data/uploads/${name}/ (or uploaded through the API)`,
-    block: (name) => ({ directory: `data/uploads/${name}`, file_pattern: '*.csv' }),
-    comments: { directory: 'folder the files are read from, relative to the project', file_pattern: 'which files of the folder belong to this source' },
-    optional: ['table: <name>           # raw table name (default: the source name)', 'delimiter: ";"           # when DuckDB should not detect it', 'header: true             # whether the first line names the columns'],
-  },
-};
+/** The template of a type; BAD_REQUEST naming the types that have one. */
+export function sourceTemplate(type: string): SourceTemplate {
+  const template = BUILTIN_CONNECTORS.find((c) => c.type === type)?.sourceTemplate;
+  if (!template) throw new DangoError('BAD_REQUEST', `Unknown source type '${type}' (dango source add knows: ${templateTypes().join(', ')})`);
+  return template;
+}
 
 /**
  * Returns `text` (the current sources.yml, or null when there is none) with a commented source block
  * appended; the file's own comments are kept. The result is validated as a whole before it is returned.
  */
 export function addSourceBlock(text: string | null, type: string, name: string, description?: string): string {
-  const template = SOURCE_TEMPLATES[type];
-  if (!template) throw new DangoError('BAD_REQUEST', `Unknown source type '${type}' (dango source add knows: ${Object.keys(SOURCE_TEMPLATES).join(', ')})`);
+  const template = sourceTemplate(type);
   const doc: Document = parseDocument(text ?? 'sources: []\n');
   if (doc.errors.length) throw new DangoError('CONFIG_INVALID', `Cannot edit .dango/sources.yml: ${doc.errors[0]!.message.split('\n')[0]}`);
   let sources = doc.get('sources');

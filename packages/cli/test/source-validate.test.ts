@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { initProject, loadProjectConfig } from '@dango/core';
@@ -57,7 +57,7 @@ describe('dango source and dango validate', () => {
     expect(twice.stderr).toBe("error: A source named 'sales' already exists in .dango/sources.yml\n");
     const unknown = await cli(['source', 'add', 'ftp', '--name', 'x', '--project', root]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toBe("error: Unknown source type 'ftp' (dango source add knows: csv)\n");
+    expect(unknown.stderr).toBe("error: Unknown source type 'ftp' (dango source add knows: csv, local_files, postgres, mysql)\n");
     const badName = await cli(['source', 'add', 'csv', '--name', 'Bad-Name', '--project', root]);
     expect(badName.code).toBe(2);
     expect((await loadProjectConfig(root)).sources.map((s) => s.name)).toEqual(['sales', 'crm']);
@@ -92,5 +92,76 @@ describe('dango source and dango validate', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^ERROR dbt project: .*no_such_model/m);
     expect(r.stdout.trim().split('\n').at(-1)).toMatch(/^\d+ problems? found$/);
+  });
+
+  it('validate names every broken dbt file at once, past the first parse error', async () => {
+    const marts = path.join(root, 'dbt', 'models', 'marts');
+    writeFileSync(path.join(marts, 'a_syntax.sql'), 'select {{ 1 + }} as x\n');
+    writeFileSync(path.join(marts, 'b_ref.sql'), "select * from {{ ref('no_such_model') }}\n");
+    writeFileSync(path.join(marts, 'c_source.sql'), "select * from {{ source('nope', 'orders') }}\n");
+    writeFileSync(path.join(marts, 'd_fine.sql'), 'select 1 as x\n');
+    writeFileSync(path.join(marts, 'e_props.yml'), 'version: 2\nmodels: [unclosed\n');
+    const r = await cli(['validate', '--project', root]);
+    expect(r.code).toBe(1);
+    const errors = r.stdout.split('\n').filter((l) => l.startsWith('ERROR '));
+    expect(errors).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^ERROR dbt project: .*a_syntax\.sql/),
+      expect.stringMatching(/^ERROR dbt project: .*e_props\.yml/),
+      expect.stringMatching(/^ERROR dbt project: .*b_ref\.sql.*no_such_model/),
+      expect.stringMatching(/^ERROR dbt project: .*c_source\.sql.*source\('nope', 'orders'\)/),
+    ]));
+    expect(errors).toHaveLength(4);
+    expect(r.stdout).not.toContain('d_fine');
+    expect(r.stdout.trim().split('\n').at(-1)).toBe('4 problems found');
+  });
+
+  it('validate reports config and unknown-key problems with their close match', async () => {
+    writeFileSync(path.join(root, '.dango', 'sources.yml'), 'sources:\n  - name: sales\n    type: csv\n    csv:\n      dir: data/uploads/sales\n      file_patern: "*.csv"\n');
+    const r = await cli(['validate', '--project', root]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('ERROR .dango/sources.yml: sources[0].csv.dir: unknown key (did you mean "directory"?)');
+    expect(r.stdout).toContain('ERROR .dango/sources.yml: sources[0].csv.file_patern: unknown key (did you mean "file_pattern"?)');
+  });
+
+  it('source add writes a commented block for local_files, postgres and mysql that loads as written', async () => {
+    const file = path.join(root, '.dango', 'sources.yml');
+    for (const [type, name] of [['local_files', 'events'], ['postgres', 'app_db'], ['mysql', 'shop']] as const) {
+      const r = await cli(['source', 'add', type, '--name', name, '--project', root]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    }
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('# events: JSON, NDJSON, Parquet and CSV files');
+    expect(text).toMatch(/format: auto # auto \(by extension\), csv, json, ndjson or parquet/);
+    expect(text).toMatch(/# max_nesting: 2 /);
+    expect(text).toMatch(/connection_string_env: APP_DB_DATABASE_URL # environment variable .* postgresql:\/\/user:password@host:5432\/database/);
+    expect(text).toMatch(/connection_string_env: SHOP_DATABASE_URL # .*mysql:\/\/user:password@host:3306\/database/);
+    expect(text).toMatch(/# {3}orders: \{cursor: updated_at, primary_key: id\}/);
+    const config = await loadProjectConfig(root);
+    expect(config.sources.map((s) => [s.name, s.type])).toEqual([['events', 'local_files'], ['app_db', 'postgres'], ['shop', 'mysql']]);
+    expect(config.sources[0]).toMatchObject({ local_files: { directory: 'data/uploads/events', format: 'auto', max_nesting: 2 } });
+    // The file source's folder exists, so its first sync does not fail with "directory not found".
+    expect(existsSync(path.join(root, 'data', 'uploads', 'events'))).toBe(true);
+  });
+
+  it('source add puts sources.yml back when the project does not load with the new block', async () => {
+    const file = path.join(root, '.dango', 'sources.yml');
+    const broken = 'sources:\n  - name: old\n    type: csv\n    csv:\n      dir: data/uploads/old\n';
+    writeFileSync(file, broken);
+    const r = await cli(['source', 'add', 'csv', '--name', 'sales', '--project', root]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("Did not add source 'sales': Invalid .dango/sources.yml: sources[0].csv.dir: unknown key (did you mean \"directory\"?)");
+    expect(r.stderr).toContain('.dango/sources.yml is unchanged');
+    expect(readFileSync(file, 'utf8')).toBe(broken);
+    expect(existsSync(path.join(root, 'data', 'uploads', 'sales'))).toBe(false);
+
+    // Without a sources.yml before, a refused add leaves none behind.
+    rmSync(file);
+    const projectFile = path.join(root, '.dango', 'project.yml');
+    writeFileSync(projectFile, readFileSync(projectFile, 'utf8').replace('port: 8800', 'prot: 8800'));
+    const again = await cli(['source', 'add', 'csv', '--name', 'sales', '--project', root]);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain('project.yml: platform.prot: unknown key (did you mean "port"?)');
+    expect(existsSync(file)).toBe(false);
   });
 });

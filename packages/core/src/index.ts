@@ -9,7 +9,7 @@ export * from './sources/types';
 export { resolveSyncOptions } from './sources/sync-options';
 export {
   defineConnector, SourceFileError, type Connector, type ConnectorDefinition, type ConnectorContext, type CheckContext, type CheckResult,
-  type PreparedLoad, type LoadOutcome, type RawTable, type ResolvedSyncOptions, type FileSourceAccess,
+  type PreparedLoad, type LoadOutcome, type RawTable, type ResolvedSyncOptions, type FileSourceAccess, type SourceTemplate,
 } from './sources/connectors/connector';
 export { BUILTIN_CONNECTORS, type ConnectorRegistry } from './sources/connectors/registry';
 export { defineFileConnector, type FileConnectorDefinition } from './sources/file-connector';
@@ -33,10 +33,11 @@ export { bearerTokenAuthorizer, tokenLogin, TOKEN_COOKIE } from './node/bearer-t
 export { ROUTES } from './http/routes';
 export type { RouteDef, RouteInput, AnyRoute } from './http/route';
 export { buildOpenApiDocument, type OpenApiOptions } from './http/openapi';
-export { Warehouse, listTables, listColumns, listSchemas, quoteIdent, type TableInfo, type WarehouseConnection } from './warehouse';
+export { Warehouse, listTables, listColumns, listSchemas, quoteIdent, isPlatformRelation, type TableInfo, type WarehouseConnection } from './warehouse';
 export { isLoopbackHost, type AllowedHosts } from './node/host-check';
 export { installDbtPackages, installProjectPackages, type InstalledDependency, type DepsOptions } from './transform/deps/install-packages';
 export type { CatalogTable, ColumnProfile, TablePreview } from './warehouse/catalog-reader';
 export type { ModelDetails } from './transform/model-details';
 export type { ScheduleInfo, ScheduledRunInfo, ScheduleOptions } from './schedules/types';
 export type { FailureNotice } from './schedules/failure-notifier';
+export { collectProjectProblems, type ProjectProblems } from './transform/project-problems';

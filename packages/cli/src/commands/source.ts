@@ -2,7 +2,6 @@ import type { Command } from 'commander';
 import type { CliIo } from '../io';
 import { withProjectOption } from '../options';
 import { resolveProjectDir } from '../project';
-import { addSourceBlock, SOURCE_TEMPLATES } from '../source-block';
 import { registerSourceCheck } from './source-check';
 
 /** `dango source list`: the configured sources, from `.dango/sources.yml` (no warehouse needed). */
@@ -16,7 +15,7 @@ function registerSourceList(source: Command, io: CliIo): void {
 /** `dango source add <type> --name <name>`: appends a commented, validated block to sources.yml, keeping the file's comments. */
 function registerSourceAdd(source: Command, io: CliIo): void {
   withProjectOption(source.command('add <type>'))
-    .description('add a source to .dango/sources.yml with a commented block for its type (csv)')
+    .description('add a source to .dango/sources.yml with a commented, validated block for its type (csv, local_files, postgres, mysql, ...)')
     .requiredOption('--name <name>', 'the source name (lower case, digits, underscores)')
     .option('--description <text>', 'a line about the source')
     .action(async (type: string, opts: { project?: string; name: string; description?: string }) => (await import('./source-run')).addSource(type, opts, io));

@@ -14,6 +14,7 @@ export interface SyncFlags {
   fullRefresh?: boolean;
   startDate?: string;
   endDate?: string;
+  allowEmpty?: boolean;
 }
 
 /** The sources to sync: the named ones (all must exist), or every enabled one. */
@@ -57,7 +58,7 @@ export function modelFailureLines(outcome: SyncOutcome): string[] {
 /** Runs `dango sync`: one progress line per source, a summary, and the exit status of `syncExitCode`. */
 export async function runSync(names: string[], opts: SyncFlags, io: CliIo): Promise<void> {
   const root = resolveProjectDir(opts.project);
-  const options = { fullRefresh: opts.fullRefresh ?? false, startDate: opts.startDate ?? null, endDate: opts.endDate ?? null };
+  const options = { fullRefresh: opts.fullRefresh ?? false, allowEmpty: opts.allowEmpty ?? false, startDate: opts.startDate ?? null, endDate: opts.endDate ?? null };
   // Every option is checked before anything says "syncing" (start after end included), in the flags' words.
   try {
     resolveSyncOptions(options);

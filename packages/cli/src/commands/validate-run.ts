@@ -1,5 +1,4 @@
-import { DangoError, DangoPlatform, errorMessage, parseConfigText, projectFileSchema, projectPaths, sourcesFileSchema, type TransformResult } from '@dango/core';
-import { readFileSync, existsSync } from 'node:fs';
+import { checkProjectConfig, collectProjectProblems, DangoError, DangoPlatform, errorMessage, resolveInProject, type ProjectConfig, type TransformResult } from '@dango/core';
 import { ApiClient } from '../api-client';
 import { detectServer } from '../detect-server';
 import { EXIT } from '../exit-codes';
@@ -7,18 +6,21 @@ import { CliExit, type CliIo } from '../io';
 import { resolveProjectDir } from '../project';
 import { runCommandRemotely } from '../remote-run';
 
-/** The problems of one config file (none when it is valid or absent and optional). */
-function configProblems(file: string, label: string, schema: typeof projectFileSchema | typeof sourcesFileSchema): string[] {
-  if (!existsSync(file)) return [];
-  try {
-    parseConfigText(schema, readFileSync(file, 'utf8'), label);
-    return [];
-  } catch (err) {
-    // parseConfigText joins a file's issues with '; ' after naming the file.
-    const message = errorMessage(err);
-    const head = message.indexOf(': ');
-    return message.slice(head + 2).split('; ').map((issue) => `${label}: ${issue}`);
-  }
+/** Every problem of the config files (syntax, schema, unknown keys, source blocks, paths), one line each, and the config when there is none. */
+async function configProblems(root: string): Promise<{ config?: ProjectConfig; lines: string[] }> {
+  const { config, problems } = await checkProjectConfig(root);
+  return { config, lines: problems.flatMap((p) => p.issues.map((i) => `${p.file}: ${i.path ? `${i.path}: ` : ''}${i.message}`)) };
+}
+
+/**
+ * Every file of an embedded-engine dbt project that does not parse (a broken file is left out and the
+ * rest parsed on), so one run names them all; the dbt CLI engine parses for itself in the compile step.
+ */
+function parseProblems(config: ProjectConfig): string[] {
+  if (config.platform.transform_engine !== 'embedded') return [];
+  const { problems } = collectProjectProblems(resolveInProject(config.root, config.platform.dbt_project_dir), config.platform.duckdb_path);
+  // One line each: a YAML error's code frame below its first line would break the list apart.
+  return problems.map((p) => `dbt project: ${p.split('\n')[0]!.replace(/:\s*$/, '')}`);
 }
 
 /** Compiles every node (in process, or on the running server) and returns the nodes that do not compile. */
@@ -47,14 +49,14 @@ async function dbtProblems(root: string, io: CliIo): Promise<string[]> {
 /** Runs `dango validate`: every problem of the config files and the dbt project, exit 1 when any. */
 export async function runValidate(opts: { project?: string }, io: CliIo): Promise<void> {
   const root = resolveProjectDir(opts.project);
-  const paths = projectPaths(root);
-  const problems = [
-    ...configProblems(paths.projectFile, '.dango/project.yml', projectFileSchema),
-    ...configProblems(paths.sourcesFile, '.dango/sources.yml', sourcesFileSchema),
-  ];
-  // The dbt project is compiled with the project's settings, so only once they are valid.
-  if (problems.length === 0) problems.push(...(await dbtProblems(root, io)));
-  else problems.push('dbt project: not checked until the config files are valid');
+  const { config, lines: problems } = await configProblems(root);
+  // The dbt project is parsed and compiled with the project's settings, so only once they are valid;
+  // it is compiled (which needs a parsed project) only when every file parsed.
+  if (!config) problems.push('dbt project: not checked until the config files are valid');
+  else {
+    const parse = parseProblems(config);
+    problems.push(...(parse.length > 0 ? parse : await dbtProblems(root, io)));
+  }
   if (problems.length === 0) {
     io.out('OK: .dango/project.yml, .dango/sources.yml and the dbt project are valid');
     return;

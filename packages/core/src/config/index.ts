@@ -5,3 +5,4 @@ export * from './load-config';
 export * from './init-project';
 export * from './config-view';
 export * from './env';
+export * from './unknown-keys';

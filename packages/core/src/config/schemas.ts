@@ -36,17 +36,24 @@ export const duckdbSettingsSchema = z
   .strict();
 
 /** `.dango/project.yml`: the keys of the Python Dango, with its defaults. */
-export const projectFileSchema = z.object({
+export const projectFileSchema = z.strictObject({
   project: z
-    .object({
+    .strictObject({
       name: z.string().min(1).default('dango-project'),
       organization: z.string().default(''),
       description: z.string().optional(),
+      // The Python Dango's project context, kept so a project moves between the two.
+      created: z.unknown().optional(),
+      created_by: z.unknown().optional(),
+      purpose: z.unknown().optional(),
+      stakeholders: z.unknown().optional(),
+      sla: z.unknown().optional(),
+      limitations: z.unknown().optional(),
+      getting_started: z.unknown().optional(),
     })
-    .passthrough()
     .default({ name: 'dango-project', organization: '' }),
   platform: z
-    .object({
+    .strictObject({
       port: z.number().int().min(1).max(65535).default(8800),
       host: z.string().default('127.0.0.1'),
       metabase_url: z.union([url, z.literal(false), z.null()]).default('http://localhost:3000'),
@@ -66,7 +73,6 @@ export const projectFileSchema = z.object({
       metabase_database_id: z.number().int().nullable().default(null),
       duckdb: duckdbSettingsSchema.optional(),
     })
-    .passthrough()
     .prefault({}),
 });
 
@@ -76,7 +82,11 @@ export type ProjectFile = z.infer<typeof projectFileSchema>;
 /** The settings block of `.dango/project.yml`. */
 export type PlatformSettings = ProjectFile['platform'];
 
-/** One entry of `.dango/sources.yml`; the type-specific block sits under the key named by `type` and is validated by its connector. */
+/**
+ * One entry of `.dango/sources.yml`; the type-specific block sits under the key named by `type` and is
+ * validated by its connector. Other keys are refused when the project loads (`sourceKeyIssues`), as the
+ * allowed set depends on `type`.
+ */
 export const sourceSchema = z
   .object({
     name: z
@@ -111,7 +121,7 @@ export type SourceConfig = z.infer<typeof sourceSchema> & { [key: string]: unkno
 
 /** `.dango/sources.yml`. */
 export const sourcesFileSchema = z
-  .object({ sources: z.array(sourceSchema).nullable().default([]) })
+  .strictObject({ sources: z.array(sourceSchema).nullable().default([]) })
   .transform((f) => ({ sources: f.sources ?? [] }))
   .superRefine((f, ctx) => {
     const seen = new Map<string, number>();

@@ -1,6 +1,5 @@
 import { errorMessage } from '../errors';
-import { FILES_VIEW } from '../sources/file-lineage';
-import type { Warehouse } from '../warehouse';
+import { notPlatformRelationSql, type Warehouse } from '../warehouse';
 import type { HealthThresholds } from './thresholds';
 import type { HealthReport } from './types';
 
@@ -13,16 +12,15 @@ export interface DatabaseHealth {
 
 const MIB = 1024 * 1024;
 
-/** Tables and views per schema from the catalog alone (no row counts: health must stay fast); Dango's lineage views do not count. */
+/** Tables and views per schema from the catalog alone (no row counts: health must stay fast); the platform's bookkeeping does not count. */
 async function tablesBySchema(warehouse: Warehouse): Promise<Map<string, number>> {
   const rows = await warehouse.query<{ schema: string; n: number }>(
     `SELECT table_schema AS schema, count(*)::INTEGER AS n
        FROM information_schema.tables
       WHERE table_catalog = current_database()
-        AND table_schema NOT IN ('information_schema', 'pg_catalog', '_dango')
-        AND table_name <> $1
+        AND table_schema NOT IN ('information_schema', 'pg_catalog')
+        AND ${notPlatformRelationSql('table_schema', 'table_name')}
       GROUP BY 1`,
-    [FILES_VIEW],
   );
   return new Map(rows.map((r) => [r.schema, r.n]));
 }

@@ -4,7 +4,7 @@ import { DangoError } from '../errors';
 import { defineConnector, SourceFileError, type Connector, type ConnectorDefinition } from './connectors/connector';
 import { loadFiles, type FileReader } from './file-load';
 import { planFileSync, type FileDescription, type FilePlan } from './file-plan';
-import { fileSourceBlock, fileSourceSpec, scanFiles, type DiskFile } from './file-source';
+import { assertSourceDirectory, fileSourceBlock, fileSourceSpec, scanFiles, type DiskFile } from './file-source';
 import { ensureTrackingTable, markFailed, type Reader } from './file-tracking';
 
 /** The table a file source loads into (`<type>.table`, else the source name). */
@@ -13,7 +13,7 @@ export function fileTableName(source: SourceConfig): string {
 }
 
 /** What makes a file format a source type; the file-source base does tracking, lineage, loading and files. */
-export interface FileConnectorDefinition<S extends z.ZodType> extends Pick<ConnectorDefinition<z.output<S>>, 'type' | 'validate'> {
+export interface FileConnectorDefinition<S extends z.ZodType> extends Pick<ConnectorDefinition<z.output<S>>, 'type' | 'validate' | 'sourceTemplate'> {
   /** The config block's schema; it must have `directory` and `file_pattern` (and may have `table`). */
   configSchema: S;
   /** Reads one file's columns and read options without loading it (runs outside the write queue). */
@@ -39,8 +39,10 @@ export function defineFileConnector<S extends z.ZodType>(definition: FileConnect
     async prepare(ctx) {
       const table = fileTableName(ctx.source);
       const read = ctx.warehouse.query.bind(ctx.warehouse) as Reader;
+      const spec = fileSourceSpec(ctx.source, ctx.root);
+      await assertSourceDirectory(ctx.source, spec, ctx.warn);
       const plan = await planFileSync({
-        spec: fileSourceSpec(ctx.source, ctx.root),
+        spec,
         source: ctx.source.name,
         table,
         fullRefresh: ctx.options.fullRefresh,
@@ -53,7 +55,9 @@ export function defineFileConnector<S extends z.ZodType>(definition: FileConnect
     },
 
     async check(ctx) {
-      const files = await scanFiles(fileSourceSpec(ctx.source, ctx.root));
+      const spec = fileSourceSpec(ctx.source, ctx.root);
+      await assertSourceDirectory(ctx.source, spec);
+      const files = await scanFiles(spec);
       return { tables: [{ name: fileTableName(ctx.source), files: files.map((f) => f.rel) }] };
     },
 

@@ -90,6 +90,24 @@ export async function scanFiles(spec: FileSourceSpec, warn?: (message: string) =
   return out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
 }
 
+/** The sentence for a file source whose directory is missing: its configured and its absolute path. */
+export function missingDirectoryMessage(source: SourceConfig, spec: FileSourceSpec): string {
+  const shown = spec.configuredDirectory === spec.directory ? spec.directory : `${spec.configuredDirectory} (${spec.directory})`;
+  return `Source '${source.name}': directory not found: ${shown}; nothing was loaded and the loaded data is kept. Create the directory, or fix ${source.type}.directory in .dango/sources.yml`;
+}
+
+/**
+ * Refuses a file source whose directory does not exist (NOT_FOUND, and a WARNING through `warn`):
+ * a mistyped path must not read as "0 rows", nor as every loaded file deleted.
+ */
+export async function assertSourceDirectory(source: SourceConfig, spec: FileSourceSpec, warn?: (message: string) => void): Promise<void> {
+  const found = await stat(spec.directory).then((s) => s.isDirectory(), () => false);
+  if (found) return;
+  const message = missingDirectoryMessage(source, spec);
+  warn?.(message);
+  throw new DangoError('NOT_FOUND', message);
+}
+
 /** SHA-256 of a file's content, streamed. */
 export function hashFile(file: string): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -13,6 +13,9 @@ export function rawSchema(source: string): string {
   return `raw_${source}`;
 }
 
+/** How each caller asks for an emptying sync, named by the refusal so every user finds the switch they have. */
+export const ALLOW_EMPTY_HOWTO = '--allow-empty (dango sync), {"allow_empty": true} (POST /api/sources/{name}/sync) or allowEmpty: true (platform.sync)';
+
 /** Refuses a load that turned a table with rows into an empty (or vanished) one, unless asked for. */
 function assertNothingEmptied(schema: string, before: Map<string, number>, after: Map<string, number>, allowEmpty: boolean): void {
   if (allowEmpty) return;
@@ -21,7 +24,7 @@ function assertNothingEmptied(schema: string, before: Map<string, number>, after
       throw new DangoError(
         'CONFLICT',
         `Refusing to empty ${schema}.${table} (${n} ${n === 1 ? 'row' : 'rows'}): this sync found no rows for it (files removed or empty). ` +
-          'The previous data is kept; sync with allowEmpty to empty it, or delete files through Dango.',
+          `The previous data is kept. To empty it, sync again with ${ALLOW_EMPTY_HOWTO}; or delete files through Dango.`,
       );
     }
   }

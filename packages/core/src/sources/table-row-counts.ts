@@ -1,5 +1,5 @@
 import { errorMessage } from '../errors';
-import { qualified, type Warehouse, type WarehouseConnection } from '../warehouse';
+import { notPlatformRelationSql, qualified, type Warehouse, type WarehouseConnection } from '../warehouse';
 import type { SourceTable } from './types';
 
 /**
@@ -47,12 +47,12 @@ type CatalogRow = { schema: string; name: string; row_count: number | null };
 
 const CATALOG_SQL = `SELECT t.schema_name AS schema, t.table_name AS name, r.row_count
      FROM duckdb_tables() t LEFT JOIN ${TABLE} r ON r.schema_name = t.schema_name AND r.table_name = t.table_name
-    WHERE t.database_name = current_database() AND starts_with(t.schema_name, 'raw_')
+    WHERE t.database_name = current_database() AND starts_with(t.schema_name, 'raw_') AND ${notPlatformRelationSql('t.schema_name', 't.table_name')}
     ORDER BY 1, 2`;
 
 /** The same listing before any load recorded a count (the counts table does not exist yet). */
 const CATALOG_SQL_UNRECORDED = `SELECT schema_name AS schema, table_name AS name, NULL::BIGINT AS row_count
-     FROM duckdb_tables() WHERE database_name = current_database() AND starts_with(schema_name, 'raw_')
+     FROM duckdb_tables() WHERE database_name = current_database() AND starts_with(schema_name, 'raw_') AND ${notPlatformRelationSql('schema_name', 'table_name')}
     ORDER BY 1, 2`;
 
 /**

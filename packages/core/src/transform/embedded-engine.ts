@@ -9,7 +9,8 @@ import { runCommand, type Command, type CommandOptions } from './execute/run-com
 import type { ExecNode } from './graph/nodes';
 import { parseProject } from './graph/parse-project';
 import type { ProjectGraph } from './graph/project-graph';
-import { loadProjectFiles } from './project/load-project';
+import type { GlobalContext } from './jinja/dbt-context';
+import { loadProjectFiles, type ProjectFiles } from './project/load-project';
 import type { NodeResult } from './types';
 
 /** What the embedded engine needs to know about its surroundings. */
@@ -25,21 +26,33 @@ export function databaseName(warehouse: Warehouse): string {
   return warehouse.path === ':memory:' ? 'memory' : path.parse(warehouse.path).name;
 }
 
-/** Reads and parses the dbt project (synchronously: only local files are read). */
-export function loadGraph(settings: EngineSettings, options: { fullRefresh?: boolean; runStartedAt?: Date; invocationId?: string } = {}): ProjectGraph {
-  const files = loadProjectFiles(settings.dbtDir);
-  return parseProject(files, {
+/** Options of one parse of the project. */
+export interface GraphOptions {
+  fullRefresh?: boolean;
+  runStartedAt?: Date;
+  invocationId?: string;
+}
+
+/** The Jinja context a project's files are parsed in; `database` is the warehouse's catalog name. */
+export function graphContext(files: ProjectFiles, target: { database: string; threads: number; onLog?: (message: string) => void }, options: GraphOptions = {}): GlobalContext {
+  return {
     projectName: files.project.name,
     vars: files.project.vars,
     packageVars: Object.fromEntries(files.packages.map((p) => [p.name, p.project.vars])),
-    target: { name: 'dev', schema: 'main', type: 'duckdb', database: databaseName(settings.warehouse), threads: settings.threads },
+    target: { name: 'dev', schema: 'main', type: 'duckdb', database: target.database, threads: target.threads },
     runStartedAt: options.runStartedAt ?? new Date(),
     invocationId: options.invocationId ?? randomUUID(),
     fullRefresh: options.fullRefresh ?? false,
     execute: false,
     docs: files.docs,
-    onLog: settings.onLog,
-  });
+    onLog: target.onLog,
+  };
+}
+
+/** Reads and parses the dbt project (synchronously: only local files are read). */
+export function loadGraph(settings: EngineSettings, options: GraphOptions = {}): ProjectGraph {
+  const files = loadProjectFiles(settings.dbtDir);
+  return parseProject(files, graphContext(files, { database: databaseName(settings.warehouse), threads: settings.threads, onLog: settings.onLog }, options));
 }
 
 /** The outcome of one embedded invocation. */

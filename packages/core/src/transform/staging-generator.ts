@@ -6,6 +6,7 @@ import { DangoError } from '../errors';
 import { readTextIfExists, writeTextAtomic } from '../files';
 import { FILE_ID_COLUMN as FILE_ID, FILE_PATH_COLUMN, FILES_VIEW } from '../sources/file-lineage';
 import { isPlainIdent, quoteIdent } from '../warehouse/sql';
+import { isPlatformRelation } from '../warehouse/platform-relations';
 
 /** The text that marks a file as Dango's; without it the file belongs to the user and is never rewritten. */
 export const GENERATED_MARKER = 'dango:generated (remove this line to take ownership; Dango will then never overwrite this file)';
@@ -87,7 +88,9 @@ function selectColumn(name: string): string {
 function stagingSql(source: string, table: StagingTableInput): string {
   const columns = stagingColumns(table).map((c) => `    ${selectColumn(c.name)}`).join(',\n');
   // Every other column of the files view starts with `_dango_`, a prefix raw data may not use, so `using` is unambiguous.
-  const join = hasFileLineage(table) ? [`left join {{ source(${jinjaString(source)}, '${FILES_VIEW}') }} using (${FILE_ID})`] : [];
+  // The view is platform bookkeeping: named directly rather than declared as a dbt source, so no source
+  // list, docs page or lineage graph shows it (source names are plain identifiers, so no quoting is needed).
+  const join = hasFileLineage(table) ? [`left join raw_${source}.${FILES_VIEW} using (${FILE_ID})`] : [];
   return [
     `-- ${GENERATED_MARKER}`,
     `-- Staging view over raw_${source}.${prose(table.name)}: rename, cast and clean columns here.`,
@@ -124,8 +127,8 @@ function modelEntry(source: string, table: StagingTableInput): YamlMap {
 }
 
 /** Entries of a previous generated yml for tables this sync did not report, so their staging models keep compiling. */
-function previousEntries(text: string | null, source: string, current: Set<string>): { tables: YamlMap[]; models: YamlMap[]; filesView: boolean } {
-  const empty = { tables: [], models: [], filesView: false };
+function previousEntries(text: string | null, source: string, current: Set<string>): { tables: YamlMap[]; models: YamlMap[] } {
+  const empty = { tables: [], models: [] };
   if (text === null) return empty;
   let doc: unknown;
   try {
@@ -137,17 +140,12 @@ function previousEntries(text: string | null, source: string, current: Set<strin
   const { sources, models } = doc as { sources?: unknown; models?: unknown };
   const src = Array.isArray(sources) ? (sources as YamlMap[]).find((s) => s?.name === source) : undefined;
   const previous = Array.isArray(src?.tables) ? (src.tables as YamlMap[]) : [];
-  const tables = previous.filter((t) => typeof t?.name === 'string' && !current.has(t.name) && t.name !== FILES_VIEW);
+  // Earlier versions declared the files view as a source table: it is dropped from the file now.
+  const tables = previous.filter((t) => typeof t?.name === 'string' && !current.has(t.name) && !isPlatformRelation(`raw_${source}`, t.name));
   const keptModels = new Set(tables.map((t) => stagingModelName(source, t.name as string)));
   const oldModels = (Array.isArray(models) ? (models as YamlMap[]) : []).filter((m) => keptModels.has(m?.name as string));
-  // A kept staging model may join the files view, so its entry stays while any kept table is there.
-  return { tables, models: oldModels, filesView: tables.length > 0 && previous.some((t) => t?.name === FILES_VIEW) };
+  return { tables, models: oldModels };
 }
-
-const FILES_VIEW_ENTRY: YamlMap = {
-  name: FILES_VIEW,
-  description: `The files Dango loaded for this source, by ${FILE_ID} (on every raw row), with their path as ${FILE_PATH_COLUMN}.`,
-};
 
 function sourcesYml(source: string, tables: StagingTableInput[], previous: string | null): string {
   const old = previousEntries(previous, source, new Set(tables.map((t) => t.name)));
@@ -158,7 +156,7 @@ function sourcesYml(source: string, tables: StagingTableInput[], previous: strin
         name: source,
         schema: `raw_${source}`,
         description: `Raw tables Dango loads for source '${source}'.`,
-        tables: [...old.tables, ...tables.map(tableEntry), ...(old.filesView || tables.some(hasFileLineage) ? [FILES_VIEW_ENTRY] : [])],
+        tables: [...old.tables, ...tables.map(tableEntry)],
       },
     ],
     models: [...old.models, ...tables.map((t) => modelEntry(source, t))],
@@ -212,6 +210,8 @@ export async function generateStagingModels(input: {
   source: string;
   tables: StagingTableInput[];
 }): Promise<StagingGenerationResult> {
+  // A platform table in a raw schema is bookkeeping, never a dbt source nor a staging model.
+  input = { ...input, tables: input.tables.filter((t) => !isPlatformRelation(`raw_${input.source}`, t.name)) };
   validate(input);
   const dir = path.join(path.resolve(input.dbtDir), 'models', 'staging');
   await mkdir(dir, { recursive: true });

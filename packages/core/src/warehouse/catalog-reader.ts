@@ -1,5 +1,6 @@
 import { DangoError } from '../errors';
 import { listColumns, listTables } from './introspection';
+import { isPlatformRelation } from './platform-relations';
 import { qualified, quoteIdent } from './sql';
 import type { SqlParams, Warehouse } from './warehouse';
 
@@ -43,8 +44,6 @@ export const PROFILE_ROW_LIMIT = 1_000_000;
 export const PREVIEW_ROW_LIMIT = 500;
 /** A preview or profile is stopped (DuckDB interrupt) after this long, so one click never holds a reader for minutes. */
 export const CATALOG_QUERY_TIMEOUT_MS = 10_000;
-// `_dango` holds the platform's own bookkeeping, not data anyone browses.
-const HIDDEN_SCHEMAS = new Set(['_dango']);
 
 /** Every schema's tables and views with their columns and (for tables) exact row counts. */
 export async function catalogTables(wh: Warehouse): Promise<CatalogTable[]> {
@@ -60,14 +59,14 @@ export async function catalogTables(wh: Warehouse): Promise<CatalogTable[]> {
     const key = `${c.schema}\0${c.table}`;
     byTable.set(key, [...(byTable.get(key) ?? []), { name: c.name, type: c.type }]);
   }
-  return tables
-    .filter((t) => !HIDDEN_SCHEMAS.has(t.schema))
-    .map((t) => ({ schema: t.schema, name: t.name, type: t.type, row_count: t.row_count, columns: byTable.get(`${t.schema}\0${t.name}`) ?? [] }));
+  // listTables already leaves the platform's bookkeeping out.
+  return tables.map((t) => ({ schema: t.schema, name: t.name, type: t.type, row_count: t.row_count, columns: byTable.get(`${t.schema}\0${t.name}`) ?? [] }));
 }
 
 /** The columns of an existing relation; NOT_FOUND names what is missing. */
 async function columnsOf(wh: Warehouse, schema: string, table: string): Promise<{ name: string; type: string }[]> {
-  const columns = await listColumns(wh, schema, table);
+  // The platform's bookkeeping is not browsable, even by a hand-written URL: the listing never shows it.
+  const columns = isPlatformRelation(schema, table) ? [] : await listColumns(wh, schema, table);
   if (columns.length === 0) throw new DangoError('NOT_FOUND', `Table '${schema}.${table}' not found`);
   return columns;
 }

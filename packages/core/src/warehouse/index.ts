@@ -5,3 +5,4 @@ export * from './write-queue';
 export * from './duckdb-settings';
 export type { ReaderPoolStats } from './reader-pool';
 export * from './generation-cache';
+export * from './platform-relations';

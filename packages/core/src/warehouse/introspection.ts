@@ -1,4 +1,5 @@
 import type { Warehouse } from './warehouse';
+import { notPlatformRelationSql } from './platform-relations';
 import { qualified, quoteLiteral } from './sql';
 
 /** A table or view in the warehouse. */
@@ -11,7 +12,7 @@ export interface TableInfo {
   column_count: number;
 }
 
-/** Every user table and view (system schemas excluded), with exact row counts for tables. */
+/** Every user table and view (system schemas and the platform's bookkeeping excluded), with exact row counts for tables. */
 export async function listTables(wh: Warehouse, schema?: string): Promise<TableInfo[]> {
   const rows = await wh.query<{ schema: string; name: string; type: string; column_count: number }>(
     `SELECT t.table_schema AS schema, t.table_name AS name, t.table_type AS type,
@@ -20,6 +21,7 @@ export async function listTables(wh: Warehouse, schema?: string): Promise<TableI
        FROM information_schema.tables t
       WHERE t.table_catalog = current_database()
         AND t.table_schema NOT IN ('information_schema', 'pg_catalog')
+        AND ${notPlatformRelationSql('t.table_schema', 't.table_name')}
         ${schema ? 'AND t.table_schema = $1' : ''}
       ORDER BY 1, 2`,
     schema ? [schema] : undefined,
@@ -37,11 +39,11 @@ export async function listTables(wh: Warehouse, schema?: string): Promise<TableI
   return out;
 }
 
-/** The schemas of the warehouse's own catalog (excluding system ones). */
+/** The schemas of the warehouse's own catalog (excluding system ones and the platform's `_dango`). */
 export async function listSchemas(wh: Warehouse): Promise<string[]> {
   const rows = await wh.query<{ s: string }>(
     `SELECT schema_name AS s FROM information_schema.schemata
-      WHERE catalog_name = current_database() AND schema_name NOT IN ('information_schema', 'pg_catalog') ORDER BY 1`,
+      WHERE catalog_name = current_database() AND schema_name NOT IN ('information_schema', 'pg_catalog') AND ${notPlatformRelationSql('schema_name', "''")} ORDER BY 1`,
   );
   return rows.map((r) => r.s);
 }
@@ -55,10 +57,10 @@ export async function listColumns(wh: Warehouse, schema: string, table: string):
   );
 }
 
-/** The base tables of one schema (views left out) with their columns in order. */
+/** The base tables of one schema (views and the platform's `_dango_*` tables left out) with their columns in order. */
 export async function listTableColumns(wh: Warehouse, schema: string): Promise<{ name: string; columns: { name: string; type: string }[] }[]> {
   const tables = await wh.query<{ name: string }>(
-    'SELECT table_name AS name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = $1 ORDER BY 1',
+    `SELECT table_name AS name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = $1 AND ${notPlatformRelationSql('schema_name', 'table_name')} ORDER BY 1`,
     [schema],
   );
   // pragma_table_info reads one table's entry, where duckdb_columns() lists every column of the catalog.

@@ -121,7 +121,7 @@ describe('platform.duckdb settings', () => {
     [{ threads: 0 }, 'platform.duckdb.threads: must be at least 1'],
     [{ threads: 1.5 }, 'platform.duckdb.threads: must be a whole number'],
     [{ temp_directory: '' }, 'platform.duckdb.temp_directory: must be a directory path'],
-    [{ memory: '1GB' }, 'platform.duckdb: Unrecognized key'],
+    [{ memory: '1GB' }, 'platform.duckdb.memory: unknown key (did you mean "memory_limit"?)'],
   ])('refuses platform.duckdb %j with a CONFIG_INVALID that names the key', async (duckdb, expected) => {
     await projectWith(duckdb);
     const err = await DangoPlatform.open({ projectDir: dir }).catch((e: unknown) => e);

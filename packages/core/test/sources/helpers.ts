@@ -28,7 +28,7 @@ export async function createProject(sources: SourceSpec = { sales: {} }): Promis
     name,
     type: type ?? 'csv',
     enabled: enabled ?? true,
-    csv: { directory: `data/uploads/${name}`, file_pattern: '*.csv', ...csv },
+    [type ?? 'csv']: { directory: `data/uploads/${name}`, file_pattern: '*.csv', ...csv },
   }));
   fs.writeFileSync(path.join(dir, '.dango', 'sources.yml'), stringify({ sources: entries }));
   for (const name of Object.keys(sources)) fs.mkdirSync(path.join(dir, 'data', 'uploads', name), { recursive: true });

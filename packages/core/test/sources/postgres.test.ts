@@ -208,6 +208,6 @@ line text', '', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '2024-02-29', '2024-01-0
     const ctx = { source: { ...source, postgres: { connection_string_env: 'DANGO_TEST_PG_URL', schema: db.schema } }, schema: 'raw_app_db', root: project.dir, warehouse: platform.warehouse, env: process.env };
     expect(await postgresConnector.check!(ctx, postgresConnector.config(ctx.source))).toEqual({ tables: [{ name: 'orders', columns: [{ name: 'id', type: 'INTEGER' }, { name: 'total', type: 'DECIMAL(10,2)' }] }] });
     expect(() => postgresConnector.validate!({ ...source, postgres: { connection_string_env: 'X', host: 'h' } })).toThrow('connection_string_env excludes host');
-    expect(() => postgresConnector.validate!({ ...source, postgres: { connection_string_env: 'X', tabels: [] } })).toThrow(/Unrecognized key/);
+    expect(() => postgresConnector.validate!({ ...source, postgres: { connection_string_env: 'X', tabels: [] } })).toThrow('postgres.tabels: unknown key (did you mean "tables"?)');
   });
 });

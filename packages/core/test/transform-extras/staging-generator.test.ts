@@ -60,7 +60,8 @@ describe('generateStagingModels', () => {
     expect(sql).toMatch(/^ {4}_dango_file,$/m);
     expect(sql).toMatch(/^ {4}_dango_loaded_at$/m);
     expect(sql).not.toContain('_dango_file_id,');
-    expect(sql).toContain("left join {{ source('sales', '_dango_files') }} using (_dango_file_id)");
+    // The files view is bookkeeping: joined by its name, never declared as a dbt source.
+    expect(sql).toContain('left join raw_sales._dango_files using (_dango_file_id)');
 
     const ymlText = read('_sales__sources.yml');
     expect(ymlText.split('\n')[0]).toBe(`# ${GENERATED_MARKER}`);
@@ -70,7 +71,7 @@ describe('generateStagingModels', () => {
       expect.objectContaining({
         name: 'sales',
         schema: 'raw_sales',
-        tables: [{ name: 'orders' }, { name: 'customers' }, { name: '_dango_files', description: expect.stringMatching(/_dango_file_id/) }],
+        tables: [{ name: 'orders' }, { name: 'customers' }],
       }),
     ]);
     expect(yml.models.map((m: { name: string }) => m.name)).toEqual(['stg_sales_orders', 'stg_sales_customers']);
@@ -133,12 +134,12 @@ describe('generateStagingModels', () => {
     await generateStagingModels({ dbtDir: dir, source: 'sales', tables: [orders, customers] });
     await generateStagingModels({ dbtDir: dir, source: 'sales', tables: [customers] });
     const yml = parse(read('_sales__sources.yml'));
-    expect(yml.sources[0].tables.map((t: { name: string }) => t.name).sort()).toEqual(['_dango_files', 'customers', 'orders']);
+    expect(yml.sources[0].tables.map((t: { name: string }) => t.name).sort()).toEqual(['customers', 'orders']);
     expect(yml.models.map((m: { name: string }) => m.name).sort()).toEqual(['stg_sales_customers', 'stg_sales_orders']);
     expect(fs.existsSync(path.join(staging, 'stg_sales_orders.sql'))).toBe(true);
   });
 
-  it('declares the files view only for tables whose rows carry a file id', async () => {
+  it('joins the files view only for tables whose rows carry a file id', async () => {
     const api = { name: 'events', columns: [{ name: 'id', type: 'INTEGER' }, { name: '_dango_loaded_at', type: 'TIMESTAMP' }] };
     await generateStagingModels({ dbtDir: dir, source: 'feed', tables: [api] });
     const sql = read('stg_feed_events.sql');
@@ -147,12 +148,20 @@ describe('generateStagingModels', () => {
     expect(parse(read('_feed__sources.yml')).sources[0].tables).toEqual([{ name: 'events' }]);
   });
 
+  it('never makes a platform table a source or a staging model, and drops the files view an earlier version declared', async () => {
+    const ymlFile = path.join(staging, '_sales__sources.yml');
+    fs.mkdirSync(staging, { recursive: true });
+    fs.writeFileSync(ymlFile, `# ${GENERATED_MARKER}\nversion: 2\nsources:\n  - name: sales\n    schema: raw_sales\n    tables:\n      - name: old\n      - name: _dango_files\n`);
+    await generateStagingModels({ dbtDir: dir, source: 'sales', tables: [orders, { name: '_dango_state', columns: [{ name: 'k', type: 'VARCHAR' }] }] });
+    expect(parse(read('_sales__sources.yml')).sources[0].tables.map((t: { name: string }) => t.name)).toEqual(['old', 'orders']);
+    expect(fs.readdirSync(staging).filter((f) => f.includes('_dango'))).toEqual([]);
+  });
+
   it('quotes the source identifier of a table whose name needs quoting', async () => {
     await generateStagingModels({ dbtDir: dir, source: 'files', tables: [{ name: 'Q1 Report', columns: lineage }] });
     expect(read('stg_files_q1_report.sql')).toContain("source('files', 'Q1 Report')");
     expect(parse(read('_files__sources.yml')).sources[0].tables).toEqual([
       { name: 'Q1 Report', quoting: { identifier: true } },
-      { name: '_dango_files', description: expect.any(String) },
     ]);
   });
 

@@ -12,4 +12,4 @@ select
     _dango_file,
     _dango_loaded_at
 from {{ source('crm', 'customers') }}
-left join {{ source('crm', '_dango_files') }} using (_dango_file_id)
+left join raw_crm._dango_files using (_dango_file_id)

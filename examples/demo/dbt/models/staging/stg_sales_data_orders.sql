@@ -14,4 +14,4 @@ select
     _dango_file,
     _dango_loaded_at
 from {{ source('sales_data', 'orders') }}
-left join {{ source('sales_data', '_dango_files') }} using (_dango_file_id)
+left join raw_sales_data._dango_files using (_dango_file_id)

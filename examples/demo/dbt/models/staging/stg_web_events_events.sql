@@ -14,4 +14,4 @@ select
     _dango_file,
     _dango_loaded_at
 from {{ source('web_events', 'events') }}
-left join {{ source('web_events', '_dango_files') }} using (_dango_file_id)
+left join raw_web_events._dango_files using (_dango_file_id)

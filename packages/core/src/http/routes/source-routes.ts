@@ -41,6 +41,7 @@ export const sourceRoutes = [
         fullRefresh: body.full_refresh,
         startDate: body.start_date,
         endDate: body.end_date,
+        allowEmpty: body.allow_empty,
       });
       return { success: true as const, message: `Sync started for ${started.source_name}`, source_name: started.source_name, started_at: started.started_at };
     },

@@ -60,6 +60,7 @@ export const syncBodySchema = z.object({
   full_refresh: z.boolean().default(false).meta({ description: 'Rebuild the tables from scratch' }),
   start_date: isoDate.optional().meta({ description: 'YYYY-MM-DD, for sources that load a date window' }),
   end_date: isoDate.optional().meta({ description: 'YYYY-MM-DD or null' }),
+  allow_empty: z.boolean().default(false).meta({ description: 'Let this sync empty a table that has rows (refused otherwise, keeping the data)' }),
 });
 
 /** Answer of `POST /api/sources/{source_name}/sync`. */

@@ -76,6 +76,21 @@ export interface FileSourceAccess {
 }
 
 /**
+ * What `dango source add <type> --name <name>` writes to sources.yml: the `<type>:` block with a
+ * comment after each key, and optional keys as commented examples under it.
+ */
+export interface SourceTemplate {
+  /** One line about the source, written above its entry. */
+  summary(name: string): string;
+  /** The `<type>:` block for a source called `name`; it must validate with the connector's schema. */
+  block(name: string): Record<string, unknown>;
+  /** Why each key of the block is there (a comment after it). */
+  comments: Record<string, string>;
+  /** Commented example lines for optional keys, written under the block. */
+  optional: string[];
+}
+
+/**
  * A source type. Extraction (network, file reading, sniffing) happens in `prepare`, outside the
  * write queue; only the returned `load` holds the queue. Make one with `defineConnector`.
  */
@@ -96,6 +111,8 @@ export interface Connector<Config = unknown> {
   recordFailure?(conn: WarehouseConnection, source: SourceConfig, error: unknown): Promise<void>;
   /** Present on file-based sources: the upload/list/delete routes serve them. */
   readonly files?: FileSourceAccess;
+  /** The commented block `dango source add <type>` writes; a type without one cannot be added that way. */
+  readonly sourceTemplate?: SourceTemplate;
 }
 
 /** What `defineConnector` takes: a connector without the derived `config` accessor. */

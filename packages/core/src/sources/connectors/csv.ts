@@ -8,6 +8,7 @@ import type { FileDescription, FilePlan } from '../file-plan';
 import { csvReader } from './csv-load';
 import { csvReadOptions, describeCsv, type CsvDialect } from './csv-read';
 import { settleDateFormats } from './csv-date-formats';
+import { csvTemplate } from './source-templates';
 
 /** Sniffs one CSV file with the source's read options (shared by `csv` and the CSV files of `local_files`). */
 export async function describeCsvFile(read: Reader, file: DiskFile, source: SourceConfig): Promise<FileDescription> {
@@ -34,6 +35,7 @@ async function settleCsvDates(read: Reader, plans: FilePlan[], source: SourceCon
 export const csvConnector = defineFileConnector({
   type: 'csv',
   configSchema: csvSourceOptionsSchema,
+  sourceTemplate: csvTemplate,
   validate(source) {
     fileSourceBlock(source);
     csvReadOptions(source);

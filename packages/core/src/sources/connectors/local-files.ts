@@ -11,6 +11,7 @@ import { SourceFileError } from './connector';
 import { describeCsvFile } from './csv';
 import { csvReader } from './csv-load';
 import { flattenColumns, type RawColumn } from './nested-columns';
+import { localFilesTemplate } from './source-templates';
 
 /** The format a file is read with. */
 type FileFormat = 'csv' | 'json' | 'ndjson' | 'parquet';
@@ -120,6 +121,7 @@ const localFilesReader: FileReader = {
  */
 export const localFilesConnector = defineFileConnector({
   type: 'local_files',
+  sourceTemplate: localFilesTemplate,
   configSchema: localFilesOptionsSchema,
   describe: describeLocalFile,
   reader: localFilesReader,

@@ -51,11 +51,27 @@ function rootOf(rel: string, roots: string[]): string {
   return roots.find((r) => rel === r || rel.startsWith(`${r.replace(/\/$/, '')}/`)) ?? roots[0]!;
 }
 
-function readSql(files: ProjectFileRef[], roots: string[], pkg: string | null): SqlFile[] {
-  return files.map((f) => {
+/** Where a file's error goes: thrown (the engine at run time), or reported and the file skipped (`dango validate`, which reports every problem). */
+type OnFileError = ((error: unknown) => void) | undefined;
+
+/** `read(f)` for each file; with `onError`, a file that fails is reported and left out instead of ending the load. */
+function eachFile<T>(files: ProjectFileRef[], read: (f: ProjectFileRef) => T, onError: OnFileError): T[] {
+  if (!onError) return files.map(read);
+  return files.flatMap((f) => {
+    try {
+      return [read(f)];
+    } catch (err) {
+      onError(err);
+      return [];
+    }
+  });
+}
+
+function readSql(files: ProjectFileRef[], roots: string[], pkg: string | null, onError?: OnFileError): SqlFile[] {
+  return eachFile(files, (f) => {
     const source = readFileSync(f.abs, 'utf8');
     return { ...f, root: rootOf(f.rel, roots), package: pkg, source, template: compileTemplate(source, f.rel) };
-  });
+  }, onError);
 }
 
 /** The resource folders of a project (its own, or a package's under `dir`), relative to the dbt folder. */
@@ -68,9 +84,9 @@ function folders(project: DbtProjectFile, dir: string | null) {
 }
 
 /** The macros of a project or package: `macros/` plus the `{% test %}` blocks of `tests/generic/`. */
-function readMacros(dbtDir: string, dirs: ReturnType<typeof folders>): { macros: CompiledTemplate[]; genericTests: ProjectFileRef[] } {
+function readMacros(dbtDir: string, dirs: ReturnType<typeof folders>, onError?: OnFileError): { macros: CompiledTemplate[]; genericTests: ProjectFileRef[] } {
   const genericTests = scanFiles(dbtDir, dirs.tests, ['.sql']).filter((f) => /(^|\/)generic\//.test(f.rel));
-  const macros = [...scanFiles(dbtDir, dirs.macros, ['.sql']), ...genericTests].map((f) => compileTemplate(readFileSync(f.abs, 'utf8'), f.rel));
+  const macros = eachFile([...scanFiles(dbtDir, dirs.macros, ['.sql']), ...genericTests], (f) => compileTemplate(readFileSync(f.abs, 'utf8'), f.rel), onError);
   return { macros, genericTests };
 }
 
@@ -79,12 +95,17 @@ export function hasDbtProject(dbtDir: string): boolean {
   return existsSync(path.join(dbtDir, 'dbt_project.yml'));
 }
 
-/** Reads and parses every file of the dbt project and its installed packages; any template or YAML error names its file. */
-export function loadProjectFiles(dbtDir: string): ProjectFiles {
+/**
+ * Reads and parses every file of the dbt project and its installed packages; any template or YAML error
+ * names its file. With `onFileError`, a file's error is reported and that file left out, so a caller
+ * that reports every problem (`dango validate`) sees past the first broken file.
+ */
+export function loadProjectFiles(dbtDir: string, options: { onFileError?: (error: unknown) => void } = {}): ProjectFiles {
+  const onError = options.onFileError;
   const project = readDbtProjectFile(dbtDir);
   const installed = loadPackages(dbtDir, project);
   const own = folders(project, null);
-  const { macros, genericTests } = readMacros(dbtDir, own);
+  const { macros, genericTests } = readMacros(dbtDir, own, onError);
   const testFiles = scanFiles(dbtDir, own.tests, ['.sql']);
   const properties: Properties = { models: new Map(), seeds: new Map(), sources: [] };
   const docs = new Map<string, string>();
@@ -93,11 +114,11 @@ export function loadProjectFiles(dbtDir: string): ProjectFiles {
   const packages: LoadedPackage[] = [];
   // Packages first, so the project's own properties and docs override theirs.
   for (const [pkg, dirs] of [...installed.map((p) => [p, folders(p.project, p.dir)] as const), [null, own] as const]) {
-    if (pkg) packages.push({ ...pkg, macros: readMacros(dbtDir, dirs).macros });
+    if (pkg) packages.push({ ...pkg, macros: readMacros(dbtDir, dirs, onError).macros });
     const name = pkg?.name ?? null;
-    for (const f of scanFiles(dbtDir, [...new Set([...dirs.models, ...dirs.seeds])], ['.yml', '.yaml'])) readPropertiesFile(readFileSync(f.abs, 'utf8'), f.rel, properties);
-    for (const f of scanFiles(dbtDir, [...new Set([...dirs.docs, ...dirs.macros])], ['.md'])) readDocsBlocks(readFileSync(f.abs, 'utf8'), f.rel, docs);
-    models.push(...readSql(scanFiles(dbtDir, dirs.models, ['.sql']), dirs.models, name));
+    eachFile(scanFiles(dbtDir, [...new Set([...dirs.models, ...dirs.seeds])], ['.yml', '.yaml']), (f) => readPropertiesFile(readFileSync(f.abs, 'utf8'), f.rel, properties), onError);
+    eachFile(scanFiles(dbtDir, [...new Set([...dirs.docs, ...dirs.macros])], ['.md']), (f) => readDocsBlocks(readFileSync(f.abs, 'utf8'), f.rel, docs), onError);
+    models.push(...readSql(scanFiles(dbtDir, dirs.models, ['.sql']), dirs.models, name, onError));
     seeds.push(...scanFiles(dbtDir, dirs.seeds, ['.csv']).map((f) => ({ ...f, root: rootOf(f.rel, dirs.seeds), package: name })));
   }
   return {
@@ -106,7 +127,7 @@ export function loadProjectFiles(dbtDir: string): ProjectFiles {
     models,
     macros,
     packages,
-    singularTests: readSql(testFiles.filter((f) => !genericTests.some((g) => g.rel === f.rel)), own.tests, null),
+    singularTests: readSql(testFiles.filter((f) => !genericTests.some((g) => g.rel === f.rel)), own.tests, null, onError),
     seeds,
     properties,
     docs,

@@ -5,6 +5,7 @@ import { defineConnector, type CheckContext } from '../connector';
 import { mapMysqlColumn } from './mysql-types';
 import { parseSqlConfig, secretFromEnv, scrubSecrets, sqlSourceConfigSchema, type SqlSourceConfig } from './sql-config';
 import { planTable, selectTables, type CatalogTable, type TablePlan } from './table-plan';
+import { mysqlTemplate } from '../source-templates';
 
 interface MysqlTarget {
   options: mysql.ConnectionOptions;
@@ -160,6 +161,7 @@ async function withConnection<T>(ctx: CheckContext, job: (conn: Conn, config: Sq
  */
 export const mysqlConnector = defineConnector({
   type: 'mysql',
+  sourceTemplate: mysqlTemplate,
   configSchema: sqlSourceConfigSchema,
   validate(source) {
     parseSqlConfig(source, 'mysql');

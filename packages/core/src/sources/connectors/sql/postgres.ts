@@ -6,6 +6,7 @@ import { defineConnector, type CheckContext } from '../connector';
 import { mapPgColumn, type PgCatalogColumn } from './postgres-types';
 import { parseSqlConfig, secretFromEnv, scrubSecrets, sqlSourceConfigSchema, type SqlSourceConfig } from './sql-config';
 import { planTable, selectTables, type CatalogTable, type TablePlan } from './table-plan';
+import { postgresTemplate } from '../source-templates';
 
 interface PgTarget {
   config: pg.ClientConfig;
@@ -134,6 +135,7 @@ async function withClient<T>(ctx: CheckContext, job: (client: pg.Client, config:
  */
 export const postgresConnector = defineConnector({
   type: 'postgres',
+  sourceTemplate: postgresTemplate,
   configSchema: sqlSourceConfigSchema,
   validate(source) {
     parseSqlConfig(source, 'postgres');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SourceConfig } from '../../../config';
+import { parseConfigValue, type SourceConfig } from '../../../config';
 import { DangoError } from '../../../errors';
 import type { CheckContext } from '../connector';
 
@@ -46,11 +46,10 @@ export type SqlSourceConfig = z.infer<typeof sqlSourceConfigSchema>;
 
 /** Parses the `<type>:` block of a source; CONFIG_INVALID naming the key path. */
 export function parseSqlConfig(source: SourceConfig, type: string): SqlSourceConfig {
-  const parsed = sqlSourceConfigSchema.safeParse((source as Record<string, unknown>)[type] ?? {});
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const at = [type, ...issue.path].join('.');
-  throw new DangoError('CONFIG_INVALID', `Source '${source.name}': ${at}: ${issue.message}`);
+  const parsed = parseConfigValue(sqlSourceConfigSchema, (source as Record<string, unknown>)[type] ?? {}, [type]);
+  if (parsed.data !== undefined) return parsed.data;
+  const issue = parsed.issues[0]!;
+  throw new DangoError('CONFIG_INVALID', `Source '${source.name}': ${issue.path}: ${issue.message}`);
 }
 
 /**
