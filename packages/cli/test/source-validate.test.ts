@@ -57,7 +57,7 @@ describe('dango source and dango validate', () => {
     expect(twice.stderr).toBe("error: A source named 'sales' already exists in .dango/sources.yml\n");
     const unknown = await cli(['source', 'add', 'ftp', '--name', 'x', '--project', root]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toBe("error: Unknown source type 'ftp' (dango source add knows: csv, local_files, postgres, mysql)\n");
+    expect(unknown.stderr).toBe("error: Unknown source type 'ftp' (dango source add knows: csv, local_files, postgres, mysql, rest_api, stripe)\n");
     const badName = await cli(['source', 'add', 'csv', '--name', 'Bad-Name', '--project', root]);
     expect(badName.code).toBe(2);
     expect((await loadProjectConfig(root)).sources.map((s) => s.name)).toEqual(['sales', 'crm']);
@@ -142,6 +142,24 @@ describe('dango source and dango validate', () => {
     expect(config.sources[0]).toMatchObject({ local_files: { directory: 'data/uploads/events', format: 'auto', max_nesting: 2 } });
     // The file source's folder exists, so its first sync does not fail with "directory not found".
     expect(existsSync(path.join(root, 'data', 'uploads', 'events'))).toBe(true);
+  });
+
+  it('source add writes rest_api and stripe blocks that load as written, with the defaults their comments promise', async () => {
+    for (const [type, name] of [['rest_api', 'shop'], ['stripe', 'payments']] as const) {
+      const r = await cli(['source', 'add', type, '--name', name, '--project', root]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+    }
+    const text = readFileSync(path.join(root, '.dango', 'sources.yml'), 'utf8');
+    expect(text).toContain('# shop: a JSON HTTP API');
+    expect(text).toMatch(/# {3}paginator: \{ type: json_link, next_url_path: paging.next \}/);
+    expect(text).toMatch(/stripe_secret_key_env: STRIPE_API_KEY # the variable in .dango\/.env/);
+    const config = await loadProjectConfig(root);
+    expect(config.sources.map((s) => [s.name, s.type])).toEqual([['shop', 'rest_api'], ['payments', 'stripe']]);
+    const shop = config.sources[0] as unknown as { rest_api: { client: { auth: unknown }; resources: Array<{ endpoint: { incremental: { start_param: string } } }> } };
+    expect(shop.rest_api.client.auth).toEqual({ type: 'bearer', token_env: 'SHOP_TOKEN' });
+    expect(shop.rest_api.resources[0]!.endpoint.incremental.start_param).toBe('updated_since');
+    expect(config.sources[1]).toMatchObject({ stripe: { stripe_secret_key_env: 'STRIPE_API_KEY', endpoints: ['charges', 'customers'] } });
   });
 
   it('source add puts sources.yml back when the project does not load with the new block', async () => {

@@ -17,8 +17,6 @@ export type { FileReader } from './sources/file-load';
 export type { FileDescription } from './sources/file-plan';
 export { readSecret, REDACTED } from './sources/secrets';
 export type { SourceCheck } from './sources/source-check';
-export { REST_API_SOURCE_TEMPLATE, restApiSourceTemplate } from './sources/connectors/rest-api/source-template';
-export { STRIPE_SOURCE_TEMPLATE, stripeSourceTemplate } from './sources/connectors/stripe/source-template';
 export * from './transform/types';
 export type { CommandRun, DbtCommandName, StartedCommand } from './command-runs';
 export * from './health/types';

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { BUILTIN_CONNECTORS, parseConfigValue } from '../../src';
 
 describe('source templates of the built-in connectors', () => {
-  it('csv, local_files, postgres and mysql have one', () => {
-    expect(BUILTIN_CONNECTORS.filter((c) => c.sourceTemplate).map((c) => c.type)).toEqual(expect.arrayContaining(['csv', 'local_files', 'postgres', 'mysql']));
+  it('csv, local_files, postgres, mysql, rest_api and stripe have one', () => {
+    expect(BUILTIN_CONNECTORS.filter((c) => c.sourceTemplate).map((c) => c.type)).toEqual(expect.arrayContaining(['csv', 'local_files', 'postgres', 'mysql', 'rest_api', 'stripe']));
   });
 
   // Every template (those wired in later too) must write a block its own connector accepts, with a comment per key.

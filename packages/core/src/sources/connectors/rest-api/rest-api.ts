@@ -1,3 +1,4 @@
+import { restApiTemplate } from './source-template';
 import { readCursorState, stageRowTables } from '../../rows';
 import { readSecret } from '../../secrets';
 import { defineConnector, type CheckContext, type CheckResult, type ConnectorContext, type PreparedLoad } from '../connector';
@@ -61,6 +62,7 @@ const restReader = (ctx: CheckContext): SecretReader => (key) => readSecret(ctx,
 export const restApiConnector = defineConnector({
   type: 'rest_api',
   configSchema: restApiConfigSchema,
+  sourceTemplate: restApiTemplate,
   prepare: (ctx, config) => prepareRest(ctx, config, { read: restReader(ctx) }),
   check: (ctx, config) => checkRest(config, { read: restReader(ctx) }),
 });

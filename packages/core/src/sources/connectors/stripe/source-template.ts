@@ -1,20 +1,16 @@
-/**
- * The commented `sources.yml` entry `dango source add stripe` appends (`__NAME__` is the source's
- * name). Every key is valid as written (tests load it).
- */
-export const STRIPE_SOURCE_TEMPLATE = `# __NAME__: Stripe objects, one table raw___NAME__.<endpoint> each, merged on id, incremental on created
-- name: __NAME__
-  type: stripe
-  enabled: true
-  stripe:
-    stripe_secret_key_env: STRIPE_API_KEY          # the variable in .dango/.env holding sk_live_... / sk_test_... (a restricted read-only key is enough)
-    endpoints: [charges, customers]                # any of: charges, customers, invoices, subscriptions, products, prices, payment_intents, refunds, balance_transactions (default: all)
-    # start_date: 2024-01-01                       # objects created on or after this day (first sync; later ones continue from the last one loaded)
-    # end_date: 2024-12-31
-    # api_base: https://api.stripe.com             # a proxy or a local fake
-`;
+import type { SourceTemplate } from '../connector';
 
-/** The template for a source called `name`. */
-export function stripeSourceTemplate(name: string): string {
-  return STRIPE_SOURCE_TEMPLATE.replaceAll('__NAME__', name);
-}
+/** `dango source add stripe`: the API reference's two endpoints, the optional window and host as comments. */
+export const stripeTemplate: SourceTemplate = {
+  summary: (name) => `${name}: Stripe objects, one table raw_${name}.<endpoint> each, merged on id, incremental on created`,
+  block: () => ({ stripe_secret_key_env: 'STRIPE_API_KEY', endpoints: ['charges', 'customers'] }),
+  comments: {
+    stripe_secret_key_env: 'the variable in .dango/.env holding sk_live_... / sk_test_... (a restricted read-only key is enough)',
+    endpoints: 'any of charges, customers, invoices, subscriptions, products, prices, payment_intents, refunds, balance_transactions (default: all)',
+  },
+  optional: [
+    'start_date: 2024-01-01   # objects created on or after this day (first sync; later ones continue from the last loaded)',
+    'end_date: 2024-12-31',
+    'api_base: https://api.stripe.com   # a proxy or a local fake',
+  ],
+};

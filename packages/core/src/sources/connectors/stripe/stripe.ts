@@ -1,3 +1,4 @@
+import { stripeTemplate } from './source-template';
 import { readSecret } from '../../secrets';
 import { defineConnector, type CheckContext } from '../connector';
 import { checkRest, prepareRest, type RestHooks } from '../rest-api/rest-api';
@@ -65,6 +66,7 @@ const hooks = (ctx: CheckContext): RestHooks => ({ read: () => readSecret(ctx, '
 export const stripeConnector = defineConnector({
   type: 'stripe',
   configSchema: stripeConfigSchema,
+  sourceTemplate: stripeTemplate,
   prepare: (ctx, config) => prepareRest(ctx, stripeRestConfig(config), hooks(ctx)),
   check: (ctx, config) => checkRest(stripeRestConfig(config), hooks(ctx)),
 });
