@@ -67,8 +67,11 @@ export class DbtCliEngine implements TransformEngine {
     this.parser = new EmbeddedEngine(host);
   }
 
+  // A model the embedded parser cannot render makes its graph partial: dbt's own manifest is the better account then.
   parse(options: { fullRefresh?: boolean } = {}): ProjectGraph {
-    return this.parser.parse(options);
+    const graph = this.parser.parse(options);
+    for (const node of graph.byName.values()) if (node.resource_type === 'model' && node.parse_error) throw new DangoError('CONFIG_INVALID', node.parse_error);
+    return graph;
   }
 
   // A project the embedded parser cannot read still runs with dbt: the run then holds only the named model.

@@ -62,6 +62,7 @@ export async function runEmbedded(
   const t0 = Date.now();
   reportSkippedResources(settings, graph, command);
   const outcome = await runCommand(graph, settings.warehouse, command, { ...options, threads: options.threads ?? settings.threads });
+  reportUnselectedParseErrors(settings, graph, outcome.nodes);
   const at = new Date().toISOString();
   const invocationId = graph.ctx.invocationId;
   await writeCompiledFiles(graph, outcome.compiled);
@@ -79,6 +80,15 @@ function reportSkippedResources(settings: EngineSettings, graph: ProjectGraph, c
   if (command === 'compile' || command === 'test' || !skipped.length) return;
   const list = skipped.map((u) => `${u.kind} ${u.name} (${u.file})`).join(', ');
   settings.onLog?.(`Skipped ${skipped.length} resource(s) the embedded engine does not run: ${list}; use platform.transform_engine: dbt to run them`);
+}
+
+/** dbt parses every file: a model that failed to render and that this run leaves out is a warning, not a failure. */
+function reportUnselectedParseErrors(settings: EngineSettings, graph: ProjectGraph, chosen: ExecNode[]): void {
+  const ids = new Set(chosen.map((n) => n.unique_id));
+  for (const node of graph.byName.values()) {
+    if (node.resource_type !== 'model' || !node.parse_error || ids.has(node.unique_id)) continue;
+    settings.onLog?.(`Warning: model ${node.name} (${node.original_file_path}) is not part of this run and does not parse: ${node.parse_error}`);
+  }
 }
 
 /** Compiles everything and writes `manifest.json` (with compiled code) and `catalog.json` (from the warehouse). */
