@@ -7,6 +7,7 @@ import { renderableObject, type RuntimeValue } from '../jinja/jinja-values';
 import { createProjectEnv } from '../jinja/project-env';
 import { compileTemplate, renderTemplate } from '../jinja/template';
 import { genericTestSql } from '../execute/test-sql';
+import { versionedRef } from '../project/model-versions';
 import type { BaseNode, ModelNode, SeedNode, TestNode } from './nodes';
 import { resolveRef, resolveSource } from './parse-project';
 import type { ProjectGraph } from './project-graph';
@@ -55,8 +56,8 @@ export function createCompiler(graph: ProjectGraph): Compiler {
   // A node's environment; `uses` collects the ephemeral models it refs; a test's config() calls (fail_calc...) apply to it.
   const nodeEnv = (node: BaseNode & { raw_code: string }, uses: string[], isIncremental: boolean) =>
     createNodeEnv(globals, {
-      ref: (name) => {
-        const target = resolveRef(graph.byName, new Map(), name, node.original_file_path, node.raw_code);
+      ref: (name, _pkg, v) => {
+        const target = resolveRef(graph.byName, new Map(), versionedRef(graph.ctx.modelVersions, name, v), node.original_file_path, node.raw_code);
         if (target.resource_type === 'model' && target.config.materialized === 'ephemeral') {
           uses.push(target.name);
           return relationObject({ identifier: cteName(target.name), schema: null, database: null, type: 'cte' });
