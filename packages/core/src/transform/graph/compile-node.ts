@@ -18,8 +18,8 @@ export interface Compiler {
   model(node: ModelNode, isIncremental: boolean): string;
   /** A test's query (rows returned are failures). */
   test(node: TestNode): string;
-  /** The model's `pre-hook` or `post-hook` statements, rendered. */
-  hooks(node: ModelNode, which: 'pre-hook' | 'post-hook'): string[];
+  /** The model's or seed's `pre-hook` or `post-hook` statements, rendered. */
+  hooks(node: ModelNode | SeedNode, which: 'pre-hook' | 'post-hook'): string[];
   /** The project's `on-run-start` or `on-run-end` statements, rendered with dbt's `schemas` (the schemas the run builds into). */
   projectHooks(which: 'on-run-start' | 'on-run-end', schemas: string[]): string[];
   /** Where `run_query` and introspection find the query session of the node being rendered. */
