@@ -2,6 +2,7 @@ import { Environment } from '@huggingface/jinja';
 import type { QueryHolder } from '../jinja/compile-queries';
 import { createNodeEnv } from '../jinja/dbt-context';
 import { mergeConfig } from '../project/config-tree';
+import { adaptSql } from '../adapter/duckdb-adapter';
 import { relationObject } from '../adapter/relation';
 import { renderableObject, type RuntimeValue } from '../jinja/jinja-values';
 import { createProjectEnv } from '../jinja/project-env';
@@ -78,7 +79,7 @@ export function createCompiler(graph: ProjectGraph): Compiler {
     const uses: string[] = [];
     const env = nodeEnv(node, uses, isIncremental);
     // A trailing semicolon is harmless on its own but breaks every statement the SQL is wrapped in.
-    return { sql: renderTemplate(template, env).trim().replace(/;+$/, '').trimEnd(), uses };
+    return { sql: adaptSql(renderTemplate(template, env).trim().replace(/;+$/, '').trimEnd()), uses };
   };
 
   const ephemeral = (name: string): { sql: string; uses: string[] } => {
