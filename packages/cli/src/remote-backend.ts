@@ -46,6 +46,7 @@ export class RemoteBackend implements Backend {
           start_date: options.startDate ?? null,
           end_date: options.endDate ?? null,
           allow_empty: options.allowEmpty ?? false,
+          ...(options.vars ? { vars: options.vars } : {}),
         });
       } catch (err) {
         if (err instanceof DangoError && (err.code === 'BAD_REQUEST' || err.code === 'UNAUTHORIZED')) throw err;

@@ -1,4 +1,4 @@
-import { DangoError, errorMessage, resolveSyncOptions, type SourceSummary } from '@dango/core';
+import { DangoError, errorMessage, parseDbtVars, resolveSyncOptions, type SourceSummary } from '@dango/core';
 import type { SyncOutcome } from '../backend';
 import { formatCount, formatSeconds, plural } from '../format';
 import { EXIT } from '../exit-codes';
@@ -15,6 +15,8 @@ export interface SyncFlags {
   startDate?: string;
   endDate?: string;
   allowEmpty?: boolean;
+  /** dbt's `--vars` for the models the syncs run: YAML or JSON text. */
+  vars?: string;
 }
 
 /** The sources to sync: the named ones (all must exist), or every enabled one. */
@@ -58,7 +60,8 @@ export function modelFailureLines(outcome: SyncOutcome): string[] {
 /** Runs `dango sync`: one progress line per source, a summary, and the exit status of `syncExitCode`. */
 export async function runSync(names: string[], opts: SyncFlags, io: CliIo): Promise<void> {
   const root = resolveProjectDir(opts.project);
-  const options = { fullRefresh: opts.fullRefresh ?? false, allowEmpty: opts.allowEmpty ?? false, startDate: opts.startDate ?? null, endDate: opts.endDate ?? null };
+  const vars = parseDbtVars(opts.vars);
+  const options = { fullRefresh: opts.fullRefresh ?? false, allowEmpty: opts.allowEmpty ?? false, startDate: opts.startDate ?? null, endDate: opts.endDate ?? null, ...(vars ? { vars } : {}) };
   // Every option is checked before anything says "syncing" (start after end included), in the flags' words.
   try {
     resolveSyncOptions(options);

@@ -11,6 +11,7 @@ export function registerSync(program: Command, io: CliIo): void {
     .option('--start-date <date>', 'load from this date (YYYY-MM-DD), for sources that support it')
     .option('--end-date <date>', 'load up to this date (YYYY-MM-DD)')
     .option('--allow-empty', 'let the sync empty a table that has rows (refused otherwise, keeping the data)')
+    .option('--vars <yaml>', "values for var() in the models the sync runs, as YAML or JSON: '{key: value}'")
     // Loaded on use, so `dango --help` and other commands never load the platform.
     .action(async (names: string[], opts: SyncFlags) => (await import('./sync-run')).runSync(names, opts, io));
 }

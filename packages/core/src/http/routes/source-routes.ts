@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDbtVars } from '../../transform/dbt-vars';
 import { defineRoute } from '../route';
 import { logListSchema, queryLimit, sourceParams } from '../schemas/common';
 import { sourceCheckSchema, sourceDetailsSchema, sourceSummarySchema, syncBodySchema, syncStartedSchema } from '../schemas/source-schemas';
@@ -42,6 +43,7 @@ export const sourceRoutes = [
         startDate: body.start_date,
         endDate: body.end_date,
         allowEmpty: body.allow_empty,
+        ...(body.vars !== undefined ? { vars: parseDbtVars(body.vars) } : {}),
       });
       return { success: true as const, message: `Sync started for ${started.source_name}`, source_name: started.source_name, started_at: started.started_at };
     },

@@ -61,6 +61,8 @@ export const syncBodySchema = z.object({
   start_date: isoDate.optional().meta({ description: 'YYYY-MM-DD, for sources that load a date window' }),
   end_date: isoDate.optional().meta({ description: 'YYYY-MM-DD or null' }),
   allow_empty: z.boolean().default(false).meta({ description: 'Let this sync empty a table that has rows (refused otherwise, keeping the data)' }),
+  vars: z.union([z.string(), z.record(z.string(), z.unknown())]).optional()
+    .meta({ description: "Values for var() in the models the sync runs afterwards (dbt's --vars): a mapping, or its YAML/JSON text" }),
 });
 
 /** Answer of `POST /api/sources/{source_name}/sync`. */

@@ -19,8 +19,9 @@ export async function writeArtifact(graph: ProjectGraph, name: string, value: un
 export async function writeCompiledFiles(graph: ProjectGraph, compiled: Map<string, string>): Promise<void> {
   const root = path.join(targetDir(graph), 'compiled', graph.projectName);
   const files = new Map<string, string>();
+  const analyses = new Map(graph.analyses.map((a) => [a.unique_id, a]));
   for (const [id, sql] of compiled) {
-    const node = graph.nodes.get(id);
+    const node = graph.nodes.get(id) ?? analyses.get(id);
     if (!node) continue;
     const rel = node.resource_type === 'test' && node.kind === 'generic' ? path.posix.join(node.original_file_path, `${node.alias}.sql`) : node.original_file_path;
     files.set(path.join(root, ...rel.split('/')), sql);

@@ -1,14 +1,16 @@
 import { performance } from 'node:perf_hooks';
 import { DangoError, errorMessage } from '../../errors';
 import type { Warehouse } from '../../warehouse';
-import { compileQuery } from '../adapter/duckdb-adapter';
+import { adapterOf } from '../adapter/duckdb';
 import { createCompiler } from '../graph/compile-node';
+import { reachable } from '../graph/dag';
 import { needsQuery, QuerySession, renderWithQueries, type QueryHolder } from '../jinja/compile-queries';
 import type { ExecNode, ModelNode, SeedNode, TestNode } from '../graph/nodes';
+import type { AnalysisNode } from '../graph/parse-declared';
 import type { ProjectGraph } from '../graph/project-graph';
 import { selectNodes } from '../graph/selection';
 import type { NodeResult } from '../types';
-import { loadSeed, materializeModel, readRelationKinds, relationKey, rememberRelation, type RelationKinds } from './materialize';
+import { relationKey, rememberRelation, type RelationKinds } from './materialize';
 import { schedule, selectedParents, type Outcome } from './scheduler';
 
 /** The dbt commands the embedded engine runs. */
@@ -54,13 +56,18 @@ export function nodesFor(graph: ProjectGraph, command: Command, options: { selec
 }
 
 
-/** For `build`: a model's tests become parents of its children, so a failing test skips them (as dbt build does). */
+/**
+ * For `build`: a model's tests become parents of its children, so a failing test skips them (as dbt
+ * build does), except a child the test itself depends on (a relationships test from A to its child B
+ * runs after both and does not hold B back).
+ */
 function buildEdges(graph: ProjectGraph, nodes: ExecNode[]): Map<string, string[]> {
   const map = new Map(graph.parentMap);
   for (const t of nodes) {
     if (t.resource_type !== 'test' || !t.attached_node) continue;
+    const upstream = reachable(t.unique_id, graph.parentMap);
     for (const child of graph.childMap.get(t.attached_node) ?? []) {
-      if (graph.nodes.get(child)?.resource_type === 'test') continue;
+      if (graph.nodes.get(child)?.resource_type === 'test' || upstream.has(child)) continue;
       map.set(child, [...(map.get(child) ?? []), t.unique_id]);
     }
   }
@@ -68,14 +75,15 @@ function buildEdges(graph: ProjectGraph, nodes: ExecNode[]): Map<string, string[
 }
 
 /**
- * Compiles every chosen node first (any error aborts before anything runs), then executes them in
- * dependency order, `threads` at a time; each model or seed holds the write queue only for its own
+ * Compiles every chosen node first (one that fails to render fails alone and its children skip), then
+ * executes them in dependency order, `threads` at a time; each model or seed holds the write queue only for its own
  * transaction, and tests are concurrent reads.
  */
 export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, command: Command, options: CommandOptions): Promise<CommandOutcome> {
   const nodes = nodesFor(graph, command, options);
   const compiler = createCompiler(graph);
-  const kinds: RelationKinds = command === 'compile' ? { relations: new Map(), schemas: new Set() } : await readRelationKinds((sql) => warehouse.query(sql));
+  const adapter = adapterOf(graph.ctx);
+  const kinds: RelationKinds = command === 'compile' ? { relations: new Map(), schemas: new Set() } : await adapter.readRelationKinds((sql) => warehouse.query(sql));
   const compiled = new Map<string, string>();
   const incremental = new Set<string>();
   const hooks = new Map<string, { pre: string[]; post: string[] }>();
@@ -86,25 +94,43 @@ export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, comm
       const isInc = node.config.materialized === 'incremental' && !fullRefresh && kinds.relations.get(relationKey(node.schema, node.alias)) === 'table';
       if (isInc) incremental.add(node.unique_id);
       compiled.set(node.unique_id, compiler.model(node, isInc));
-      if (node.config['pre-hook'].length || node.config['post-hook'].length) {
-        hooks.set(node.unique_id, { pre: compiler.hooks(node, 'pre-hook'), post: compiler.hooks(node, 'post-hook') });
-      }
     } else if (node.resource_type === 'test') compiled.set(node.unique_id, compiler.test(node));
+    // Models and seeds run their hooks in their own transaction, around what they build.
+    if (node.resource_type !== 'test' && (node.config['pre-hook'].length || node.config['post-hook'].length)) {
+      hooks.set(node.unique_id, { pre: compiler.hooks(node, 'pre-hook'), post: compiler.hooks(node, 'post-hook') });
+    }
   };
-  const query = compileQuery((sql) => warehouse.query(sql));
+  const query = adapter.compileQuery((sql) => warehouse.query(sql));
   // Nodes whose Jinja queries the warehouse compile just before they run, when their parents exist (as dbt compiles).
   const atRunTime = new Set<string>();
+  // A node that fails to render fails alone (its children skip); the rest of the selection still runs.
+  const broken = new Map<string, string>();
   for (const node of nodes) {
-    if (command === 'compile') await renderWithQueries(compiler.queries, compileOne(node), query);
-    else if (!compileUnlessQuerying(compiler.queries, compileOne(node))) atRunTime.add(node.unique_id);
+    if (node.resource_type === 'model' && node.parse_error) {
+      broken.set(node.unique_id, node.parse_error);
+      continue;
+    }
+    try {
+      if (command === 'compile') await renderWithQueries(compiler.queries, compileOne(node), query);
+      else if (!compileUnlessQuerying(compiler.queries, compileOne(node))) atRunTime.add(node.unique_id);
+    } catch (err) {
+      broken.set(node.unique_id, errorMessage(err));
+    }
   }
+  // Analyses compile like models (so after the models of a build exist) and never run.
+  const analyses = () => compileAnalyses(graph, options, compiled, (node) =>
+    renderWithQueries(compiler.queries, () => void compiled.set(node.unique_id, compiler.model(node as unknown as ModelNode, false)), query));
   const results: NodeResult[] = [];
   const report = (r: NodeResult, node: ExecNode) => {
     results.push(r);
     options.onResult?.(r, node);
   };
   if (command === 'compile') {
-    for (const node of nodes) report({ unique_id: node.unique_id, name: node.name, resource_type: node.resource_type, status: 'success', execution_time: 0, message: 'compiled' }, node);
+    await analyses();
+    for (const node of nodes) {
+      const error = broken.get(node.unique_id);
+      report({ unique_id: node.unique_id, name: node.name, resource_type: node.resource_type, status: error ? 'error' : 'success', execution_time: 0, message: error ?? 'compiled' }, node);
+    }
     return { results, compiled, nodes };
   }
   // dbt's `schemas`: where this run's models and seeds live, for hooks such as grants.
@@ -117,6 +143,7 @@ export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, comm
     order: nodes.map((n) => n.unique_id),
     parents,
     threads: Math.max(1, options.threads),
+    label: (id) => graph.nodes.get(id)?.name ?? id,
     skip: (id, cause) => {
       const node = byId.get(id)!;
       report({ unique_id: id, name: node.name, resource_type: node.resource_type, status: 'skipped', execution_time: 0, message: `Skipped because ${graph.nodes.get(cause)?.name ?? cause} did not succeed` }, node);
@@ -126,6 +153,8 @@ export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, comm
       const t0 = performance.now();
       const base = { unique_id: id, name: node.name, resource_type: node.resource_type };
       try {
+        const error = broken.get(id);
+        if (error !== undefined) throw new Error(error);
         if (atRunTime.has(id)) await renderWithQueries(compiler.queries, compileOne(node), query);
         if (node.resource_type === 'test') {
           const r = await runTest(warehouse, node, compiled.get(id)!);
@@ -133,8 +162,8 @@ export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, comm
           return r.status === 'pass' || r.status === 'warn' ? 'ok' : 'blocked';
         }
         const m = node.resource_type === 'seed'
-          ? await warehouse.write((conn) => loadSeed(conn, kinds, node as SeedNode), { transaction: true })
-          : await warehouse.write((conn) => materializeModel(conn, kinds, node as ModelNode, compiled.get(id)!, incremental.has(id), hooks.get(id)), { transaction: true });
+          ? await warehouse.write((conn) => adapter.loadSeed(conn, kinds, node as SeedNode, hooks.get(id)), { transaction: true })
+          : await warehouse.write((conn) => adapter.materializeModel(conn, kinds, node as ModelNode, compiled.get(id)!, incremental.has(id), hooks.get(id)), { transaction: true });
         // Only this run writes this relation (one run per model), so the map stays exact.
         rememberRelation(kinds, node.schema, node.alias, node.config.materialized === 'view' ? 'view' : 'table');
         report({ ...base, status: 'success', execution_time: secs(t0), message: m.message, rows_affected: m.rows_affected }, node);
@@ -146,7 +175,22 @@ export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, comm
     },
   });
   await runProjectHooks(warehouse, 'on-run-end', compiler.projectHooks('on-run-end', schemas));
+  if (command === 'build') await analyses();
   return { results, compiled, nodes };
+}
+
+/** Compiles the selected analyses into `compiled` (never run); one that fails is a warning, as it builds nothing. */
+async function compileAnalyses(graph: ProjectGraph, options: { select?: string[] }, compiled: Map<string, string>, compile: (node: AnalysisNode) => Promise<void>): Promise<void> {
+  const chosen = options.select?.length ? graph.analyses.filter((a) => options.select!.some((s) => s.split(/\s+/).includes(a.name))) : graph.analyses;
+  for (const node of chosen) {
+    try {
+      if (node.parse_error) throw new Error(node.parse_error);
+      await compile(node);
+    } catch (err) {
+      compiled.delete(node.unique_id);
+      graph.ctx.onLog?.(`Warning: analysis ${node.name} (${node.original_file_path}) did not compile: ${errorMessage(err)}`);
+    }
+  }
 }
 
 /** Runs `on-run-start` / `on-run-end` statements in order, each in its own write; a failure stops the run, as in dbt. */

@@ -2,11 +2,13 @@ import { Environment } from '@huggingface/jinja';
 import type { QueryHolder } from '../jinja/compile-queries';
 import { createNodeEnv } from '../jinja/dbt-context';
 import { mergeConfig } from '../project/config-tree';
+import { adapterOf } from '../adapter/duckdb';
 import { relationObject } from '../adapter/relation';
 import { renderableObject, type RuntimeValue } from '../jinja/jinja-values';
 import { createProjectEnv } from '../jinja/project-env';
 import { compileTemplate, renderTemplate } from '../jinja/template';
 import { genericTestSql } from '../execute/test-sql';
+import { versionedRef } from '../project/model-versions';
 import type { BaseNode, ModelNode, SeedNode, TestNode } from './nodes';
 import { resolveRef, resolveSource } from './parse-project';
 import type { ProjectGraph } from './project-graph';
@@ -17,8 +19,8 @@ export interface Compiler {
   model(node: ModelNode, isIncremental: boolean): string;
   /** A test's query (rows returned are failures). */
   test(node: TestNode): string;
-  /** The model's `pre-hook` or `post-hook` statements, rendered. */
-  hooks(node: ModelNode, which: 'pre-hook' | 'post-hook'): string[];
+  /** The model's or seed's `pre-hook` or `post-hook` statements, rendered. */
+  hooks(node: ModelNode | SeedNode, which: 'pre-hook' | 'post-hook'): string[];
   /** The project's `on-run-start` or `on-run-end` statements, rendered with dbt's `schemas` (the schemas the run builds into). */
   projectHooks(which: 'on-run-start' | 'on-run-end', schemas: string[]): string[];
   /** Where `run_query` and introspection find the query session of the node being rendered. */
@@ -50,13 +52,14 @@ export function injectCtes(sql: string, ctes: [string, string][]): string {
 export function createCompiler(graph: ProjectGraph): Compiler {
   const queries: QueryHolder = { session: null };
   const globals: Environment = createProjectEnv({ ...graph.ctx, execute: true, queries }, graph.files.macros, { packages: graph.files.packages, dispatch: graph.files.project.dispatch });
+  const adapter = adapterOf(graph.ctx);
   const ephemeralSql = new Map<string, { sql: string; uses: string[] }>();
 
   // A node's environment; `uses` collects the ephemeral models it refs; a test's config() calls (fail_calc...) apply to it.
   const nodeEnv = (node: BaseNode & { raw_code: string }, uses: string[], isIncremental: boolean) =>
     createNodeEnv(globals, {
-      ref: (name) => {
-        const target = resolveRef(graph.byName, new Map(), name, node.original_file_path, node.raw_code);
+      ref: (name, _pkg, v) => {
+        const target = resolveRef(graph.byName, new Map(), versionedRef(graph.ctx.modelVersions, name, v), node.original_file_path, node.raw_code);
         if (target.resource_type === 'model' && target.config.materialized === 'ephemeral') {
           uses.push(target.name);
           return relationObject({ identifier: cteName(target.name), schema: null, database: null, type: 'cte' });
@@ -77,7 +80,7 @@ export function createCompiler(graph: ProjectGraph): Compiler {
     const uses: string[] = [];
     const env = nodeEnv(node, uses, isIncremental);
     // A trailing semicolon is harmless on its own but breaks every statement the SQL is wrapped in.
-    return { sql: renderTemplate(template, env).trim().replace(/;+$/, '').trimEnd(), uses };
+    return { sql: adapter.adaptSql(renderTemplate(template, env).trim().replace(/;+$/, '').trimEnd()), uses };
   };
 
   const ephemeral = (name: string): { sql: string; uses: string[] } => {

@@ -1,6 +1,6 @@
 import type { Environment } from '@huggingface/jinja';
 import path from 'node:path';
-import { DangoError } from '../../errors';
+import { DangoError, errorMessage } from '../../errors';
 import { createNodeEnv, type GlobalContext } from '../jinja/dbt-context';
 import { relationObject } from '../adapter/relation';
 import type { RuntimeValue } from '../jinja/jinja-values';
@@ -11,8 +11,10 @@ import { lineMatching, lineOf, TemplateError } from '../jinja/template-error';
 import { applyConfigTree, defaultConfig, mergeConfig, type NodeConfig } from '../project/config-tree';
 import type { ProjectFiles, SqlFile } from '../project/load-project';
 import type { ColumnProps, NodeProps } from '../project/properties-yml';
+import { expandVersions, versionedRef, type VersionIndex } from '../project/model-versions';
 import { buildMaps, topoOrder } from './dag';
 import { relationSql, type GraphNode, type ModelNode, type SeedNode, type SourceNode } from './nodes';
+import { parseAnalyses, parseDeclared } from './parse-declared';
 import { parseTests } from './parse-tests';
 import type { ProjectGraph } from './project-graph';
 
@@ -30,7 +32,11 @@ function placeholder(ctx: GlobalContext, schema: string, name: string): RuntimeV
 export function renderForParse(globals: Environment, ctx: GlobalContext, file: SqlFile, config: NodeConfig, node: Record<string, unknown>): Captured {
   const captured: Captured = { refs: [], sources: [] };
   const env = createNodeEnv(globals, {
-    ref: (name, pkg) => (captured.refs.push({ name, package: pkg ?? null }), placeholder(ctx, ctx.target.schema, name)),
+    ref: (name, pkg, v) => {
+      const target = versionedRef(ctx.modelVersions, name, v);
+      captured.refs.push({ name: target, package: pkg ?? null });
+      return placeholder(ctx, ctx.target.schema, target);
+    },
     source: (s, t) => (captured.sources.push([s, t]), placeholder(ctx, s, t)),
     config: (values) => void mergeConfig(config, values),
     configGet: (key) => config[key],
@@ -65,7 +71,11 @@ const HOOK_KEYS = new Set(['pre-hook', 'post-hook', 'pre_hook', 'post_hook']);
  * Builds the project graph: every model rendered once in parse mode (to learn its refs, sources and
  * config), schemas resolved through `generate_schema_name`, refs checked, tests attached, cycles refused.
  */
-export function parseProject(files: ProjectFiles, ctx: GlobalContext): ProjectGraph {
+export function parseProject(loaded: ProjectFiles, globalCtx: GlobalContext): ProjectGraph {
+  // Each version of a versioned model is its own node (`x_v2`), described by the model's and the version's properties.
+  const expanded = expandVersions(loaded.properties.models);
+  const files: ProjectFiles = expanded.versions.size ? { ...loaded, properties: { ...loaded.properties, models: expanded.models } } : loaded;
+  const ctx: GlobalContext = expanded.versions.size ? { ...globalCtx, modelVersions: expanded.versions } : globalCtx;
   const projectName = files.project.name;
   const globals = createProjectEnv(ctx, files.macros, { packages: files.packages, dispatch: files.project.dispatch });
   // dbt renders Jinja in dbt_project.yml configs (not hooks, which render per node) and in node configs of properties files.
@@ -98,13 +108,22 @@ export function parseProject(files: ProjectFiles, ctx: GlobalContext): ProjectGr
   };
 
   for (const file of files.models) {
-    const name = path.posix.basename(file.rel, '.sql');
+    const fileName = path.posix.basename(file.rel, '.sql');
+    const name = (file.package === null ? expanded.files.get(fileName) : undefined) ?? fileName;
     const props = files.properties.models.get(name);
     const pkg = file.package ?? projectName;
     const config = configFor('models', file.package, fqnOf(pkg, file.rel, file.root, name));
     mergeConfig(config, ymlConfig(props));
     const node: ModelNode = { ...base(file.rel, file.root, name, config, props, 'model', pkg), resource_type: 'model', raw_code: file.source, template: file.template, refs: [], sources: [] };
-    const captured = renderForParse(globals, ctx, file, config, { name, unique_id: node.unique_id, resource_type: 'model', fqn: node.fqn, package_name: pkg });
+    if (props?.version) Object.assign(node, versionFields(pkg, props.version, expanded.versions));
+    let captured: Captured;
+    try {
+      captured = renderForParse(globals, ctx, file, config, { name, unique_id: node.unique_id, resource_type: 'model', fqn: node.fqn, package_name: pkg });
+    } catch (err) {
+      // dbt stops at any parse error; Dango keeps the rest of the project runnable and fails this model when it is selected.
+      node.parse_error = errorMessage(err);
+      captured = literalCalls(file.source);
+    }
     node.refs = captured.refs;
     node.sources = captured.sources;
     if (config.enabled === false) unavailable.set(name, `refers to the disabled model '${name}'`);
@@ -151,21 +170,44 @@ export function parseProject(files: ProjectFiles, ctx: GlobalContext): ProjectGr
   }
   for (const node of byName.values()) {
     if (node.resource_type !== 'model') continue;
+    // A model that failed to render keeps the parents its literal calls name, so its place in the graph (and its children's) stays.
+    const refs = node.parse_error ? node.refs.filter((r) => byName.has(r.name)) : node.refs;
+    const srcs = node.parse_error ? node.sources.filter(([s, t]) => sources.has(`${s}.${t}`)) : node.sources;
     node.depends_on = [...new Set([
-      ...node.refs.map((r) => resolveRef(byName, unavailable, r.name, node.original_file_path, node.raw_code).unique_id),
-      ...node.sources.map(([s, t]) => resolveSource(sources, s, t, node.original_file_path, node.raw_code).unique_id),
+      ...refs.map((r) => resolveRef(byName, unavailable, r.name, node.original_file_path, node.raw_code).unique_id),
+      ...srcs.map(([s, t]) => resolveSource(sources, s, t, node.original_file_path, node.raw_code).unique_id),
     ])];
   }
   const graph: ProjectGraph = {
     projectName, dbtDir: files.dbtDir, targetPath: files.project.targetPath, nodes, byName, sources, files, ctx,
-    parentMap: new Map(), childMap: new Map(), order: [],
+    parentMap: new Map(), childMap: new Map(), order: [], analyses: [], declared: [],
   };
+  graph.analyses = parseAnalyses(graph, globals, ctx, files.analyses);
+  graph.declared = parseDeclared(graph, globals, ctx, files.properties.declared);
   for (const test of parseTests(graph, globals)) nodes.set(test.unique_id, test);
   const maps = buildMaps(nodes.values());
   graph.parentMap = maps.parentMap;
   graph.childMap = maps.childMap;
   graph.order = topoOrder(maps.parentMap, (id) => nodes.get(id)?.name ?? id);
   return graph;
+}
+
+const LITERAL_CALL = /\b(ref|source)\s*\(\s*((?:['"][^'"]*['"]\s*,?\s*)+)\)/g;
+
+/** The `ref('x')` / `source('s', 't')` calls written with literal arguments, for a model whose Jinja did not render. */
+function literalCalls(code: string): Captured {
+  const out: Captured = { refs: [], sources: [] };
+  for (const m of code.matchAll(LITERAL_CALL)) {
+    const args = [...m[2]!.matchAll(/['"]([^'"]*)['"]/g)].map((a) => a[1]!);
+    if (m[1] === 'ref') out.refs.push({ name: args[args.length - 1]!, package: args.length > 1 ? args[0]! : null });
+    else if (args.length === 2) out.sources.push([args[0]!, args[1]!]);
+  }
+  return out;
+}
+
+/** dbt's fields of one version of a model: `model.p.x.v2`, `version`, `latest_version`. */
+function versionFields(pkg: string, version: { of: string; v: string }, versions: Map<string, VersionIndex>): Partial<ModelNode> {
+  return { unique_id: `model.${pkg}.${version.of}.v${version.v}`, version: version.v, latest_version: versions.get(version.of)?.latest ?? null, version_of: version.of };
 }
 
 // A call such as ref('x') or source('s', 'x') whose last quoted argument is `name`.

@@ -24,6 +24,8 @@ export interface ProjectFiles {
   models: SqlFile[];
   macros: CompiledTemplate[];
   singularTests: SqlFile[];
+  /** The project's analyses (`analysis-paths`): compiled, never run. */
+  analyses: SqlFile[];
   seeds: (ProjectFileRef & { root: string; package: string | null })[];
   /** Installed packages (`dbt_packages/<name>/`), with their macros (each package's own namespace). */
   packages: LoadedPackage[];
@@ -79,7 +81,7 @@ function folders(project: DbtProjectFile, dir: string | null) {
   const under = (list: string[]) => (dir ? list.map((p) => `${dir}/${p}`) : list);
   return {
     models: under(project.modelPaths), seeds: under(project.seedPaths), tests: under(project.testPaths), macros: under(project.macroPaths),
-    snapshots: under(project.snapshotPaths), docs: under(project.docsPaths),
+    snapshots: under(project.snapshotPaths), docs: under(project.docsPaths), analyses: under(project.analysisPaths),
   };
 }
 
@@ -107,7 +109,7 @@ export function loadProjectFiles(dbtDir: string, options: { onFileError?: (error
   const own = folders(project, null);
   const { macros, genericTests } = readMacros(dbtDir, own, onError);
   const testFiles = scanFiles(dbtDir, own.tests, ['.sql']);
-  const properties: Properties = { models: new Map(), seeds: new Map(), sources: [] };
+  const properties: Properties = { models: new Map(), seeds: new Map(), sources: [], declared: [] };
   const docs = new Map<string, string>();
   const models: SqlFile[] = [];
   const seeds: ProjectFiles['seeds'] = [];
@@ -128,6 +130,7 @@ export function loadProjectFiles(dbtDir: string, options: { onFileError?: (error
     macros,
     packages,
     singularTests: readSql(testFiles.filter((f) => !genericTests.some((g) => g.rel === f.rel)), own.tests, null, onError),
+    analyses: readSql(scanFiles(dbtDir, own.analyses, ['.sql']), own.analyses, null, onError),
     seeds,
     properties,
     docs,

@@ -1,6 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { errorMessage } from '../../errors';
 import { TemplateError } from '../jinja/template-error';
+import type { VersionProps } from './model-versions';
 
 /** A data test declared in a properties file (`tests:` or `data_tests:`). */
 export interface TestSpec {
@@ -31,6 +32,11 @@ export interface NodeProps {
   config: Record<string, unknown>;
   meta: Record<string, unknown>;
   file: string;
+  /** A versioned model's `versions:` and `latest_version` (models only). */
+  versions?: VersionProps[];
+  latest_version?: string;
+  /** Set on the per-version properties `expandVersions` makes: the model and the version. */
+  version?: { of: string; v: string };
 }
 
 /** One table of a source. */
@@ -58,6 +64,19 @@ export interface Properties {
   models: Map<string, NodeProps>;
   seeds: Map<string, NodeProps>;
   sources: SourceProps[];
+  /** Exposures, metrics, semantic models and saved queries: described in the manifest, never executed. */
+  declared: DeclaredProps[];
+}
+
+/** The kinds of declared resources, by their properties-file key. */
+export const DECLARED_KINDS = { exposures: 'exposure', metrics: 'metric', semantic_models: 'semantic_model', saved_queries: 'saved_query' } as const;
+
+/** One exposure, metric, semantic model or saved query as written in a properties file. */
+export interface DeclaredProps {
+  kind: (typeof DECLARED_KINDS)[keyof typeof DECLARED_KINDS];
+  name: string;
+  entry: Record<string, unknown>;
+  file: string;
 }
 
 type Obj = Record<string, unknown>;
@@ -115,7 +134,25 @@ function nodeProps(m: Obj, file: string, kind: string): NodeProps {
     config: isObj(m.config) ? m.config : {},
     meta: isObj(m.meta) ? m.meta : {},
     file,
+    ...(Array.isArray(m.versions) ? { versions: versionList(m.versions, file, name) } : {}),
+    ...(m.latest_version !== undefined && m.latest_version !== null ? { latest_version: str(m.latest_version) } : {}),
   };
+}
+
+function versionList(list: unknown[], file: string, model: string): VersionProps[] {
+  return list.filter(isObj).map((v) => {
+    if (v.v === undefined || v.v === null) throw new TemplateError(file, null, `model '${model}': a versions entry has no v`);
+    const cols = Array.isArray(v.columns) ? v.columns.filter(isObj) : [];
+    const rule = cols.find((c) => 'include' in c || 'exclude' in c);
+    return {
+      v: str(v.v),
+      defined_in: typeof v.defined_in === 'string' ? v.defined_in : null,
+      description: typeof v.description === 'string' ? v.description : null,
+      config: isObj(v.config) ? v.config : {},
+      columns: columns(cols.filter((c) => c !== rule), file, `model '${model}' v${str(v.v)}`),
+      exclude: rule && Array.isArray(rule.exclude) ? rule.exclude.map(String) : [],
+    };
+  });
 }
 
 /** Reads one properties file into `into`; a duplicate model or a malformed file names the file. */
@@ -137,6 +174,15 @@ export function readPropertiesFile(text: string, file: string, into: Properties)
       const seen = map.get(props.name);
       if (seen) throw new TemplateError(file, null, `${key.slice(0, -1)} '${props.name}' is described twice (also in ${seen.file})`);
       map.set(props.name, props);
+    }
+  }
+  for (const [key, kind] of Object.entries(DECLARED_KINDS)) {
+    const list = doc[key];
+    if (list === undefined || list === null) continue;
+    if (!Array.isArray(list)) throw new TemplateError(file, null, `'${key}' must be a list`);
+    for (const entry of list.filter(isObj)) {
+      if (!str(entry.name)) throw new TemplateError(file, null, `a ${kind.replace('_', ' ')} has no name`);
+      into.declared.push({ kind, name: str(entry.name), entry, file });
     }
   }
   const sources = doc.sources;
