@@ -1,5 +1,5 @@
-import { DangoError, ERROR_CODE_HEADER, isDangoErrorCode, type DangoErrorCode } from '@dango/core';
-import { EventStream } from './event-stream';
+import { DangoError, ERROR_CODE_HEADER, isDangoErrorCode, type DangoErrorCode } from '@dango/core/lite';
+import type { EventStream } from './event-stream';
 
 /**
  * The code of an error answer: the server names it in a header; a status alone cannot, as codes share
@@ -31,9 +31,11 @@ export class ApiClient {
   }
 
   /** Opens `/ws` and resolves once the socket is open; events are buffered from then on. */
-  events(): Promise<EventStream> {
+  async events(): Promise<EventStream> {
     const url = new URL('/ws', this.baseUrl);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    // `ws` loads only for commands that follow events (sync, run), not for `status`.
+    const { EventStream } = await import('./event-stream');
     return EventStream.open(url.href, this.headers());
   }
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { projectPaths } from '@dango/core';
+import { projectPaths } from '@dango/core/lite';
 import { isPidAlive, readServerFile, removeServerFile, type ServerInfo } from './server-file';
 
 const PROBE_TIMEOUT_MS = 3000;

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../io';
 import { withProjectOption } from '../options';
-import { resolveProjectDir } from '../project';
-import { addSourceBlock, SOURCE_TEMPLATES } from '../source-block';
 import { registerSourceCheck } from './source-check';
 
 /** `dango source list`: the configured sources, from `.dango/sources.yml` (no warehouse needed). */
