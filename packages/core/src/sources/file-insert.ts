@@ -9,8 +9,9 @@ import { createLoadMeter, type LoadMeter } from './file-progress';
 import type { FileColumn } from './file-tracking';
 
 /**
- * Thrown when one statement reading several files fails: the load is then retried reading each file
- * alone, so the error names the file at fault (and its line) as a single-file read does.
+ * Thrown when one statement reading several files (or a file read with a borrowed description) fails:
+ * the load is then retried reading each file alone with its own description, so the error names the
+ * file at fault (and its line) as a single-file read does.
  */
 export class BatchReadError extends Error {
   constructor(readonly files: string[], options: { cause: unknown }) {
@@ -124,6 +125,8 @@ async function insertOne(conn: WarehouseConnection, input: InsertInput, st: Stat
     );
     rows = Number(res?.Count ?? 0);
   } catch (err) {
+    // A description borrowed from another file may be what did not fit: the retry describes this file itself.
+    if (input.batched && plan.borrowed) throw new BatchReadError([rel], { cause: err });
     throw input.reader.fileError(rel, err);
   }
   input.ctx.progress({ file: rel, rows, step: 'loaded', message: `Loaded ${rel}: ${rows} rows` });
