@@ -5,7 +5,7 @@ import type { TableColumn } from './connectors/csv-schema-plan';
 import type { FileReader } from './file-load';
 import { LINEAGE_COLUMNS } from './file-lineage';
 import type { FilePlan } from './file-plan';
-import { createLoadMeter, type LoadMeter } from './file-progress';
+import type { LoadMeter } from './file-progress';
 import type { FileColumn } from './file-tracking';
 
 /**
@@ -31,6 +31,8 @@ export interface InsertInput {
   ids: Map<FilePlan, number>;
   /** Whether files that read alike may share one statement (false on the retry after a `BatchReadError`). */
   batched: boolean;
+  /** Reports the bytes read; one meter serves a load and its retry, so the figures never go back. */
+  meter: LoadMeter;
 }
 
 /** One INSERT: the files it reads and its SQL parts (identical for every file of a batch). */
@@ -83,7 +85,8 @@ function statements(input: InsertInput, plans: FilePlan[]): Statement[] {
 export async function insertFiles(conn: WarehouseConnection, input: InsertInput, plans: FilePlan[]): Promise<Map<FilePlan, number>> {
   const counts = new Map<FilePlan, number>(plans.map((p) => [p, 0]));
   const withRows = plans.filter(hasRows);
-  const meter = createLoadMeter(conn, input.ctx, withRows.reduce((n, p) => n + p.file.size, 0));
+  const meter = input.meter;
+  meter.begin(withRows.reduce((n, p) => n + p.file.size, 0));
 
   const batched: FilePlan[] = [];
   for (const st of statements(input, withRows)) {
@@ -142,7 +145,7 @@ async function insertBatch(conn: WarehouseConnection, input: InsertInput, st: St
   const bytes = st.plans.reduce((n, p) => n + p.file.size, 0);
   try {
     // file_index numbers the files of the list from 0, in list order.
-    await meter.measure(bytes, () => conn.run(insertSql(input, st, '($1::INTEGER[])[file_index + 1]'), [listValue(ids), input.ctx.loadedAt.toISOString(), listValue(paths)]));
+    await meter.measure(bytes, () => conn.run(insertSql(input, st, '($1::INTEGER[])[(file_index + 1)::BIGINT]'), [listValue(ids), input.ctx.loadedAt.toISOString(), listValue(paths)]));
   } catch (err) {
     throw new BatchReadError(files, { cause: err });
   }

@@ -6,6 +6,7 @@ import { assertNoReservedColumns, planIncremental, unionSchema, type TableColumn
 import { createFilesView, isReservedColumn, LINEAGE_COLUMNS } from './file-lineage';
 import { BatchReadError, columnsOf, insertFiles, readOptionsOf } from './file-insert';
 import type { FilePlan, FileSyncPlan } from './file-plan';
+import { createLoadMeter, type LoadMeter } from './file-progress';
 import { hashFile, type DiskFile } from './file-source';
 import { diffColumns, recordSchemaChanges } from './rows/schema-changes';
 import { ensureTrackingTable, forgetFiles, recordHash, saveTracked, type FileColumn, type TrackedFile } from './file-tracking';
@@ -77,11 +78,13 @@ async function fileIdAllocator(conn: WarehouseConnection, source: string, fresh:
  * Hashes files after their load committed (hashing during the load would compete with DuckDB for
  * the CPU) and records each hash only if the file did not change meanwhile.
  */
-async function hashLoadedFiles(ctx: ConnectorContext, files: DiskFile[]): Promise<void> {
+async function hashLoadedFiles(ctx: ConnectorContext, files: DiskFile[], signal: AbortSignal): Promise<void> {
   const hashed: Array<{ path: string; size: number; mtimeMs: number; hash: string }> = [];
   for (const f of files) {
+    // Stopped by close(): the hashes done so far are kept, the rest stay null until a later sync hashes them.
+    if (signal.aborted) break;
     try {
-      const hash = await hashFile(f.abs);
+      const hash = await hashFile(f.abs, signal);
       const st = await stat(f.abs);
       if (st.size === f.size && st.mtimeMs === f.mtimeMs) hashed.push({ path: f.rel, size: f.size, mtimeMs: f.mtimeMs, hash });
     } catch {
@@ -108,8 +111,9 @@ function trackingRow(plan: FilePlan, fileId: number, table: string, rows: number
  * here too, so data, schema and tracking commit together.
  */
 export async function loadFiles(conn: WarehouseConnection, input: FileLoadInput): Promise<LoadOutcome> {
+  const meter = createLoadMeter(conn, input.ctx);
   try {
-    return await loadFilesOnce(conn, input, true);
+    return await loadFilesOnce(conn, input, meter, true);
   } catch (err) {
     if (!(err instanceof BatchReadError)) throw err;
     // A failed statement aborts DuckDB's transaction: this sync's work so far is undone and done again, each
@@ -118,11 +122,11 @@ export async function loadFiles(conn: WarehouseConnection, input: FileLoadInput)
     await conn.run('ROLLBACK');
     await conn.run('BEGIN TRANSACTION');
     await input.redescribe?.(input.plans);
-    return loadFilesOnce(conn, input, false);
+    return loadFilesOnce(conn, input, meter, false);
   }
 }
 
-async function loadFilesOnce(conn: WarehouseConnection, input: FileLoadInput, batched: boolean): Promise<LoadOutcome> {
+async function loadFilesOnce(conn: WarehouseConnection, input: FileLoadInput, meter: LoadMeter, batched: boolean): Promise<LoadOutcome> {
   const { ctx, table, plans, removed } = input;
   const name = ctx.source.name;
   const target = qualified(ctx.schema, table);
@@ -171,7 +175,7 @@ async function loadFilesOnce(conn: WarehouseConnection, input: FileLoadInput, ba
   const tracking: TrackedFile[] = [];
   const nextFileId = await fileIdAllocator(conn, name, rebuild);
   const ids = new Map(toLoad.map((plan) => [plan, nextFileId(plan)]));
-  const counts = await insertFiles(conn, { ctx, reader: input.reader, target, columns, ids, batched }, toLoad);
+  const counts = await insertFiles(conn, { ctx, reader: input.reader, target, columns, ids, batched, meter }, toLoad);
   for (const plan of toLoad) {
     const n = counts.get(plan) ?? 0;
     rows += n;
@@ -184,7 +188,8 @@ async function loadFilesOnce(conn: WarehouseConnection, input: FileLoadInput, ba
   }
   await saveTracked(conn, name, tracking);
 
-  const unhashed = toLoad.filter((p) => p.hash === null).map((p) => p.file);
+  // Files loaded now, and files whose hashing an earlier close() stopped (their tracking has no hash yet).
+  const unhashed = plans.filter((p) => p.hash === null && (toLoad.includes(p) || p.action === 'keep')).map((p) => p.file);
   const written = columns.length > 0 || existing.length > 0 ? await readColumns(conn, ctx.schema, table) : [];
   // Compared with what the table holds now, so an added, widened or dropped column is reported however it came about.
   const schemaChanges = diffColumns(table, existing, written.filter((c) => !isReservedColumn(c.name)));
@@ -193,7 +198,7 @@ async function loadFilesOnce(conn: WarehouseConnection, input: FileLoadInput, ba
     schemaChanges,
     rows,
     tables: written.length > 0 ? [{ name: table, columns: written }] : [],
-    afterCommit: unhashed.length > 0 ? () => hashLoadedFiles(ctx, unhashed) : undefined,
+    afterCommit: unhashed.length > 0 ? (signal) => hashLoadedFiles(ctx, unhashed, signal) : undefined,
     files: { loaded: toLoad.map((p) => p.file.rel), removed: removed.filter((t) => t.loaded_at !== null).map((t) => t.path), unchanged: plans.length - toLoad.length },
   };
 }

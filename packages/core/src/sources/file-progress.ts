@@ -9,6 +9,8 @@ export const READING_STEP = 'reading';
 
 /** Counts the bytes a file load has read and reports them as `sync_progress` events. */
 export interface LoadMeter {
+  /** Starts (or, on a retry, restarts) a load of `totalBytes`; figures below those already reported are not sent again. */
+  begin(totalBytes: number): void;
   /** Runs one statement reading `bytes` of files, reporting its progress while it runs. */
   measure<T>(bytes: number, run: () => Promise<T>): Promise<T>;
 }
@@ -19,7 +21,8 @@ export interface LoadMeter {
  * statements done, is the load's position in `total_bytes`; after the last statement `bytes == total_bytes`. Events are monotonic and sent only when
  * the figure moved, at most every POLL_MS.
  */
-export function createLoadMeter(conn: WarehouseConnection, ctx: ConnectorContext, totalBytes: number): LoadMeter {
+export function createLoadMeter(conn: WarehouseConnection, ctx: ConnectorContext): LoadMeter {
+  let totalBytes = 0;
   let done = 0;
   let reported = -1;
   let enabled = false;
@@ -30,6 +33,10 @@ export function createLoadMeter(conn: WarehouseConnection, ctx: ConnectorContext
     ctx.progress({ step: READING_STEP, bytes: at, total_bytes: totalBytes, message: `Read ${at} of ${totalBytes} bytes` });
   };
   return {
+    begin(total) {
+      totalBytes = total;
+      done = 0;
+    },
     async measure(bytes, run) {
       if (!enabled && totalBytes > 0) {
         // Print off first: with the bar on, DuckDB would otherwise draw it on the process's stdout.

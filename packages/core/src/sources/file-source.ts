@@ -50,7 +50,24 @@ export function patternMatcher(pattern: string): (rel: string) => boolean {
   return picomatch(pattern, { dot: false, nocase: true });
 }
 
-/** Every file of the source on disk, sorted by relative path; a missing directory has no files; links leading outside it are skipped and reported to `warn`. */
+/** Stats run at once while listing: enough to overlap the filesystem's latency, few enough for file handles. */
+const STAT_CONCURRENCY = 64;
+
+/** Runs `fn` over `items`, at most `limit` at a time. */
+async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/**
+ * Every file of the source on disk, sorted by relative path; a missing directory has no files; links
+ * leading outside it are skipped and reported to `warn`. Only entries that can belong to the source
+ * are stat'ed (regular files matching the pattern, links), and those in parallel: a folder of a
+ * thousand files lists in a few milliseconds.
+ */
 export async function scanFiles(spec: FileSourceSpec, warn?: (message: string) => void): Promise<DiskFile[]> {
   const matches = patternMatcher(spec.pattern);
   // Only symlinks can lead outside (DELETE refuses them the same way); regular entries cost no realpath.
@@ -65,36 +82,51 @@ export async function scanFiles(spec: FileSourceSpec, warn?: (message: string) =
       if ((err as NodeJS.ErrnoException).code === 'ENOENT' && dir === spec.directory) return;
       throw err;
     }
-    for (const entry of entries) {
-      if (entry.name.startsWith('.')) continue;
+    const subdirs: string[] = [];
+    const candidates = entries.filter((entry) => {
+      if (entry.name.startsWith('.')) return false;
+      if (entry.isDirectory()) {
+        if (recursive) subdirs.push(path.join(dir, entry.name));
+        return false;
+      }
+      if (entry.isSymbolicLink()) return true;
+      return entry.isFile() && matches(relativeTo(spec.directory, path.join(dir, entry.name)));
+    });
+    await eachLimited(candidates, STAT_CONCURRENCY, async (entry) => {
       const abs = path.join(dir, entry.name);
-      const rel = path.relative(spec.directory, abs).split(path.sep).join('/');
+      const rel = relativeTo(spec.directory, abs);
       let st;
       try {
         st = await stat(abs);
       } catch {
-        continue; // vanished between readdir and stat, or a dangling symlink
+        return; // vanished between readdir and stat, or a dangling symlink
       }
       if (entry.isSymbolicLink() && (st.isFile() || st.isDirectory()) && !(await contained(abs))) {
         warn?.(`Skipped '${rel}': it resolves outside the source directory ${spec.configuredDirectory}`);
-        continue;
+        return;
       }
       if (st.isDirectory()) {
-        if (recursive) await walk(abs);
+        if (recursive) subdirs.push(abs);
       } else if (st.isFile() && matches(rel)) {
         out.push({ rel, abs, size: st.size, mtimeMs: st.mtimeMs });
       }
-    }
+    });
+    for (const sub of subdirs) await walk(sub);
   };
   await walk(spec.directory);
   return out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
 }
 
-/** SHA-256 of a file's content, streamed. */
-export function hashFile(file: string): Promise<string> {
+/** `abs` relative to `dir`, with `/` separators. */
+function relativeTo(dir: string, abs: string): string {
+  return path.relative(dir, abs).split(path.sep).join('/');
+}
+
+/** SHA-256 of a file's content, streamed; rejects with an AbortError once `signal` aborts. */
+export function hashFile(file: string, signal?: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');
-    createReadStream(file, { highWaterMark: 1 << 20 })
+    createReadStream(file, { highWaterMark: 1 << 20, signal })
       .on('data', (chunk) => hash.update(chunk))
       .on('error', reject)
       .on('end', () => resolve(hash.digest('hex')));
