@@ -52,21 +52,48 @@ export function csvField(value: unknown): string {
   return `"${JSON.stringify(value).replaceAll('"', '""')}"`;
 }
 
-/** Writes a table's data to `file`; resolves when the file is complete. */
-export async function stageData(data: RowData, file: string): Promise<void> {
+/** Rows (when they come as batches) and bytes staged so far. */
+export type StageProgress = (staged: { rows?: number; bytes: number }) => void;
+
+/** How often staging reports its progress. */
+const REPORT_EVERY_MS = 500;
+
+/**
+ * Writes a table's data to `file`; resolves when the file is complete. `progress` hears the rows and
+ * bytes staged at most every half second while data flows, and once at the end.
+ */
+export async function stageData(data: RowData, file: string, progress?: StageProgress): Promise<void> {
   const out = createWriteStream(file);
+  let rows: number | undefined;
+  let last = performance.now();
+  const tick = (force = false): void => {
+    if (!progress || (!force && performance.now() - last < REPORT_EVERY_MS)) return;
+    last = performance.now();
+    progress({ ...(rows === undefined ? {} : { rows }), bytes: out.bytesWritten + out.writableLength });
+  };
   if ('csv' in data) {
-    await pipeline(data.csv, out);
+    // A timer, not a second 'data' listener: the pipeline alone drives the source stream.
+    const timer = progress ? setInterval(() => tick(true), REPORT_EVERY_MS) : undefined;
+    try {
+      await pipeline(data.csv, out);
+    } finally {
+      clearInterval(timer);
+    }
+    tick(true);
     return;
   }
+  rows = 0;
   try {
     for await (const batch of data.batches) {
       let text = '';
       for (const row of batch) text += row.map(csvField).join(',') + '\n';
+      rows += batch.length;
       if (text && !out.write(text)) await once(out, 'drain');
+      tick();
     }
     out.end();
     await once(out, 'finish');
+    tick(true);
   } catch (err) {
     out.destroy();
     throw err;
