@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
@@ -50,23 +50,16 @@ export function patternMatcher(pattern: string): (rel: string) => boolean {
   return picomatch(pattern, { dot: false, nocase: true });
 }
 
-/** Stats run at once while listing: enough to overlap the filesystem's latency, few enough for file handles. */
-const STAT_CONCURRENCY = 64;
-
-/** Runs `fn` over `items`, at most `limit` at a time. */
-async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
+/** Entries stat'ed between two yields to the event loop while listing. */
+const STAT_SLICE = 256;
 
 /**
  * Every file of the source on disk, sorted by relative path; a missing directory has no files; links
  * leading outside it are skipped and reported to `warn`. Only entries that can belong to the source
- * are stat'ed (regular files matching the pattern, links), and those in parallel: a folder of a
- * thousand files lists in a few milliseconds.
+ * are stat'ed (regular files matching the pattern, and links). Those stats are synchronous, in slices
+ * between which the event loop runs: a stat of a listed file is a few microseconds, where a promise
+ * through libuv's thread pool costs more than the stat itself (1,000 files: ~3 ms, against ~10 ms
+ * with one awaited stat per file).
  */
 export async function scanFiles(spec: FileSourceSpec, warn?: (message: string) => void): Promise<DiskFile[]> {
   const matches = patternMatcher(spec.pattern);
@@ -74,7 +67,7 @@ export async function scanFiles(spec: FileSourceSpec, warn?: (message: string) =
   const contained = containedLinks(spec.directory);
   const recursive = spec.pattern.includes('/');
   const out: DiskFile[] = [];
-  const walk = async (dir: string): Promise<void> => {
+  const walk = async (dir: string, relDir: string): Promise<void> => {
     let entries;
     try {
       entries = await readdir(dir, { withFileTypes: true });
@@ -82,44 +75,46 @@ export async function scanFiles(spec: FileSourceSpec, warn?: (message: string) =
       if ((err as NodeJS.ErrnoException).code === 'ENOENT' && dir === spec.directory) return;
       throw err;
     }
-    const subdirs: string[] = [];
-    const candidates = entries.filter((entry) => {
-      if (entry.name.startsWith('.')) return false;
-      if (entry.isDirectory()) {
-        if (recursive) subdirs.push(path.join(dir, entry.name));
-        return false;
-      }
-      if (entry.isSymbolicLink()) return true;
-      return entry.isFile() && matches(relativeTo(spec.directory, path.join(dir, entry.name)));
-    });
-    await eachLimited(candidates, STAT_CONCURRENCY, async (entry) => {
+    const subdirs: Array<[string, string]> = [];
+    const unknown: Array<[string, string, boolean]> = [];
+    for (let i = 0; i < entries.length; i++) {
+      if (i > 0 && i % STAT_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+      const entry = entries[i]!;
+      if (entry.name.startsWith('.')) continue;
       const abs = path.join(dir, entry.name);
-      const rel = relativeTo(spec.directory, abs);
+      const rel = relDir ? `${relDir}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (recursive) subdirs.push([abs, rel]);
+      } else if (!entry.isFile()) {
+        // Links, and entries whose type the filesystem does not report: stat'ed below to see what they are.
+        unknown.push([abs, rel, entry.isSymbolicLink()]);
+      } else if (matches(rel)) {
+        // Gone since readdir: not listed.
+        const st = statSync(abs, { throwIfNoEntry: false });
+        if (st?.isFile()) out.push({ rel, abs, size: st.size, mtimeMs: st.mtimeMs });
+      }
+    }
+    for (const [abs, rel, link] of unknown) {
       let st;
       try {
         st = await stat(abs);
       } catch {
-        return; // vanished between readdir and stat, or a dangling symlink
+        continue; // a dangling symlink, or vanished since readdir
       }
-      if (entry.isSymbolicLink() && (st.isFile() || st.isDirectory()) && !(await contained(abs))) {
+      if (link && (st.isFile() || st.isDirectory()) && !(await contained(abs))) {
         warn?.(`Skipped '${rel}': it resolves outside the source directory ${spec.configuredDirectory}`);
-        return;
+        continue;
       }
       if (st.isDirectory()) {
-        if (recursive) subdirs.push(abs);
+        if (recursive) subdirs.push([abs, rel]);
       } else if (st.isFile() && matches(rel)) {
         out.push({ rel, abs, size: st.size, mtimeMs: st.mtimeMs });
       }
-    });
-    for (const sub of subdirs) await walk(sub);
+    }
+    for (const [abs, rel] of subdirs) await walk(abs, rel);
   };
-  await walk(spec.directory);
+  await walk(spec.directory, '');
   return out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
-}
-
-/** `abs` relative to `dir`, with `/` separators. */
-function relativeTo(dir: string, abs: string): string {
-  return path.relative(dir, abs).split(path.sep).join('/');
 }
 
 /** SHA-256 of a file's content, streamed; rejects with an AbortError once `signal` aborts. */

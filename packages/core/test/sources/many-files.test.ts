@@ -137,6 +137,8 @@ describe('content hashes after the load (issue 15 item 5)', () => {
     const file = project.write('sales', 'a.csv', 'id,v\n1,10\n2,20\n');
     let platform = await project.open();
     await platform.sync('sales');
+    // A second sync waits for the first one's hashing, so the UPDATE below cannot race with it.
+    await platform.sync('sales');
     // As close() leaves it when it stops the hashing of a large file.
     await platform.warehouse.write((conn) => conn.run("UPDATE _dango.source_files SET hash = NULL WHERE source = 'sales'"));
     await platform.close();
