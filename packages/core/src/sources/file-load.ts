@@ -9,7 +9,7 @@ import type { FilePlan, FileSyncPlan } from './file-plan';
 import { createLoadMeter, type LoadMeter } from './file-progress';
 import { hashFile, type DiskFile } from './file-source';
 import { diffColumns, recordSchemaChanges } from './rows/schema-changes';
-import { ensureTrackingTable, forgetFiles, recordHash, saveTracked, type FileColumn, type TrackedFile } from './file-tracking';
+import { ensureTrackingTable, forgetFiles, recordHashes, saveTracked, type FileColumn, type TrackedFile } from './file-tracking';
 
 /** How one file format is read into a table: the part of a file source that differs between formats. */
 export interface FileReader {
@@ -93,7 +93,7 @@ async function hashLoadedFiles(ctx: ConnectorContext, files: DiskFile[], signal:
   }
   if (hashed.length === 0) return;
   await ctx.warehouse.write(async (conn) => {
-    for (const h of hashed) await recordHash(conn, ctx.source.name, h);
+    await recordHashes(conn, ctx.source.name, hashed);
   });
 }
 
