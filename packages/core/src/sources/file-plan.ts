@@ -129,12 +129,16 @@ async function describeShared(list: FilePlan[], share: NonNullable<PlanInput['sh
   });
   await describeAll(first);
   const alone: FilePlan[] = [];
+  const sniffed = new Map<FilePlan, FileDescription>();
   for (const [plan, leader] of followers) {
     if (!leader.described || leader.described.noRows) alone.push(plan);
     else {
-      plan.described = share.borrow(leader.described);
+      if (!sniffed.has(leader)) sniffed.set(leader, leader.described);
+      plan.described = share.borrow(sniffed.get(leader)!);
       plan.borrowed = true;
     }
   }
+  // The sniffed file reads as its followers do (e.g. the same strict checks), so one statement loads them all.
+  for (const [leader, own] of sniffed) leader.described = share.borrow(own);
   await describeAll(alone);
 }
