@@ -7,6 +7,8 @@ const src = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 export default defineConfig({
   resolve: {
     alias: {
+      // Before '@dango/core', which would otherwise match as a prefix.
+      '@dango/core/lite': src('./packages/core/src/lite.ts'),
       '@dango/core': src('./packages/core/src/index.ts'),
       '@dango/express': src('./packages/adapter-express/src/index.ts'),
       '@dango/fastify': src('./packages/adapter-fastify/src/index.ts'),

@@ -86,8 +86,9 @@ async function timeBare(file: string, lineage = false): Promise<Timing> {
 }
 
 async function fullVsBare(): Promise<void> {
-  const single = path.join(DATA, 'single');
-  const file = await ensureCsv(path.join(single, 'sales_1m.csv'), ROWS);
+  // Another BENCH_ROWS (e.g. 10000000 for the 10M-row case) gets its own folder: the source reads the whole folder.
+  const single = path.join(DATA, ROWS === 1_000_000 ? 'single' : `single_${ROWS}`);
+  const file = await ensureCsv(path.join(single, ROWS === 1_000_000 ? 'sales_1m.csv' : `sales_${ROWS}.csv`), ROWS);
   console.log(`Case 1: ${ROWS.toLocaleString('en-US')} rows, ${(fs.statSync(file).size / 1e6).toFixed(1)} MB, ${ROUNDS} interleaved rounds`);
   await timeBare(file); // warm the page cache so neither side pays for the first disk read
   const a: Timing[] = [];
@@ -171,5 +172,6 @@ if (process.argv.includes('--large')) {
   await largerThanMemory();
 } else {
   await fullVsBare();
-  await incrementalVsFull();
+  // `--single`: case 1 only (e.g. BENCH_ROWS=10000000 npm run bench:csv -- --single).
+  if (!process.argv.includes('--single')) await incrementalVsFull();
 }

@@ -1,5 +1,6 @@
-import { DangoError, ERROR_CODE_HEADER, isDangoErrorCode, type DangoErrorCode } from '@dango/core';
-import { EventStream } from './event-stream';
+import { DangoError, ERROR_CODE_HEADER, isDangoErrorCode, type DangoErrorCode } from '@dango/core/lite';
+import type { EventStream } from './event-stream';
+import { sendRequest, type HttpAnswer } from './http-request';
 
 /**
  * The code of an error answer: the server names it in a header; a status alone cannot, as codes share
@@ -31,9 +32,11 @@ export class ApiClient {
   }
 
   /** Opens `/ws` and resolves once the socket is open; events are buffered from then on. */
-  events(): Promise<EventStream> {
+  async events(): Promise<EventStream> {
     const url = new URL('/ws', this.baseUrl);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    // `ws` loads only for commands that follow events (sync, run), not for `status`.
+    const { EventStream } = await import('./event-stream');
     return EventStream.open(url.href, this.headers());
   }
 
@@ -43,24 +46,24 @@ export class ApiClient {
 
   private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const url = new URL(path, this.baseUrl);
-    let res: Response;
+    let res: HttpAnswer;
     try {
-      res = await fetch(url, {
+      res = await sendRequest(url, {
         method,
         headers: { ...this.headers(), accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (err) {
-      throw new DangoError('UPSTREAM', `Cannot reach the Dango server at ${this.baseUrl}: ${(err as Error).cause ?? (err as Error).message}`);
+      throw new DangoError('UPSTREAM', `Cannot reach the Dango server at ${this.baseUrl}: ${(err as Error).message}`);
     }
-    const text = await res.text();
+    const text = res.text;
     let data: unknown = null;
     try {
       data = text ? JSON.parse(text) : null;
     } catch {
       /* a non-JSON answer keeps its text for the message below */
     }
-    if (res.ok) return data as T;
+    if (res.status >= 200 && res.status < 300) return data as T;
     if (res.status === 401) {
       throw new DangoError('UNAUTHORIZED', this.token
         ? `The Dango server at ${this.baseUrl} rejected DANGO_API_TOKEN`
@@ -68,6 +71,6 @@ export class ApiClient {
     }
     const detail = (data as { detail?: unknown } | null)?.detail;
     const message = typeof detail === 'string' ? detail : `${method} ${url.pathname} answered ${res.status} ${text.slice(0, 200)}`;
-    throw new DangoError(errorCodeOf(res.status, res.headers.get(ERROR_CODE_HEADER)), message);
+    throw new DangoError(errorCodeOf(res.status, res.header(ERROR_CODE_HEADER)), message);
   }
 }

@@ -1,5 +1,6 @@
 import WebSocket from 'ws';
-import { DangoError, type DangoEvent } from '@dango/core';
+import type { DangoEvent } from '@dango/core';
+import { DangoError } from '@dango/core/lite';
 
 type Waiter = { match: (e: DangoEvent) => boolean; resolve: (e: DangoEvent) => void; reject: (err: Error) => void };
 

@@ -2,13 +2,17 @@ import { ApiClient } from './api-client';
 import type { Backend } from './backend';
 import { detectServer } from './detect-server';
 import type { CliIo } from './io';
-import { LocalBackend } from './local-backend';
+import type { LocalBackend } from './local-backend';
 import { RemoteBackend } from './remote-backend';
 
 /** A running server's API when there is one (DuckDB allows one writer process), else this process. */
 export async function openBackend(root: string, io: CliIo, options: { readOnly?: boolean } = {}): Promise<LocalBackend | RemoteBackend> {
   const server = await detectServer(root);
-  if (!server) return new LocalBackend(root, options);
+  if (!server) {
+    // Core (DuckDB, the engine) loads only when this process opens the warehouse itself.
+    const { LocalBackend } = await import('./local-backend');
+    return new LocalBackend(root, options);
+  }
   return new RemoteBackend(new ApiClient(server.url, io.env.DANGO_API_TOKEN || undefined));
 }
 

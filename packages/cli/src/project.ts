@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { DangoError, findProjectRoot, projectPaths } from '@dango/core';
+import { DangoError, findProjectRoot, projectPaths } from '@dango/core/lite';
 
 /** The project folder a command works on: `--project DIR`, else the nearest folder upwards holding `.dango/`. */
 export function resolveProjectDir(option: string | undefined, cwd: string = process.cwd()): string {

@@ -1,4 +1,5 @@
-import { DangoError, errorMessage, type DangoEvent, type DangoEventMap, type HealthReport, type LogEntry, type SourceSummary, type SyncOptions } from '@dango/core';
+import type { DangoEvent, DangoEventMap, HealthReport, LogEntry, SourceSummary, SyncOptions } from '@dango/core';
+import { DangoError, errorMessage } from '@dango/core/lite';
 import { ApiClient } from './api-client';
 import { failedOutcome, modelsAfter, type Backend, type SyncOutcome } from './backend';
 

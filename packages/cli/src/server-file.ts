@@ -1,5 +1,5 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { projectPaths } from '@dango/core';
+import { projectPaths } from '@dango/core/lite';
 
 /** `.dango/server.json`: how other `dango` processes find a running server of the project. */
 export interface ServerInfo {

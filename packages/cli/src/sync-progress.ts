@@ -34,6 +34,9 @@ export function progressText(event: ProgressEvent, elapsedMs: number): string {
 export class SyncProgressView {
   private readonly startedAt: number;
   private lastPlain = -Infinity;
+  /** What the events told so far: the latest byte figures, and rows (summed over files, as each file reports its own). */
+  private readonly seen: { bytes?: number; total_bytes?: number; rows?: number } = {};
+  private fileRows = 0;
 
   constructor(private readonly progress: Progress, private readonly live: boolean, private readonly now: () => number = Date.now) {
     this.startedAt = now();
@@ -41,6 +44,16 @@ export class SyncProgressView {
 
   /** Takes one `sync_progress` event. */
   update(event: ProgressEvent): void {
+    if (event.bytes !== undefined) {
+      this.seen.bytes = event.bytes;
+      this.seen.total_bytes = event.total_bytes;
+    }
+    if (event.rows !== undefined) {
+      // A file's 'loaded' event counts that file; a row source's events count everything staged so far.
+      if (event.file !== undefined) this.fileRows += event.rows;
+      this.seen.rows = event.file !== undefined ? this.fileRows : event.rows;
+    }
+    event = { ...event, ...this.seen };
     const elapsed = this.now() - this.startedAt;
     if (elapsed < SHOW_AFTER_MS) return;
     if (!this.live) {

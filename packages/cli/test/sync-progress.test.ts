@@ -50,4 +50,24 @@ describe('sync progress', () => {
     for (now = 0; now <= 12_000; now += 500) view.update(event({ rows: now }));
     expect(io.text.split('\n').filter(Boolean)).toEqual(['  big: 1,000 rows, 1,000 rows/s', '  big: 6,000 rows, 1,000 rows/s', '  big: 11,000 rows, 1,000 rows/s']);
   });
+
+  it('in pipes, sums the rows of loaded files and shows the latest bytes of the total, with rate and ETA', () => {
+    let now = 0;
+    const io = captureIo(false);
+    const view = new SyncProgressView(new Progress(io), false, () => now);
+    const mb = 1024 * 1024;
+    now = 1000;
+    view.update(event({ step: 'reading', bytes: 10 * mb, total_bytes: 40 * mb, message: 'Read' }));
+    now = 2000;
+    view.update(event({ step: 'loaded', file: 'a.csv', rows: 1000, message: 'Loaded a.csv: 1000 rows' }));
+    view.update(event({ step: 'loaded', file: 'b.csv', rows: 500, message: 'Loaded b.csv: 500 rows' }));
+    now = 6000;
+    view.update(event({ step: 'reading', bytes: 30 * mb, total_bytes: 40 * mb, message: 'Read' }));
+    now = 7000;
+    view.update(event({ step: 'loaded', file: 'c.csv', rows: 250, message: 'Loaded c.csv: 250 rows' }));
+    expect(io.text).toBe(
+      '  big: 10.0 MB of 40.0 MB (25%), 10.0 MB/s, ETA 3s\n' +
+        '  big: 1,500 rows, 30.0 MB of 40.0 MB (75%), 5.0 MB/s, ETA 2s\n',
+    );
+  });
 });

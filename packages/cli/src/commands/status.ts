@@ -21,8 +21,7 @@ export function registerStatus(program: Command, io: CliIo): void {
       const [{ resolveProjectDir }, { withBackend }] = await Promise.all([import('../project'), import('../open-backend')]);
       const root = resolveProjectDir(opts.project);
       await withBackend(root, io, async (backend) => {
-        const sources = await backend.listSources();
-        const bytes = await backend.warehouseBytes();
+        const [sources, bytes] = await Promise.all([backend.listSources(), backend.warehouseBytes()]);
         if (opts.json) {
           io.out(JSON.stringify({ project_dir: root, server_url: backend.serverUrl, warehouse_bytes: bytes, sources }, null, 2));
           return;

@@ -34,6 +34,8 @@ const LEVEL_BY_EVENT: Partial<Record<DangoEvent['type'], LogLevel>> = {
 export function logEntryForEvent(event: DangoEvent): LogEntry | null {
   let level: LogLevel | undefined = event.type === 'log' ? event.level : LEVEL_BY_EVENT[event.type];
   if (!level) return null;
+  // A load's running byte count is for live views (WebSocket, CLI), not a line per poll in the log.
+  if (event.type === 'sync_progress' && event.step === 'reading') return null;
   if (event.type === 'dbt_model_completed' && event.status === 'error') level = 'ERROR';
   const entry: LogEntry = { timestamp: event.timestamp, level, message: event.message, type: event.type };
   if ('source' in event && typeof event.source === 'string') entry.source = event.source;

@@ -24,6 +24,14 @@ export interface FileConnectorDefinition<S extends z.ZodType> extends Pick<Conne
    * may describe files again and replace their `described`, or throw a `SourceFileError`.
    */
   settle?(read: Reader, plans: FilePlan[], source: SourceConfig): Promise<void>;
+  /**
+   * Lets files that read alike share one description (see `PlanInput.share`): `key` is null for a file
+   * that must be described on its own; `borrow` adapts the shared description for a file not sniffed itself.
+   */
+  share?: {
+    key(file: DiskFile, source: SourceConfig): Promise<string | null>;
+    borrow(described: FileDescription): FileDescription;
+  };
 }
 
 /**
@@ -31,7 +39,7 @@ export interface FileConnectorDefinition<S extends z.ZodType> extends Pick<Conne
  * per-file incremental loads, `_dango_file_id` lineage, and the upload/list/delete routes.
  */
 export function defineFileConnector<S extends z.ZodType>(definition: FileConnectorDefinition<S>): Connector<z.output<S>> {
-  const { describe, reader, settle, ...rest } = definition;
+  const { describe, reader, settle, share, ...rest } = definition;
   return defineConnector({
     ...rest,
     files: { spec: fileSourceSpec },
@@ -48,10 +56,21 @@ export function defineFileConnector<S extends z.ZodType>(definition: FileConnect
         fullRefresh: ctx.options.fullRefresh,
         read,
         describe: (file) => describe(read, file, ctx.source),
+        share: share && { key: (file) => share.key(file, ctx.source), borrow: share.borrow },
         warn: ctx.warn,
       });
       await settle?.(read, plan.plans, ctx.source);
-      return { load: (conn) => loadFiles(conn, { ctx, table, reader, ...plan }) };
+      const redescribe = async (plans: FilePlan[]): Promise<void> => {
+        const borrowed = plans.filter((p) => p.borrowed);
+        for (let i = 0; i < borrowed.length; i += 4) {
+          await Promise.all(borrowed.slice(i, i + 4).map(async (p) => {
+            p.described = await describe(read, p.file, ctx.source);
+            p.borrowed = false;
+          }));
+        }
+        if (borrowed.length > 0) await settle?.(read, plans, ctx.source);
+      };
+      return { load: (conn) => loadFiles(conn, { ctx, table, reader, redescribe, ...plan }) };
     },
 
     async check(ctx) {

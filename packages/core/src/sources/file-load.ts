@@ -1,13 +1,15 @@
 import { stat } from 'node:fs/promises';
-import { globSafePath, qualified, quoteIdent, quoteLiteral, type WarehouseConnection } from '../warehouse';
+import { qualified, quoteIdent, quoteLiteral, type WarehouseConnection } from '../warehouse';
 import type { ConnectorContext, LoadOutcome } from './connectors/connector';
-import { SourceFileError } from './connectors/connector';
+import type { SourceFileError } from './connectors/connector';
 import { assertNoReservedColumns, planIncremental, unionSchema, type TableColumn } from './connectors/csv-schema-plan';
 import { createFilesView, isReservedColumn, LINEAGE_COLUMNS } from './file-lineage';
+import { BatchReadError, columnsOf, insertFiles, readOptionsOf } from './file-insert';
 import type { FilePlan, FileSyncPlan } from './file-plan';
+import { createLoadMeter, type LoadMeter } from './file-progress';
 import { hashFile, type DiskFile } from './file-source';
 import { diffColumns, recordSchemaChanges } from './rows/schema-changes';
-import { ensureTrackingTable, forgetFiles, recordHash, saveTracked, type FileColumn, type TrackedFile } from './file-tracking';
+import { ensureTrackingTable, forgetFiles, recordHashes, saveTracked, type FileColumn, type TrackedFile } from './file-tracking';
 
 /** How one file format is read into a table: the part of a file source that differs between formats. */
 export interface FileReader {
@@ -18,6 +20,11 @@ export interface FileReader {
   readSql(file: FileColumn[], table: TableColumn[], readOptions: Record<string, unknown>): { select: string[]; from: string };
   /** Turns a reader error into one that names the file and, when known, the line. */
   fileError(rel: string, err: unknown): SourceFileError;
+  /**
+   * True when files with these read options may be read by one statement over a list of files (same
+   * SQL, `file_index` telling the files apart); absent = every file is read alone.
+   */
+  batchable?(readOptions: Record<string, unknown>): boolean;
 }
 
 /** Everything the load of one file-source sync needs. */
@@ -25,14 +32,11 @@ export interface FileLoadInput extends FileSyncPlan {
   ctx: ConnectorContext;
   table: string;
   reader: FileReader;
-}
-
-function columnsOf(plan: FilePlan): FileColumn[] {
-  return plan.described?.columns ?? plan.prev?.columns ?? [];
-}
-
-function readOptionsOf(plan: FilePlan): Record<string, unknown> {
-  return plan.described?.readOptions ?? plan.prev!.read_options!;
+  /**
+   * Describes again, each on its own, the files whose description was borrowed from another file; run
+   * before the load is retried file by file after a statement over several files failed.
+   */
+  redescribe?(plans: FilePlan[]): Promise<void>;
 }
 
 /** A table's columns in order; none when it does not exist. */
@@ -70,38 +74,17 @@ async function fileIdAllocator(conn: WarehouseConnection, source: string, fresh:
   return (plan) => (!fresh && plan.prev?.file_id != null ? plan.prev.file_id : ++last);
 }
 
-/** Inserts one file's rows straight from DuckDB's reader (never through JavaScript); returns the row count. */
-async function insertFile(conn: WarehouseConnection, input: FileLoadInput, target: string, columns: TableColumn[], plan: FilePlan, fileId: number): Promise<number> {
-  const fileColumns = columnsOf(plan);
-  if (plan.described?.noRows || fileColumns.length === 0 || fileColumns.every((c) => c.type === null)) return 0;
-  const { ctx } = input;
-  const rel = plan.file.rel;
-  ctx.progress({ file: rel, step: 'loading', message: `Loading ${rel}` });
-  const byKey = new Map(columns.map((c) => [c.name.toLowerCase(), c.name]));
-  const into = fileColumns.map((c) => quoteIdent(byKey.get(c.name.toLowerCase()) ?? c.name));
-  const { select, from } = input.reader.readSql(fileColumns, columns, readOptionsOf(plan));
-  const sql = `INSERT INTO ${target} (${[...into, ...LINEAGE_COLUMNS.map((l) => l.name)].join(', ')})
-    SELECT ${[...select, '$1::INTEGER', '$2::TIMESTAMPTZ'].join(', ')} FROM ${from}`;
-  let rows: number;
-  try {
-    const [res] = await conn.all<{ Count: number }>(sql, [fileId, ctx.loadedAt.toISOString(), globSafePath(plan.file.abs)]);
-    rows = Number(res?.Count ?? 0);
-  } catch (err) {
-    throw input.reader.fileError(rel, err);
-  }
-  ctx.progress({ file: rel, rows, step: 'loaded', message: `Loaded ${rel}: ${rows} rows` });
-  return rows;
-}
-
 /**
  * Hashes files after their load committed (hashing during the load would compete with DuckDB for
  * the CPU) and records each hash only if the file did not change meanwhile.
  */
-async function hashLoadedFiles(ctx: ConnectorContext, files: DiskFile[]): Promise<void> {
+async function hashLoadedFiles(ctx: ConnectorContext, files: DiskFile[], signal: AbortSignal): Promise<void> {
   const hashed: Array<{ path: string; size: number; mtimeMs: number; hash: string }> = [];
   for (const f of files) {
+    // Stopped by close(): the hashes done so far are kept, the rest stay null until a later sync hashes them.
+    if (signal.aborted) break;
     try {
-      const hash = await hashFile(f.abs);
+      const hash = await hashFile(f.abs, signal);
       const st = await stat(f.abs);
       if (st.size === f.size && st.mtimeMs === f.mtimeMs) hashed.push({ path: f.rel, size: f.size, mtimeMs: f.mtimeMs, hash });
     } catch {
@@ -110,7 +93,7 @@ async function hashLoadedFiles(ctx: ConnectorContext, files: DiskFile[]): Promis
   }
   if (hashed.length === 0) return;
   await ctx.warehouse.write(async (conn) => {
-    for (const h of hashed) await recordHash(conn, ctx.source.name, h);
+    await recordHashes(conn, ctx.source.name, hashed);
   });
 }
 
@@ -128,6 +111,22 @@ function trackingRow(plan: FilePlan, fileId: number, table: string, rows: number
  * here too, so data, schema and tracking commit together.
  */
 export async function loadFiles(conn: WarehouseConnection, input: FileLoadInput): Promise<LoadOutcome> {
+  const meter = createLoadMeter(conn, input.ctx);
+  try {
+    return await loadFilesOnce(conn, input, meter, true);
+  } catch (err) {
+    if (!(err instanceof BatchReadError)) throw err;
+    // A failed statement aborts DuckDB's transaction: this sync's work so far is undone and done again, each
+    // file read alone (and described alone), so the failure names its file and line, or a borrowed
+    // description that did not fit is replaced by the file's own.
+    await conn.run('ROLLBACK');
+    await conn.run('BEGIN TRANSACTION');
+    await input.redescribe?.(input.plans);
+    return loadFilesOnce(conn, input, meter, false);
+  }
+}
+
+async function loadFilesOnce(conn: WarehouseConnection, input: FileLoadInput, meter: LoadMeter, batched: boolean): Promise<LoadOutcome> {
   const { ctx, table, plans, removed } = input;
   const name = ctx.source.name;
   const target = qualified(ctx.schema, table);
@@ -175,11 +174,12 @@ export async function loadFiles(conn: WarehouseConnection, input: FileLoadInput)
   const loadedAt = ctx.loadedAt.toISOString();
   const tracking: TrackedFile[] = [];
   const nextFileId = await fileIdAllocator(conn, name, rebuild);
+  const ids = new Map(toLoad.map((plan) => [plan, nextFileId(plan)]));
+  const counts = await insertFiles(conn, { ctx, reader: input.reader, target, columns, ids, batched, meter }, toLoad);
   for (const plan of toLoad) {
-    const fileId = nextFileId(plan);
-    const n = await insertFile(conn, input, target, columns, plan, fileId);
+    const n = counts.get(plan) ?? 0;
     rows += n;
-    tracking.push(trackingRow(plan, fileId, table, n, loadedAt));
+    tracking.push(trackingRow(plan, ids.get(plan)!, table, n, loadedAt));
   }
   for (const plan of plans) {
     if (toLoad.includes(plan)) continue;
@@ -188,7 +188,8 @@ export async function loadFiles(conn: WarehouseConnection, input: FileLoadInput)
   }
   await saveTracked(conn, name, tracking);
 
-  const unhashed = toLoad.filter((p) => p.hash === null).map((p) => p.file);
+  // Files loaded now, and files whose hashing an earlier close() stopped (their tracking has no hash yet).
+  const unhashed = plans.filter((p) => p.hash === null && (toLoad.includes(p) || p.action === 'keep')).map((p) => p.file);
   const written = columns.length > 0 || existing.length > 0 ? await readColumns(conn, ctx.schema, table) : [];
   // Compared with what the table holds now, so an added, widened or dropped column is reported however it came about.
   const schemaChanges = diffColumns(table, existing, written.filter((c) => !isReservedColumn(c.name)));
@@ -197,7 +198,7 @@ export async function loadFiles(conn: WarehouseConnection, input: FileLoadInput)
     schemaChanges,
     rows,
     tables: written.length > 0 ? [{ name: table, columns: written }] : [],
-    afterCommit: unhashed.length > 0 ? () => hashLoadedFiles(ctx, unhashed) : undefined,
+    afterCommit: unhashed.length > 0 ? (signal) => hashLoadedFiles(ctx, unhashed, signal) : undefined,
     files: { loaded: toLoad.map((p) => p.file.rel), removed: removed.filter((t) => t.loaded_at !== null).map((t) => t.path), unchanged: plans.length - toLoad.length },
   };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import picomatch from 'picomatch';
@@ -50,14 +50,24 @@ export function patternMatcher(pattern: string): (rel: string) => boolean {
   return picomatch(pattern, { dot: false, nocase: true });
 }
 
-/** Every file of the source on disk, sorted by relative path; a missing directory has no files; links leading outside it are skipped and reported to `warn`. */
+/** Entries stat'ed between two yields to the event loop while listing. */
+const STAT_SLICE = 256;
+
+/**
+ * Every file of the source on disk, sorted by relative path; a missing directory has no files; links
+ * leading outside it are skipped and reported to `warn`. Only entries that can belong to the source
+ * are stat'ed (regular files matching the pattern, and links). Those stats are synchronous, in slices
+ * between which the event loop runs: a stat of a listed file is a few microseconds, where a promise
+ * through libuv's thread pool costs more than the stat itself (1,000 files: ~3 ms, against ~10 ms
+ * with one awaited stat per file).
+ */
 export async function scanFiles(spec: FileSourceSpec, warn?: (message: string) => void): Promise<DiskFile[]> {
   const matches = patternMatcher(spec.pattern);
   // Only symlinks can lead outside (DELETE refuses them the same way); regular entries cost no realpath.
   const contained = containedLinks(spec.directory);
   const recursive = spec.pattern.includes('/');
   const out: DiskFile[] = [];
-  const walk = async (dir: string): Promise<void> => {
+  const walk = async (dir: string, relDir: string): Promise<void> => {
     let entries;
     try {
       entries = await readdir(dir, { withFileTypes: true });
@@ -65,28 +75,45 @@ export async function scanFiles(spec: FileSourceSpec, warn?: (message: string) =
       if ((err as NodeJS.ErrnoException).code === 'ENOENT' && dir === spec.directory) return;
       throw err;
     }
-    for (const entry of entries) {
+    const subdirs: Array<[string, string]> = [];
+    const unknown: Array<[string, string, boolean]> = [];
+    for (let i = 0; i < entries.length; i++) {
+      if (i > 0 && i % STAT_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+      const entry = entries[i]!;
       if (entry.name.startsWith('.')) continue;
       const abs = path.join(dir, entry.name);
-      const rel = path.relative(spec.directory, abs).split(path.sep).join('/');
+      const rel = relDir ? `${relDir}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (recursive) subdirs.push([abs, rel]);
+      } else if (!entry.isFile()) {
+        // Links, and entries whose type the filesystem does not report: stat'ed below to see what they are.
+        unknown.push([abs, rel, entry.isSymbolicLink()]);
+      } else if (matches(rel)) {
+        // Gone since readdir: not listed.
+        const st = statSync(abs, { throwIfNoEntry: false });
+        if (st?.isFile()) out.push({ rel, abs, size: st.size, mtimeMs: st.mtimeMs });
+      }
+    }
+    for (const [abs, rel, link] of unknown) {
       let st;
       try {
         st = await stat(abs);
       } catch {
-        continue; // vanished between readdir and stat, or a dangling symlink
+        continue; // a dangling symlink, or vanished since readdir
       }
-      if (entry.isSymbolicLink() && (st.isFile() || st.isDirectory()) && !(await contained(abs))) {
+      if (link && (st.isFile() || st.isDirectory()) && !(await contained(abs))) {
         warn?.(`Skipped '${rel}': it resolves outside the source directory ${spec.configuredDirectory}`);
         continue;
       }
       if (st.isDirectory()) {
-        if (recursive) await walk(abs);
+        if (recursive) subdirs.push([abs, rel]);
       } else if (st.isFile() && matches(rel)) {
         out.push({ rel, abs, size: st.size, mtimeMs: st.mtimeMs });
       }
     }
+    for (const [abs, rel] of subdirs) await walk(abs, rel);
   };
-  await walk(spec.directory);
+  await walk(spec.directory, '');
   return out.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
 }
 
@@ -108,11 +135,11 @@ export async function assertSourceDirectory(source: SourceConfig, spec: FileSour
   throw new DangoError('NOT_FOUND', message);
 }
 
-/** SHA-256 of a file's content, streamed. */
-export function hashFile(file: string): Promise<string> {
+/** SHA-256 of a file's content, streamed; rejects with an AbortError once `signal` aborts. */
+export function hashFile(file: string, signal?: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
     const hash = createHash('sha256');
-    createReadStream(file, { highWaterMark: 1 << 20 })
+    createReadStream(file, { highWaterMark: 1 << 20, signal })
       .on('data', (chunk) => hash.update(chunk))
       .on('error', reject)
       .on('end', () => resolve(hash.digest('hex')));

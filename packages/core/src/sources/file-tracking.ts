@@ -1,3 +1,4 @@
+import { listValue } from '@duckdb/node-api';
 import type { WarehouseConnection } from '../warehouse';
 import { capMessage } from '../errors';
 
@@ -111,9 +112,13 @@ export async function markFailed(conn: WarehouseConnection, source: string, tabl
   await saveTracked(conn, source, [{ ...base, error: capMessage(error) }]);
 }
 
-/** Stores a file's content hash if the tracked size and mtime still describe the file that was hashed. */
-export async function recordHash(conn: WarehouseConnection, source: string, file: { path: string; size: number; mtimeMs: number; hash: string }): Promise<void> {
-  await conn.run(`UPDATE ${TABLE} SET hash = $1 WHERE source = $2 AND path = $3 AND size = $4 AND mtime_ms = $5 AND hash IS NULL`, [
-    file.hash, source, file.path, file.size, file.mtimeMs,
-  ]);
+/** Stores files' content hashes, each only if the tracked size and mtime still describe the file that was hashed; one statement for all. */
+export async function recordHashes(conn: WarehouseConnection, source: string, files: Array<{ path: string; size: number; mtimeMs: number; hash: string }>): Promise<void> {
+  if (files.length === 0) return;
+  await conn.run(
+    `UPDATE ${TABLE} SET hash = h.hash
+       FROM (SELECT unnest($2::VARCHAR[]) AS path, unnest($3::BIGINT[]) AS size, unnest($4::DOUBLE[]) AS mtime_ms, unnest($5::VARCHAR[]) AS hash) h
+      WHERE ${TABLE}.source = $1 AND ${TABLE}.path = h.path AND ${TABLE}.size = h.size AND ${TABLE}.mtime_ms = h.mtime_ms AND ${TABLE}.hash IS NULL`,
+    [source, listValue(files.map((f) => f.path)), listValue(files.map((f) => f.size)), listValue(files.map((f) => f.mtimeMs)), listValue(files.map((f) => f.hash))],
+  );
 }

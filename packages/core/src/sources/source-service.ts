@@ -50,6 +50,8 @@ export class SourceService {
   private readonly inflight = new Set<Promise<SyncResult>>();
   /** Deferred bookkeeping of each source's last sync; its next sync waits for it. */
   private readonly bookkeeping = new Map<string, Promise<void>>();
+  /** Aborted by `close()`: deferred bookkeeping stops instead of holding the process open. */
+  private readonly stopBookkeeping = new AbortController();
   /** Background syncs requested while the source was syncing: run once after it (options merged). */
   private readonly followUps = new Map<string, SyncOptions>();
   private closing = false;
@@ -155,8 +157,8 @@ export class SourceService {
     return { source_name: name, started_at: startedAt.toISOString(), done };
   }
 
-  private deferBookkeeping(name: string, job: () => Promise<void>): void {
-    const run: Promise<void> = job()
+  private deferBookkeeping(name: string, job: (signal: AbortSignal) => Promise<void>): void {
+    const run: Promise<void> = job(this.stopBookkeeping.signal)
       .catch((err) => {
         this.ctx.emit('log', { level: 'WARNING', source: name, message: `Post-sync bookkeeping of ${name} failed: ${errorMessage(err)}` });
       })
@@ -254,6 +256,8 @@ export class SourceService {
     this.closing = true;
     this.followUps.clear();
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+    // Bookkeeping (hashing a large file in full) is resumable: it stops here, and the next sync finishes it.
+    this.stopBookkeeping.abort();
     await Promise.allSettled([...this.bookkeeping.values()]);
   }
 }

@@ -45,7 +45,7 @@ export interface ExecutedSync {
   result: SyncResult;
   /** The tables the load wrote (see `LoadOutcome.tables`). */
   tables?: RawTable[];
-  afterCommit?: () => Promise<void>;
+  afterCommit?: (signal: AbortSignal) => Promise<void>;
 }
 
 /**

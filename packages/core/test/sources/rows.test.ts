@@ -78,6 +78,21 @@ describe('row loader', () => {
     expect(staged()).toEqual([]);
   });
 
+  it('reports the rows and bytes staged per table as sync_progress (step reading), none of it in the activity log', async () => {
+    const data = Array.from({ length: 300 }, (_, i) => [i, `user ${i}`, '1.00', '2024-01-01T00:00:00Z']);
+    fixtureTables.set('app', [users(data)]);
+    const events = recordEvents(platform, ['sync_progress']) as Array<{ step: string; rows?: number; bytes?: number }>;
+    expect(await platform.sync('app')).toMatchObject({ status: 'success', rows_processed: 300 });
+    const reading = events.filter((e) => e.step === 'reading');
+    expect(reading.at(-1)).toMatchObject({ rows: 300 });
+    // Every row's text (id, quoted name, amount, timestamp, line break) was staged: at least ~40 bytes a row.
+    expect(reading.at(-1)!.bytes).toBeGreaterThan(300 * 40);
+    const rowsSeen = reading.map((e) => e.rows!);
+    expect(rowsSeen).toEqual([...rowsSeen].sort((a, b) => a - b));
+    const logged = platform.logs({ limit: 1000 });
+    expect(JSON.stringify(logged)).not.toMatch(/Reading users: /);
+  });
+
   it('replace swaps the rows, append adds them', async () => {
     fixtureTables.set('app', [users([[1, 'a', '1.00', '2024-01-01T00:00:00Z']]), users([[7, 'log', null, null]], { name: 'events', disposition: 'append' })]);
     await platform.sync('app');

@@ -24,9 +24,11 @@ describe('CSV sync', () => {
       { id: 1, amount: 9.5, day: expect.anything(), _dango_file: 'a.csv', t: 'TIMESTAMP WITH TIME ZONE' },
       { id: 2, amount: 3.25, day: expect.anything(), _dango_file: 'a.csv', t: 'TIMESTAMP WITH TIME ZONE' },
     ]);
-    expect(events.map((e) => e.type)).toEqual(['sync_started', 'sync_progress', 'sync_progress', 'sync_completed']);
-    expect(events.slice(1, 3)).toMatchObject([
+    expect(events.map((e) => e.type)).toEqual(['sync_started', 'sync_progress', 'sync_progress', 'sync_progress', 'sync_completed']);
+    const size = fs.statSync(`${project.sourceDir('sales')}/a.csv`).size;
+    expect(events.slice(1, 4)).toMatchObject([
       { source: 'sales', file: 'a.csv', step: 'loading', message: 'Loading a.csv' },
+      { source: 'sales', step: 'reading', bytes: size, total_bytes: size },
       { source: 'sales', file: 'a.csv', step: 'loaded', rows: 2, message: 'Loaded a.csv: 2 rows' },
     ]);
     expect(events[0]).toMatchObject({ source: 'sales', message: 'Starting sync for sales' });

@@ -47,9 +47,10 @@ export interface LoadOutcome {
   files?: { loaded: string[]; removed: string[]; unchanged: number };
   /**
    * Bookkeeping that may run after the load committed, off the sync's critical path (e.g. content
-   * hashes of the files just loaded). The next sync of the source waits for it; so does `close()`.
+   * hashes of the files just loaded). The next sync of the source waits for it; `close()` aborts
+   * `signal` and waits for it to stop, so it must leave nothing half-done when stopped early.
    */
-  afterCommit?: () => Promise<void>;
+  afterCommit?: (signal: AbortSignal) => Promise<void>;
   /** Schema changes the load made (recorded in its transaction); announced once it committed. */
   schemaChanges?: SchemaChange[];
 }

@@ -17,4 +17,6 @@ export const csvReader: FileReader = {
     };
   },
   fileError: csvFileError,
+  // Files of one dialect and column list read alike; DuckDB's multi-file read_csv reads them in list order.
+  batchable: () => true,
 };

@@ -8,7 +8,7 @@ import type { FileDescription } from '../file-plan';
 import type { DiskFile } from '../file-source';
 import type { Reader } from '../file-tracking';
 import { SourceFileError } from './connector';
-import { describeCsvFile } from './csv';
+import { borrowCsvDescription, csvShareKey, describeCsvFile } from './csv';
 import { csvReader } from './csv-load';
 import { flattenColumns, type RawColumn } from './nested-columns';
 import { localFilesTemplate } from './source-templates';
@@ -113,6 +113,8 @@ const localFilesReader: FileReader = {
     const first = errorMessage(err);
     return /CSV Error|sniff|delimiter/i.test(first) ? csvReader.fileError(rel, err) : structuredFileError(rel, err);
   },
+  // Only CSV files: JSON and Parquet files of one column list may still differ in their readers' types.
+  batchable: (readOptions) => readOptions.format === 'csv',
 };
 
 /**
@@ -125,4 +127,8 @@ export const localFilesConnector = defineFileConnector({
   configSchema: localFilesOptionsSchema,
   describe: describeLocalFile,
   reader: localFilesReader,
+  share: {
+    key: async (file, source) => (formatOf(file, options(source).format) === 'csv' ? csvShareKey(file, source) : null),
+    borrow: borrowCsvDescription,
+  },
 });

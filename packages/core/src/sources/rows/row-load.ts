@@ -2,6 +2,7 @@ import { DangoError } from '../../errors';
 import { qualified, quoteIdent, quoteLiteral, type WarehouseConnection } from '../../warehouse';
 import type { ConnectorContext, LoadOutcome, PreparedLoad, RawTable } from '../connectors/connector';
 import { isReservedColumn, LINEAGE_COLUMNS } from '../file-lineage';
+import { READING_STEP } from '../file-progress';
 import { resetCursorState, saveCursorState, type CursorState } from './cursor-state';
 import type { RowColumn, RowTable } from './row-table';
 import { holds, widenRowType } from './row-types';
@@ -50,7 +51,9 @@ export async function stageRowTables(ctx: ConnectorContext, tables: RowTable[], 
     for (const [i, table] of tables.entries()) {
       ctx.progress({ step: 'extracting', message: `Reading ${table.name}` });
       const file = area.fileFor(i);
-      const { ragged } = await stageData(await table.read(), file, () => table.columns.length);
+      const { ragged } = await stageData(await table.read(), file, () => table.columns.length, ({ rows, bytes }) =>
+        ctx.progress({ step: READING_STEP, rows, bytes, message: `Reading ${table.name}: ${rows === undefined ? `${bytes} bytes` : `${rows} rows`}` }),
+      );
       if (table.columns.length > 0) assertTableShape(ctx.schema, table);
       staged.push({ table, file, ragged });
       ctx.progress({ step: 'extracted', message: `Read ${table.name}` });

@@ -58,18 +58,40 @@ export interface StagedData {
   ragged: boolean;
 }
 
+/** Rows (when they come as batches) and bytes staged so far. */
+export type StageProgress = (staged: { rows?: number; bytes: number }) => void;
+
+/** How often staging reports its progress. */
+const REPORT_EVERY_MS = 500;
+
 /**
  * Writes a table's data to `file`; resolves when the file is complete. `width()` is the table's
  * column count now: a row shorter than it is padded with NULLs, and a count that grows while batches
- * run marks the file ragged (its earlier rows are read with null padding).
+ * run marks the file ragged (its earlier rows are read with null padding). `progress` hears the rows
+ * and bytes staged at most every half second while data flows, and once at the end.
  */
-export async function stageData(data: RowData, file: string, width: () => number = () => 0): Promise<StagedData> {
+export async function stageData(data: RowData, file: string, width: () => number = () => 0, progress?: StageProgress): Promise<StagedData> {
   // A deep buffer lets the file writes (libuv's threads) overlap with making the next rows.
   const out = createWriteStream(file, { highWaterMark: 8 << 20 });
+  let rows: number | undefined;
+  let last = performance.now();
+  const tick = (force = false): void => {
+    if (!progress || (!force && performance.now() - last < REPORT_EVERY_MS)) return;
+    last = performance.now();
+    progress({ ...(rows === undefined ? {} : { rows }), bytes: out.bytesWritten + out.writableLength });
+  };
   if ('csv' in data) {
-    await pipeline(data.csv, out);
+    // A timer, not a second 'data' listener: the pipeline alone drives the source stream.
+    const timer = progress ? setInterval(() => tick(true), REPORT_EVERY_MS) : undefined;
+    try {
+      await pipeline(data.csv, out);
+    } finally {
+      clearInterval(timer);
+    }
+    tick(true);
     return { ragged: false };
   }
+  rows = 0;
   let first = -1;
   let ragged = false;
   const chunks = new CsvChunks();
@@ -79,12 +101,15 @@ export async function stageData(data: RowData, file: string, width: () => number
       if (first < 0 && batch.length > 0) first = n;
       else if (batch.length > 0 && n !== first) ragged = true;
       for (const row of batch) chunks.row(row, n, csvField);
+      rows += batch.length;
       // Written about 1 MiB at a time: one write per small batch (an API page) costs more than its rows.
       if (chunks.size >= 1 << 20) for (const c of chunks.take()) if (!out.write(c)) await once(out, 'drain');
+      tick();
     }
     for (const c of chunks.take()) if (!out.write(c)) await once(out, 'drain');
     out.end();
     await once(out, 'finish');
+    tick(true);
     return { ragged };
   } catch (err) {
     out.destroy();
