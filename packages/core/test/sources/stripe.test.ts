@@ -43,7 +43,10 @@ describe('stripe source', () => {
     await open();
     const progress = recordEvents(platform, ['sync_progress']);
     expect(await platform.sync('stripe_payments')).toMatchObject({ status: 'success', rows_processed: 253 });
-    expect(progress.map((e) => e.message)).toEqual(['Reading charges', 'Read charges', 'Reading customers', 'Read customers', 'Loaded charges: 250 rows', 'Loaded customers: 3 rows']);
+    // Running counts (step 'reading') come between a table's first and last step; their last one is the total.
+    expect(progress.filter((e) => e.step !== 'reading').map((e) => e.message)).toEqual(['Reading charges', 'Read charges', 'Reading customers', 'Read customers', 'Loaded charges: 250 rows', 'Loaded customers: 3 rows']);
+    expect(progress.filter((e) => e.step === 'reading').map((e) => e.message).at(-1)).toBe('Reading customers: 3 rows');
+    expect(progress.filter((e) => e.step === 'reading' && e.message.startsWith('Reading charges')).at(-1)).toMatchObject({ rows: 250, bytes: expect.any(Number) });
     expect(paths()).toEqual([
       '/v1/charges?limit=100&created%5Bgte%5D=0',
       '/v1/charges?limit=100&created%5Bgte%5D=0',
