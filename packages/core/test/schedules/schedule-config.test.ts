@@ -32,7 +32,7 @@ describe('schedule config', () => {
     [{ schedule: '0 * * * *', retries: -1 }, 'sources[0].retries:'],
     [{ schedule: '0 * * * *', retries: 1.5 }, 'sources[0].retries: must be a whole number'],
     [{ notify: { webhook_url_env: 'https://hooks.slack.com/services/T0/B0/xyz' } }, 'sources[0].notify.webhook_url_env: must name an environment variable'],
-    [{ notify: { webhook_url: 'https://hooks.example.com/x' } }, 'sources[0].notify.webhook_url_env: must name the environment variable holding the webhook URL; sources[0].notify: Unrecognized key: "webhook_url"'],
+    [{ notify: { webhook_url: 'https://hooks.example.com/x' } }, 'sources[0].notify.webhook_url_env: must name the environment variable holding the webhook URL; sources[0].notify.webhook_url: unknown key (did you mean "webhook_url_env"?)'],
   ])('refuses %j with CONFIG_INVALID naming the source and the value', async (source, message) => {
     await expect(load(source)).rejects.toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining(`Invalid .dango/sources.yml: ${message}`) });
   });
