@@ -50,7 +50,7 @@ export const commandStartedSchema = z.object({
 const nodeResultSchema = z.object({
   unique_id: z.string(),
   name: z.string(),
-  resource_type: z.enum(['model', 'seed', 'test']),
+  resource_type: z.enum(['model', 'seed', 'test', 'snapshot', 'unit_test']),
   status: z.enum(['success', 'error', 'skipped', 'pass', 'fail', 'warn']),
   execution_time: z.number().min(0),
   message: z.string().nullable(),

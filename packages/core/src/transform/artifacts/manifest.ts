@@ -4,6 +4,8 @@ import type { ColumnProps } from '../project/properties-yml';
 import type { BaseNode, GraphNode, SourceNode } from '../graph/nodes';
 import type { ProjectGraph } from '../graph/project-graph';
 import { artifactMetadata } from './artifact-metadata';
+import { snapshotManifestFields } from '../snapshots/snapshot-manifest';
+import { unitTestManifestEntry } from '../unit-tests/unit-test-manifest';
 
 const sha = (s: string) => ({ name: 'sha256', checksum: createHash('sha256').update(s).digest('hex') });
 
@@ -49,6 +51,10 @@ function nodeEntry(graph: ProjectGraph, n: GraphNode, compiled: Map<string, stri
       };
     case 'source':
       return sourceEntry(n, createdAt);
+    case 'snapshot':
+      return { ...common(n, createdAt), ...snapshotManifestFields(n, sql), compiled_path: compiledFields.compiled_path };
+    case 'unit_test':
+      return unitTestManifestEntry(n, createdAt);
   }
 }
 
@@ -88,9 +94,10 @@ export function buildManifest(graph: ProjectGraph, compiled: Map<string, string>
   const createdAt = Date.now() / 1000;
   const nodes: Record<string, unknown> = {};
   const sources: Record<string, unknown> = {};
+  const unitTests: Record<string, unknown> = {};
   for (const id of [...graph.nodes.keys()].sort()) {
     const n = graph.nodes.get(id)!;
-    (n.resource_type === 'source' ? sources : nodes)[id] = nodeEntry(graph, n, compiled, createdAt);
+    (n.resource_type === 'source' ? sources : n.resource_type === 'unit_test' ? unitTests : nodes)[id] = nodeEntry(graph, n, compiled, createdAt);
   }
   const docs: Record<string, unknown> = {};
   for (const [name, text] of graph.files.docs) {
@@ -104,6 +111,6 @@ export function buildManifest(graph: ProjectGraph, compiled: Map<string, string>
       project_id: createHash('md5').update(graph.projectName).digest('hex'), user_id: null, send_anonymous_usage_stats: false, adapter_type: 'duckdb',
     },
     nodes, sources, macros: {}, docs, exposures: {}, metrics: {}, groups: {}, selectors: {}, disabled: {},
-    parent_map: toObj(graph.parentMap), child_map: toObj(graph.childMap), group_map: {}, saved_queries: {}, semantic_models: {}, unit_tests: {},
+    parent_map: toObj(graph.parentMap), child_map: toObj(graph.childMap), group_map: {}, saved_queries: {}, semantic_models: {}, unit_tests: unitTests,
   };
 }

@@ -12,7 +12,9 @@ import { applyConfigTree, defaultConfig, mergeConfig, type NodeConfig } from '..
 import type { ProjectFiles, SqlFile } from '../project/load-project';
 import type { ColumnProps, NodeProps } from '../project/properties-yml';
 import { buildMaps, topoOrder } from './dag';
-import { relationSql, type GraphNode, type ModelNode, type SeedNode, type SourceNode } from './nodes';
+import { relationSql, type GraphNode, type ModelNode, type RefableNode, type SourceNode } from './nodes';
+import { applySnapshotTarget, parseSnapshots } from '../snapshots/parse-snapshots';
+import { parseUnitTests } from '../unit-tests/parse-unit-tests';
 import { parseTests } from './parse-tests';
 import type { ProjectGraph } from './project-graph';
 
@@ -80,7 +82,7 @@ export function parseProject(files: ProjectFiles, ctx: GlobalContext): ProjectGr
   };
   const ymlConfig = (props: NodeProps | undefined) => (props ? (renderYamlValue(props.config, globals, props.file, HOOK_KEYS) as Record<string, unknown>) : {});
   const nodes = new Map<string, GraphNode>();
-  const byName = new Map<string, ModelNode | SeedNode>();
+  const byName = new Map<string, RefableNode>();
   // Names a ref cannot resolve to, with the reason (dbt would know them, Dango does not build them).
   const unavailable = new Map<string, string>(files.unsupported.map((u) => [
     u.name, `refers to the ${u.kind} '${u.name}' (${u.file}): ${u.kind}s are not supported by Dango's embedded dbt engine (use platform.transform_engine: dbt)`,
@@ -91,7 +93,7 @@ export function parseProject(files: ProjectFiles, ctx: GlobalContext): ProjectGr
     columns: describedColumns(globals, props), config, depends_on: [] as string[], database: ctx.target.database, schema: '', alias: '', relation: '',
     patch_path: props ? `${projectName}://${props.file}` : null,
   });
-  const claim = (node: ModelNode | SeedNode) => {
+  const claim = (node: RefableNode) => {
     const other = byName.get(node.name);
     if (other) throw new DangoError('CONFIG_INVALID', `Two resources are named '${node.name}': ${other.original_file_path} and ${node.original_file_path}`);
     byName.set(node.name, node);
@@ -119,6 +121,7 @@ export function parseProject(files: ProjectFiles, ctx: GlobalContext): ProjectGr
     if (config.enabled === false) continue;
     claim({ ...base(seed.rel, seed.root, name, config, props, 'seed', pkg), resource_type: 'seed', csvPath: seed.abs, raw_code: '' });
   }
+  for (const snapshot of parseSnapshots(files, { globals, ctx, base, tree, ymlConfig })) claim(snapshot);
   for (const node of byName.values()) {
     const custom = (node.config.schema as string | null) ?? null;
     const info = { name: node.name, resource_type: node.resource_type, fqn: node.fqn, unique_id: node.unique_id, config: node.config };
@@ -129,6 +132,7 @@ export function parseProject(files: ProjectFiles, ctx: GlobalContext): ProjectGr
     node.alias = hasMacro(globals, 'generate_alias_name') ? callMacro(globals, 'generate_alias_name', [customAlias, info]).trim() : (customAlias ?? node.name);
     if (!node.alias) throw new DangoError('CONFIG_INVALID', `generate_alias_name returned an empty name for ${node.name}`);
     node.relation = relationSql(node.schema, node.alias);
+    if (node.resource_type === 'snapshot') applySnapshotTarget(node, ctx.target.database);
     nodes.set(node.unique_id, node);
   }
   const sources = new Map<string, SourceNode>();
@@ -150,7 +154,7 @@ export function parseProject(files: ProjectFiles, ctx: GlobalContext): ProjectGr
     }
   }
   for (const node of byName.values()) {
-    if (node.resource_type !== 'model') continue;
+    if (node.resource_type === 'seed') continue;
     node.depends_on = [...new Set([
       ...node.refs.map((r) => resolveRef(byName, unavailable, r.name, node.original_file_path, node.raw_code).unique_id),
       ...node.sources.map(([s, t]) => resolveSource(sources, s, t, node.original_file_path, node.raw_code).unique_id),
@@ -160,7 +164,7 @@ export function parseProject(files: ProjectFiles, ctx: GlobalContext): ProjectGr
     projectName, dbtDir: files.dbtDir, targetPath: files.project.targetPath, nodes, byName, sources, files, ctx,
     parentMap: new Map(), childMap: new Map(), order: [],
   };
-  for (const test of parseTests(graph, globals)) nodes.set(test.unique_id, test);
+  for (const test of [...parseTests(graph, globals), ...parseUnitTests(graph)]) nodes.set(test.unique_id, test);
   const maps = buildMaps(nodes.values());
   graph.parentMap = maps.parentMap;
   graph.childMap = maps.childMap;
@@ -174,7 +178,7 @@ function callRe(fn: string, name: string): RegExp {
 }
 
 /** The model or seed a `ref` names; an unknown one (or one in `unavailable`, with its reason) names the referencing file and line. */
-export function resolveRef(byName: Map<string, ModelNode | SeedNode>, unavailable: Map<string, string>, name: string, file: string, source: string): ModelNode | SeedNode {
+export function resolveRef(byName: Map<string, RefableNode>, unavailable: Map<string, string>, name: string, file: string, source: string): RefableNode {
   const target = byName.get(name);
   if (target) return target;
   const why = unavailable.get(name) ?? `refers to '${name}', which is not a model or seed of this project`;

@@ -1,6 +1,6 @@
 import type { GlobalContext } from '../jinja/dbt-context';
 import type { ProjectFiles } from '../project/load-project';
-import type { GraphNode, ModelNode, SeedNode, SourceNode } from './nodes';
+import type { GraphNode, RefableNode, SourceNode } from './nodes';
 
 /** A parsed dbt project: its nodes, their relations and a dependency order. */
 export interface ProjectGraph {
@@ -9,8 +9,8 @@ export interface ProjectGraph {
   targetPath: string;
   /** Every node (models, seeds, tests, sources) by unique_id. */
   nodes: Map<string, GraphNode>;
-  /** Models and seeds by name, for `ref`. */
-  byName: Map<string, ModelNode | SeedNode>;
+  /** Models, seeds and snapshots by name, for `ref`. */
+  byName: Map<string, RefableNode>;
   /** Source tables by `source.table`. */
   sources: Map<string, SourceNode>;
   parentMap: Map<string, string[]>;

@@ -21,6 +21,8 @@ const CONFIG_KEYS = new Set([
   'on_schema_change', 'full_refresh', 'severity', 'pre-hook', 'post-hook', 'pre_hook', 'post_hook', 'persist_docs',
   'quote_columns', 'column_types', 'delimiter', 'grants', 'contract', 'store_failures', 'where', 'limit', 'error_if',
   'warn_if', 'group', 'access', 'packages', 'sql_header', 'fail_calc',
+  // snapshots
+  'target_schema', 'target_database', 'strategy', 'updated_at', 'check_cols', 'invalidate_hard_deletes', 'hard_deletes',
 ]);
 
 // Configs whose value is itself a mapping (so a mapping under these keys is not a sub-folder).
