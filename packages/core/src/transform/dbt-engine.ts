@@ -1,8 +1,13 @@
 import path from 'node:path';
 import { DangoError } from '../errors';
 import { dbtArgs, runDbtCli, type DbtCommand } from './dbt-cli/run-dbt-cli';
+import { EmbeddedEngine } from './embedded-engine';
 import type { Command } from './execute/run-command';
-import type { NodeResult, SelectionOptions } from './types';
+import type { ProjectGraph } from './graph/project-graph';
+import { modelsFromManifest } from './models-from-manifest';
+import type { ModelRunState } from './state/model-state';
+import type { AfterSyncPlan, EngineHost, EngineRun, TransformEngine } from './transform-engine';
+import type { ModelInfo, NodeResult, SelectionOptions } from './types';
 
 const STATUSES = new Set(['success', 'error', 'skipped', 'pass', 'fail', 'warn']);
 
@@ -49,4 +54,63 @@ export async function runWithDbt(options: {
 export function dbtDocsPaths(dbtDir: string, targetPath = 'target'): { manifest: string; catalog: string } {
   const dir = path.resolve(dbtDir, targetPath);
   return { manifest: path.join(dir, 'manifest.json'), catalog: path.join(dir, 'catalog.json') };
+}
+
+/**
+ * A real `dbt` executable behind the `TransformEngine` interface. The embedded parser still reads
+ * the project where it can (to list models and plan which ones a run holds); dbt parses it itself.
+ */
+export class DbtCliEngine implements TransformEngine {
+  private readonly parser: EmbeddedEngine;
+
+  constructor(private readonly host: EngineHost) {
+    this.parser = new EmbeddedEngine(host);
+  }
+
+  // A model the embedded parser cannot render makes its graph partial: dbt's own manifest is the better account then.
+  parse(options: { fullRefresh?: boolean } = {}): ProjectGraph {
+    const graph = this.parser.parse(options);
+    for (const node of graph.byName.values()) if (node.resource_type === 'model' && node.parse_error) throw new DangoError('CONFIG_INVALID', node.parse_error);
+    return graph;
+  }
+
+  // A project the embedded parser cannot read still runs with dbt: the run then holds only the named model.
+  planGraph(options: SelectionOptions): ProjectGraph | null {
+    try {
+      return this.parse({ fullRefresh: options.fullRefresh });
+    } catch {
+      return null;
+    }
+  }
+
+  // The project may use what the embedded parser lacks: dbt's own manifest tells.
+  modelsWithoutGraph(states: Record<string, ModelRunState>): ModelInfo[] | null {
+    return modelsFromManifest(path.join(this.host.dbtDir, 'target'), states);
+  }
+
+  async execute(run: EngineRun): Promise<NodeResult[]> {
+    run.onStart();
+    const out = await this.withDbtCli(run.command, run.options);
+    for (const r of out.results) run.onResult(r);
+    return out.results;
+  }
+
+  async generateDocs(): Promise<{ manifest: string; catalog: string }> {
+    await this.withDbtCli('docs generate', {});
+    return dbtDocsPaths(this.host.dbtDir);
+  }
+
+  async afterSyncPlan(source: string): Promise<AfterSyncPlan> {
+    return { seeds: [], select: [`source:${source}+`] };
+  }
+
+  // DuckDB lets one process write a file: the warehouse is closed while the real dbt runs, then reopened.
+  private withDbtCli(command: Command | 'docs generate', selection: SelectionOptions): ReturnType<typeof runWithDbt> {
+    const { ctx, dbtDir } = this.host;
+    const { dbt_executable: executable } = ctx.config.platform;
+    const onLine = (line: string): void => {
+      if (line.trim()) ctx.emit('log', { level: 'INFO', message: `dbt: ${line}` });
+    };
+    return ctx.warehouse.releaseDuring(() => runWithDbt({ executable, dbtDir, command, selection, onLine }));
+  }
 }

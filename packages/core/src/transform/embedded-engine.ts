@@ -5,12 +5,16 @@ import { buildCatalog } from './artifacts/catalog';
 import { buildManifest } from './artifacts/manifest';
 import { buildRunResults } from './artifacts/run-results';
 import { writeArtifact, writeCompiledFiles } from './artifacts/write-artifacts';
-import { runCommand, type Command, type CommandOptions } from './execute/run-command';
+import { modelsReadyAfterSync } from './after-sync-selection';
+import { nodesFor, runCommand, type Command, type CommandOptions } from './execute/run-command';
 import type { ExecNode } from './graph/nodes';
 import { parseProject } from './graph/parse-project';
 import type { ProjectGraph } from './graph/project-graph';
-import { loadProjectFiles } from './project/load-project';
-import type { NodeResult } from './types';
+import { missingSeedsFor } from './missing-seeds';
+import { DangoError } from '../errors';
+import { hasDbtProject, loadProjectFiles } from './project/load-project';
+import type { AfterSyncPlan, EngineHost, EngineRun, TransformEngine } from './transform-engine';
+import type { NodeResult, SelectionOptions } from './types';
 
 /** What the embedded engine needs to know about its surroundings. */
 export interface EngineSettings {
@@ -58,6 +62,7 @@ export async function runEmbedded(
   const t0 = Date.now();
   reportSkippedResources(settings, graph, command);
   const outcome = await runCommand(graph, settings.warehouse, command, { ...options, threads: options.threads ?? settings.threads });
+  reportUnselectedParseErrors(settings, graph, outcome.nodes);
   const at = new Date().toISOString();
   const invocationId = graph.ctx.invocationId;
   await writeCompiledFiles(graph, outcome.compiled);
@@ -77,6 +82,15 @@ function reportSkippedResources(settings: EngineSettings, graph: ProjectGraph, c
   settings.onLog?.(`Skipped ${skipped.length} resource(s) the embedded engine does not run: ${list}; use platform.transform_engine: dbt to run them`);
 }
 
+/** dbt parses every file: a model that failed to render and that this run leaves out is a warning, not a failure. */
+function reportUnselectedParseErrors(settings: EngineSettings, graph: ProjectGraph, chosen: ExecNode[]): void {
+  const ids = new Set(chosen.map((n) => n.unique_id));
+  for (const node of graph.byName.values()) {
+    if (node.resource_type !== 'model' || !node.parse_error || ids.has(node.unique_id)) continue;
+    settings.onLog?.(`Warning: model ${node.name} (${node.original_file_path}) is not part of this run and does not parse: ${node.parse_error}`);
+  }
+}
+
 /** Compiles everything and writes `manifest.json` (with compiled code) and `catalog.json` (from the warehouse). */
 export async function generateDocsEmbedded(settings: EngineSettings, graph: ProjectGraph): Promise<{ manifest: string; catalog: string }> {
   const outcome = await runCommand(graph, settings.warehouse, 'compile', { threads: settings.threads });
@@ -85,4 +99,72 @@ export async function generateDocsEmbedded(settings: EngineSettings, graph: Proj
   const manifest = await writeArtifact(graph, 'manifest.json', buildManifest(graph, outcome.compiled, graph.ctx.invocationId, at));
   const catalog = await writeArtifact(graph, 'catalog.json', await buildCatalog(graph, settings.warehouse, graph.ctx.invocationId, at));
   return { manifest, catalog };
+}
+
+/** The embedded engine behind the `TransformEngine` interface. */
+export class EmbeddedEngine implements TransformEngine {
+  constructor(private readonly host: EngineHost) {}
+
+  private settings(threads?: number): EngineSettings {
+    const { ctx, dbtDir } = this.host;
+    return {
+      dbtDir,
+      warehouse: ctx.warehouse,
+      threads: threads ?? ctx.config.platform.threads,
+      onLog: (message) => void ctx.emit('log', { level: 'INFO', message: `dbt: ${message}` }),
+    };
+  }
+
+  parse(options: { fullRefresh?: boolean } = {}): ProjectGraph {
+    const { dbtDir } = this.host;
+    if (!hasDbtProject(dbtDir)) throw new DangoError('NOT_FOUND', `No dbt project at ${dbtDir} (dbt_project.yml is missing)`);
+    return loadGraph(this.settings(), options);
+  }
+
+  // A project that does not compile fails the run before anything starts.
+  planGraph(options: SelectionOptions): ProjectGraph {
+    return this.parse({ fullRefresh: options.fullRefresh });
+  }
+
+  modelsWithoutGraph(): null {
+    return null;
+  }
+
+  async execute(run: EngineRun): Promise<NodeResult[] | null> {
+    const graph = run.graph ?? this.parse({ fullRefresh: run.options.fullRefresh });
+    // Nothing selected (e.g. no model downstream of a synced source): no run to announce.
+    if (nodesFor(graph, run.command, run.options).length === 0) return null;
+    run.onStart();
+    const out = await runEmbedded(this.settings(run.options.threads), graph, run.command, { ...run.options, onResult: (r) => run.onResult(r) });
+    return out.results;
+  }
+
+  async generateDocs(): Promise<{ manifest: string; catalog: string }> {
+    const paths = await generateDocsEmbedded(this.settings(), this.parse());
+    const { ctx } = this.host;
+    ctx.emit('log', { level: 'INFO', message: `dbt docs generated (${path.relative(ctx.root, paths.manifest)}, ${path.relative(ctx.root, paths.catalog)})` });
+    return paths;
+  }
+
+  // Models whose other sources are not loaded yet wait (and say so); seeds they need and lack load first.
+  async afterSyncPlan(source: string): Promise<AfterSyncPlan | null> {
+    const { ctx } = this.host;
+    let select = [`source:${source}+`];
+    let graph: ProjectGraph | null = null;
+    try {
+      graph = this.parse();
+    } catch {
+      // A project that does not compile is reported by the run itself; here it only means "no seeds to add".
+    }
+    if (graph) {
+      const { ready, waiting } = await modelsReadyAfterSync(graph, ctx.warehouse, source);
+      for (const w of waiting) {
+        ctx.emit('log', { level: 'INFO', source, message: `Model ${w.model} waits for ${w.missing.join(', ')} to load before it runs after a sync` });
+      }
+      if (ready.length === 0) return null;
+      if (waiting.length > 0) select = ready;
+    }
+    const seeds = graph ? await missingSeedsFor(graph, ctx.warehouse, select) : [];
+    return { seeds, select };
+  }
 }

@@ -1,21 +1,18 @@
-import path from 'node:path';
 import { resolveInProject } from '../config';
 import type { PlatformContext } from '../context';
 import { DangoError, errorMessage } from '../errors';
 import { nowIso } from '../events';
 import { listTableColumns } from '../warehouse';
-import { dbtDocsPaths, runWithDbt } from './dbt-engine';
-import { generateDocsEmbedded, loadGraph, runEmbedded, type EngineSettings } from './embedded-engine';
+import { DbtCliEngine } from './dbt-engine';
+import { EmbeddedEngine } from './embedded-engine';
 import { nodesFor, type Command } from './execute/run-command';
 import type { ProjectGraph } from './graph/project-graph';
 import { hasDbtProject } from './project/load-project';
 import { projectFingerprint } from './project/project-fingerprint';
-import { missingSeedsFor } from './missing-seeds';
-import { modelsReadyAfterSync } from './after-sync-selection';
 import { generateStagingModels, type StagingTableInput } from './staging-generator';
 import { ModelStateStore } from './state/model-state';
-import { modelsFromManifest } from './models-from-manifest';
 import { emitNodeResult, emitRunFinished, emitRunStarted, resultOf } from './run-events';
+import type { TransformEngine } from './transform-engine';
 import type { ModelInfo, NodeResult, SelectionOptions, StartedModelRun, TransformResult } from './types';
 
 /** The dbt-compatible transformation engine and its runs. */
@@ -27,8 +24,12 @@ export class TransformService {
   /** The graph `listModels` parsed last, reused while no project file changes (the UI polls it). */
   private listed: { key: string; graph: ProjectGraph } | null = null;
 
+  private readonly engine: TransformEngine;
+
   constructor(readonly ctx: PlatformContext) {
     this.state = new ModelStateStore(ctx.paths.stateDir);
+    const host = { ctx, dbtDir: this.dbtDir };
+    this.engine = ctx.config.platform.transform_engine === 'dbt' ? new DbtCliEngine(host) : new EmbeddedEngine(host);
   }
 
   /** The project's dbt folder. */
@@ -36,22 +37,8 @@ export class TransformService {
     return resolveInProject(this.ctx.root, this.ctx.config.platform.dbt_project_dir);
   }
 
-  private settings(threads?: number): EngineSettings {
-    return {
-      dbtDir: this.dbtDir,
-      warehouse: this.ctx.warehouse,
-      threads: threads ?? this.ctx.config.platform.threads,
-      onLog: (message) => void this.ctx.emit('log', { level: 'INFO', message: `dbt: ${message}` }),
-    };
-  }
-
-  private get usesDbtCli(): boolean {
-    return this.ctx.config.platform.transform_engine === 'dbt';
-  }
-
   private graph(options: { fullRefresh?: boolean } = {}): ProjectGraph {
-    if (!hasDbtProject(this.dbtDir)) throw new DangoError('NOT_FOUND', `No dbt project at ${this.dbtDir} (dbt_project.yml is missing)`);
-    return loadGraph(this.settings(), options);
+    return this.engine.parse(options);
   }
 
   /** Every model with its last run status (`GET /api/dbt/models`); `[]` when there is no dbt project. */
@@ -62,8 +49,7 @@ export class TransformService {
     try {
       graph = this.listed?.key === key ? this.listed.graph : this.graph();
     } catch (err) {
-      // With a real dbt, the project may use what the embedded parser lacks: dbt's own manifest tells.
-      const fromDbt = this.usesDbtCli ? modelsFromManifest(path.join(this.dbtDir, 'target'), this.state.all()) : null;
+      const fromDbt = this.engine.modelsWithoutGraph(this.state.all());
       if (fromDbt) return fromDbt.map((m) => ({ ...m, status: this.statusOf(m.name, m.status) }));
       throw err;
     }
@@ -142,14 +128,8 @@ export class TransformService {
   }
 
   /** Writes `target/manifest.json` and `target/catalog.json`. */
-  async generateDocs(): Promise<{ manifest: string; catalog: string }> {
-    if (this.usesDbtCli) {
-      await this.withDbtCli('docs generate', {});
-      return dbtDocsPaths(this.dbtDir);
-    }
-    const paths = await generateDocsEmbedded(this.settings(), this.graph());
-    this.ctx.emit('log', { level: 'INFO', message: `dbt docs generated (${path.relative(this.ctx.root, paths.manifest)}, ${path.relative(this.ctx.root, paths.catalog)})` });
-    return paths;
+  generateDocs(): Promise<{ manifest: string; catalog: string }> {
+    return this.engine.generateDocs();
   }
 
   /** Called after a successful sync: generate staging models, then run downstream models when auto_dbt is on. Never throws. */
@@ -165,31 +145,11 @@ export class TransformService {
       return;
     }
     if (!this.ctx.config.platform.auto_dbt) return;
-    let select = [`source:${source}+`];
     // A failing run has already emitted dbt_run_failed and been logged.
-    if (!this.usesDbtCli) {
-      const graph = await this.graphIfCompiles();
-      if (graph) {
-        const { ready, waiting } = await modelsReadyAfterSync(graph, this.ctx.warehouse, source);
-        for (const w of waiting) {
-          this.ctx.emit('log', { level: 'INFO', source, message: `Model ${w.model} waits for ${w.missing.join(', ')} to load before it runs after a sync` });
-        }
-        if (ready.length === 0) return;
-        if (waiting.length > 0) select = ready;
-      }
-      const seeds = graph ? await missingSeedsFor(graph, this.ctx.warehouse, select) : [];
-      if (seeds.length) await this.seed({ select: seeds }).catch(() => undefined);
-    }
-    await this.run({ select }).catch(() => undefined);
-  }
-
-  // A project that does not compile is reported by the run itself; here it only means "no seeds to add".
-  private async graphIfCompiles(): Promise<ProjectGraph | null> {
-    try {
-      return this.graph();
-    } catch {
-      return null;
-    }
+    const plan = await this.engine.afterSyncPlan(source);
+    if (!plan) return;
+    if (plan.seeds.length) await this.seed({ select: plan.seeds }).catch(() => undefined);
+    await this.run({ select: plan.select }).catch(() => undefined);
   }
 
   /** Waits for running model runs to finish. */
@@ -197,20 +157,10 @@ export class TransformService {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  // DuckDB lets one process write a file: the warehouse is closed while the real dbt runs, then reopened.
-  private withDbtCli(command: Command | 'docs generate', selection: SelectionOptions): ReturnType<typeof runWithDbt> {
-    const { dbt_executable: executable } = this.ctx.config.platform;
-    return this.ctx.warehouse.releaseDuring(() => runWithDbt({ executable, dbtDir: this.dbtDir, command, selection, onLine: this.onDbtLine }));
-  }
-
-  private readonly onDbtLine = (line: string): void => {
-    if (line.trim()) this.ctx.emit('log', { level: 'INFO', message: `dbt: ${line}` });
-  };
-
   // A project that does not compile fails the run before anything starts; that is reported like any failed run.
-  private graphOrFail(command: Command, options: SelectionOptions, model: string | null): ProjectGraph {
+  private planGraphOrFail(command: Command, options: SelectionOptions, model: string | null): ProjectGraph | null {
     try {
-      return this.graph({ fullRefresh: options.fullRefresh });
+      return this.engine.planGraph(options);
     } catch (err) {
       this.ctx.emit('dbt_run_failed', { model, error: errorMessage(err), message: `dbt ${command} failed: ${errorMessage(err)}` });
       throw err;
@@ -222,16 +172,8 @@ export class TransformService {
    * dbt parses the project itself, so there a parse failure only narrows the lock to the named model.
    */
   private plan(command: Command, options: SelectionOptions, model: string | null): { graph: ProjectGraph | null; models: string[] } {
-    if (this.usesDbtCli) {
-      try {
-        const graph = this.graph({ fullRefresh: options.fullRefresh });
-        return { graph, models: this.modelsOf(graph, command, options) };
-      } catch {
-        return { graph: null, models: model ? [model] : [] };
-      }
-    }
-    const graph = this.graphOrFail(command, options, model);
-    return { graph, models: this.modelsOf(graph, command, options) };
+    const graph = this.planGraphOrFail(command, options, model);
+    return graph ? { graph, models: this.modelsOf(graph, command, options) } : { graph: null, models: model ? [model] : [] };
   }
 
   private modelsOf(graph: ProjectGraph, command: Command, options: SelectionOptions): string[] {
@@ -268,24 +210,20 @@ export class TransformService {
     const emits = command !== 'compile';
     let results: NodeResult[] = [];
     try {
-      if (this.usesDbtCli) {
-        if (emits) emitRunStarted(this.ctx, command, options, model);
-        const out = await this.withDbtCli(command, options);
-        results = out.results;
-        for (const r of results) if (emits) emitNodeResult(this.ctx, r);
-      } else {
-        const graph = prepared ?? this.graph({ fullRefresh: options.fullRefresh });
-        // Nothing selected (e.g. no model downstream of a synced source): no run to announce.
-        if (nodesFor(graph, command, options).length === 0) return resultOf([], startedAt, t0);
-        if (emits) emitRunStarted(this.ctx, command, options, model);
-        const out = await runEmbedded(this.settings(options.threads), graph, command, {
-          ...options,
-          onResult: (r) => {
-            if (emits) emitNodeResult(this.ctx, r);
-          },
-        });
-        results = out.results;
-      }
+      const out = await this.engine.execute({
+        command,
+        options,
+        graph: prepared,
+        onStart: () => {
+          if (emits) emitRunStarted(this.ctx, command, options, model);
+        },
+        onResult: (r) => {
+          if (emits) emitNodeResult(this.ctx, r);
+        },
+      });
+      // Nothing selected: no run was announced, so none is recorded.
+      if (out === null) return resultOf([], startedAt, t0);
+      results = out;
     } catch (err) {
       if (emits) this.ctx.emit('dbt_run_failed', { model, error: errorMessage(err), message: `dbt ${command} failed: ${errorMessage(err)}` });
       throw err;

@@ -3,6 +3,7 @@ import { DangoError, errorMessage } from '../../errors';
 import type { Warehouse } from '../../warehouse';
 import { compileQuery } from '../adapter/duckdb-adapter';
 import { createCompiler } from '../graph/compile-node';
+import { reachable } from '../graph/dag';
 import { needsQuery, QuerySession, renderWithQueries, type QueryHolder } from '../jinja/compile-queries';
 import type { ExecNode, ModelNode, SeedNode, TestNode } from '../graph/nodes';
 import type { ProjectGraph } from '../graph/project-graph';
@@ -59,14 +60,19 @@ export function nodesFor(graph: ProjectGraph, command: Command, options: { selec
 }
 
 
-/** For `build`: a model's tests become parents of its children, so a failing test skips them (as dbt build does). */
+/**
+ * For `build`: a model's tests become parents of its children, so a failing test skips them (as dbt
+ * build does), except a child the test itself depends on (a relationships test from A to its child B
+ * runs after both and does not hold B back).
+ */
 function buildEdges(graph: ProjectGraph, nodes: ExecNode[]): Map<string, string[]> {
   const map = new Map(graph.parentMap);
   for (const t of nodes) {
     if (t.resource_type !== 'test' || !t.attached_node) continue;
+    const upstream = reachable(t.unique_id, graph.parentMap);
     for (const child of graph.childMap.get(t.attached_node) ?? []) {
       const kind = graph.nodes.get(child)?.resource_type;
-      if (kind === 'test' || kind === 'unit_test') continue;
+      if (kind === 'test' || kind === 'unit_test' || upstream.has(child)) continue;
       map.set(child, [...(map.get(child) ?? []), t.unique_id]);
     }
   }
@@ -75,8 +81,8 @@ function buildEdges(graph: ProjectGraph, nodes: ExecNode[]): Map<string, string[
 }
 
 /**
- * Compiles every chosen node first (any error aborts before anything runs), then executes them in
- * dependency order, `threads` at a time; each model or seed holds the write queue only for its own
+ * Compiles every chosen node first (one that fails to render fails alone and its children skip), then
+ * executes them in dependency order, `threads` at a time; each model or seed holds the write queue only for its own
  * transaction, and tests are concurrent reads.
  */
 export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, command: Command, options: CommandOptions): Promise<CommandOutcome> {
@@ -102,9 +108,19 @@ export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, comm
   const query = compileQuery((sql) => warehouse.query(sql));
   // Nodes whose Jinja queries the warehouse compile just before they run, when their parents exist (as dbt compiles).
   const atRunTime = new Set<string>();
+  // A node that fails to render fails alone (its children skip); the rest of the selection still runs.
+  const broken = new Map<string, string>();
   for (const node of nodes) {
-    if (command === 'compile') await renderWithQueries(compiler.queries, compileOne(node), query);
-    else if (!compileUnlessQuerying(compiler.queries, compileOne(node))) atRunTime.add(node.unique_id);
+    if (node.resource_type === 'model' && node.parse_error) {
+      broken.set(node.unique_id, node.parse_error);
+      continue;
+    }
+    try {
+      if (command === 'compile') await renderWithQueries(compiler.queries, compileOne(node), query);
+      else if (!compileUnlessQuerying(compiler.queries, compileOne(node))) atRunTime.add(node.unique_id);
+    } catch (err) {
+      broken.set(node.unique_id, errorMessage(err));
+    }
   }
   const results: NodeResult[] = [];
   const report = (r: NodeResult, node: ExecNode) => {
@@ -112,7 +128,10 @@ export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, comm
     options.onResult?.(r, node);
   };
   if (command === 'compile') {
-    for (const node of nodes) report({ unique_id: node.unique_id, name: node.name, resource_type: node.resource_type, status: 'success', execution_time: 0, message: 'compiled' }, node);
+    for (const node of nodes) {
+      const error = broken.get(node.unique_id);
+      report({ unique_id: node.unique_id, name: node.name, resource_type: node.resource_type, status: error ? 'error' : 'success', execution_time: 0, message: error ?? 'compiled' }, node);
+    }
     return { results, compiled, nodes };
   }
   // dbt's `schemas`: where this run's models and seeds live, for hooks such as grants.
@@ -125,6 +144,7 @@ export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, comm
     order: nodes.map((n) => n.unique_id),
     parents,
     threads: Math.max(1, options.threads),
+    label: (id) => graph.nodes.get(id)?.name ?? id,
     skip: (id, cause) => {
       const node = byId.get(id)!;
       report({ unique_id: id, name: node.name, resource_type: node.resource_type, status: 'skipped', execution_time: 0, message: `Skipped because ${graph.nodes.get(cause)?.name ?? cause} did not succeed` }, node);
@@ -134,6 +154,8 @@ export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, comm
       const t0 = performance.now();
       const base = { unique_id: id, name: node.name, resource_type: node.resource_type };
       try {
+        const error = broken.get(id);
+        if (error !== undefined) throw new Error(error);
         if (atRunTime.has(id)) await renderWithQueries(compiler.queries, compileOne(node), query);
         if (node.resource_type === 'test') {
           const r = await runTest(warehouse, node, compiled.get(id)!);

@@ -38,8 +38,11 @@ export async function schedule(options: {
   threads: number;
   run: (id: string) => Promise<Outcome>;
   skip: (id: string, cause: string) => void;
+  /** How errors name a node (default: its id). */
+  label?: (id: string) => string;
 }): Promise<void> {
   const { order, parents, run, skip } = options;
+  const label = options.label ?? ((id: string) => id);
   const state = new Map<string, Outcome>();
   const pending = new Set(order);
   let running = 0;
@@ -70,10 +73,27 @@ export async function schedule(options: {
       if (running === 0 && pending.size === 0) resolve();
       else if (running === 0) {
         // Only a cycle among the pending nodes can leave nothing runnable: name them and what they wait for.
-        const waits = [...pending].slice(0, 10).map((id) => `${id} waits for ${(parents.get(id) ?? []).filter((p) => pending.has(p)).join(', ') || 'nothing'}`);
-        reject(new Error(`scheduler stalled with ${pending.size} node(s) pending: ${waits.join('; ')}`));
+        const waits = [...pending].slice(0, 10).map((id) => `${label(id)} waits for ${(parents.get(id) ?? []).filter((p) => pending.has(p)).map(label).join(', ') || 'nothing'}`);
+        const cycle = findCycle(pending, parents);
+        const where = cycle ? ` (cycle: ${cycle.map(label).join(' -> ')})` : '';
+        reject(new Error(`scheduler stalled with ${pending.size} node(s) pending: ${waits.join('; ')}${where}`));
       }
     };
     pump();
   });
+}
+
+/** A cycle among `pending` nodes, following pending parents from the first one (as `a, b, a`), or null. */
+function findCycle(pending: Set<string>, parents: Map<string, string[]>): string[] | null {
+  const path: string[] = [];
+  const at = new Map<string, number>();
+  let id: string | undefined = pending.values().next().value;
+  while (id !== undefined) {
+    const seen = at.get(id);
+    if (seen !== undefined) return [...path.slice(seen), id].reverse();
+    at.set(id, path.length);
+    path.push(id);
+    id = (parents.get(id) ?? []).find((p) => pending.has(p));
+  }
+  return null;
 }

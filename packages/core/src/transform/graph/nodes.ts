@@ -37,6 +37,8 @@ export interface ModelNode extends BaseNode {
   template: CompiledTemplate;
   refs: { name: string; package: string | null }[];
   sources: [string, string][];
+  /** Why its Jinja failed to render while parsing: the model fails (and its children skip) only when a run selects it. */
+  parse_error?: string;
 }
 
 /** A CSV seed. */

@@ -1,6 +1,6 @@
 import type { Environment } from '@huggingface/jinja';
 import path from 'node:path';
-import { DangoError } from '../../errors';
+import { DangoError, errorMessage } from '../../errors';
 import { createNodeEnv, type GlobalContext } from '../jinja/dbt-context';
 import { relationObject } from '../adapter/relation';
 import type { RuntimeValue } from '../jinja/jinja-values';
@@ -106,7 +106,14 @@ export function parseProject(files: ProjectFiles, ctx: GlobalContext): ProjectGr
     const config = configFor('models', file.package, fqnOf(pkg, file.rel, file.root, name));
     mergeConfig(config, ymlConfig(props));
     const node: ModelNode = { ...base(file.rel, file.root, name, config, props, 'model', pkg), resource_type: 'model', raw_code: file.source, template: file.template, refs: [], sources: [] };
-    const captured = renderForParse(globals, ctx, file, config, { name, unique_id: node.unique_id, resource_type: 'model', fqn: node.fqn, package_name: pkg });
+    let captured: Captured;
+    try {
+      captured = renderForParse(globals, ctx, file, config, { name, unique_id: node.unique_id, resource_type: 'model', fqn: node.fqn, package_name: pkg });
+    } catch (err) {
+      // dbt stops at any parse error; Dango keeps the rest of the project runnable and fails this model when it is selected.
+      node.parse_error = errorMessage(err);
+      captured = literalCalls(file.source);
+    }
     node.refs = captured.refs;
     node.sources = captured.sources;
     if (config.enabled === false) unavailable.set(name, `refers to the disabled model '${name}'`);
@@ -155,9 +162,13 @@ export function parseProject(files: ProjectFiles, ctx: GlobalContext): ProjectGr
   }
   for (const node of byName.values()) {
     if (node.resource_type === 'seed') continue;
+    const parseError = node.resource_type === 'model' && node.parse_error;
+    // A model that failed to render keeps the parents its literal calls name, so its place in the graph (and its children's) stays.
+    const refs = parseError ? node.refs.filter((r) => byName.has(r.name)) : node.refs;
+    const srcs = parseError ? node.sources.filter(([s, t]) => sources.has(`${s}.${t}`)) : node.sources;
     node.depends_on = [...new Set([
-      ...node.refs.map((r) => resolveRef(byName, unavailable, r.name, node.original_file_path, node.raw_code).unique_id),
-      ...node.sources.map(([s, t]) => resolveSource(sources, s, t, node.original_file_path, node.raw_code).unique_id),
+      ...refs.map((r) => resolveRef(byName, unavailable, r.name, node.original_file_path, node.raw_code).unique_id),
+      ...srcs.map(([s, t]) => resolveSource(sources, s, t, node.original_file_path, node.raw_code).unique_id),
     ])];
   }
   const graph: ProjectGraph = {
@@ -170,6 +181,19 @@ export function parseProject(files: ProjectFiles, ctx: GlobalContext): ProjectGr
   graph.childMap = maps.childMap;
   graph.order = topoOrder(maps.parentMap, (id) => nodes.get(id)?.name ?? id);
   return graph;
+}
+
+const LITERAL_CALL = /\b(ref|source)\s*\(\s*((?:['"][^'"]*['"]\s*,?\s*)+)\)/g;
+
+/** The `ref('x')` / `source('s', 't')` calls written with literal arguments, for a model whose Jinja did not render. */
+function literalCalls(code: string): Captured {
+  const out: Captured = { refs: [], sources: [] };
+  for (const m of code.matchAll(LITERAL_CALL)) {
+    const args = [...m[2]!.matchAll(/['"]([^'"]*)['"]/g)].map((a) => a[1]!);
+    if (m[1] === 'ref') out.refs.push({ name: args[args.length - 1]!, package: args.length > 1 ? args[0]! : null });
+    else if (args.length === 2) out.sources.push([args[0]!, args[1]!]);
+  }
+  return out;
 }
 
 // A call such as ref('x') or source('s', 'x') whose last quoted argument is `name`.
