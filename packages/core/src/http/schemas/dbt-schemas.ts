@@ -36,7 +36,7 @@ export const selectionBodySchema = z.object({
   threads: z.number().int().min(1).max(64).optional().meta({ description: 'Models run at once (default: platform.threads)' }),
 });
 
-const commandName = z.enum(['run', 'build', 'test', 'seed', 'compile', 'docs generate']);
+const commandName = z.enum(['run', 'build', 'test', 'seed', 'compile', 'snapshot', 'docs generate']);
 
 /** Answer of `POST /api/dbt/{command}`: the command started; `dbt_command_completed` on /ws ends it. */
 export const commandStartedSchema = z.object({
