@@ -71,13 +71,15 @@ export function rowsSelect(rows: Record<string, unknown>[], columns: TypedColumn
   const keys = rowKeys(rows);
   const typed = new Map((columns ?? []).map((c) => [c.name, c.type]));
   const list: string[] = [];
-  for (const c of columns ?? []) list.push(keys.includes(c.name) ? `cast(dango_rows.${quoteIdent(c.name)} as ${c.type}) as ${quoteIdent(c.name)}` : `cast(null as ${c.type}) as ${quoteIdent(c.name)}`);
+  for (const c of columns ?? []) list.push(keys.includes(c.name) ? `dango_rows.${quoteIdent(c.name)}` : `cast(null as ${c.type}) as ${quoteIdent(c.name)}`);
   for (const k of keys) if (!typed.has(k)) list.push(`dango_rows.${quoteIdent(k)}`);
   if (!rows.length) {
     if (!columns?.length) throw new Error(`${what} has no rows and no known columns (build the relation first, or give a row)`);
     return `select ${columns.map((c) => `cast(null as ${c.type}) as ${quoteIdent(c.name)}`).join(', ')} where false`;
   }
   if (!keys.length) throw new Error(`${what}: its rows give no columns`);
-  const values = rows.map((r) => `(${keys.map((k) => literal(r[k])).join(', ')})`).join(',\n  ');
+  // Each value is cast on its own, so rows may write one column differently ('7' and 8).
+  const value = (r: Record<string, unknown>, k: string) => (typed.has(k) ? `cast(${literal(r[k])} as ${typed.get(k)})` : literal(r[k]));
+  const values = rows.map((r) => `(${keys.map((k) => value(r, k)).join(', ')})`).join(',\n  ');
   return `select ${list.join(', ')}\nfrom (values\n  ${values}\n) as dango_rows(${keys.map(quoteIdent).join(', ')})`;
 }
