@@ -33,7 +33,7 @@ describe('dango snapshot and unit tests', () => {
     const first = await dango(['snapshot', '--project', root]);
     expect(first.stderr).toBe('');
     expect(first.exitCode).toBe(0);
-    expect(first.stdout).toMatch(/^1 of 1 OK snapshotted history\.people_history \.+ \[SELECT 2 in \d+\.\d\ds\]$/m);
+    expect(first.stdout).toMatch(/^1 of 1 OK snapshotted people_history \.+ \[SELECT 2 in \d+\.\d\ds\]$/m);
     expect(lastLine(first.stdout)).toBe('Done. PASS=1 WARN=0 ERROR=0 SKIP=0 TOTAL=1');
 
     const test = await dango(['test', '--select', 'test_type:unit', '--project', root]);
@@ -53,7 +53,7 @@ describe('dango snapshot and unit tests', () => {
     const second = await dango(['snapshot', '--select', 'people_history', '--project', root]);
     expect(second.exitCode).toBe(0);
     expect(second.stdout.split('\n')[0]).toBe(`Using the running server at ${server.url}`);
-    expect(second.stdout).toMatch(/^1 of 1 OK snapshotted history\.people_history \.+ \[MERGE 2 in /m);
+    expect(second.stdout).toMatch(/^1 of 1 OK snapshotted people_history \.+ \[MERGE 2 in /m);
     const none = await dango(['snapshot', '--select', 'shout', '--project', root]);
     expect(none.exitCode).toBe(2);
     expect(none.stderr).toMatch(/^error: --select shout matched no nodes/);
