@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DangoPlatform } from '../../src/index';
 import { closeTestProjects, createTestProject, type TestProject } from './helpers';
@@ -123,8 +125,19 @@ describe('snapshots', () => {
   });
 
   it('build runs snapshots in DAG order before the models that ref them; selection by resource_type and tag', async () => {
-    const { p, sql } = await open();
+    const { project, p, sql } = await open();
     const r = await p.build();
+    const manifest = JSON.parse(readFileSync(path.join(project.dbtDir, 'target', 'manifest.json'), 'utf8'));
+    expect(manifest.nodes['snapshot.snap_shop.customers_snapshot']).toMatchObject({
+      resource_type: 'snapshot', schema: 'snapshots', relation_name: '"snapshots"."customers_snapshot"', original_file_path: 'snapshots/customers_snapshot.sql',
+      depends_on: { nodes: ['source.snap_shop.crm.customers'] }, config: { strategy: 'timestamp', unique_key: 'id', updated_at: 'updated_at', tags: ['scd'] },
+    });
+    expect(manifest.nodes['snapshot.snap_shop.orders_snapshot']).toMatchObject({ schema: 'main_history', description: 'Every version of every order', original_file_path: 'snapshots/orders.yml' });
+    expect(manifest.child_map['snapshot.snap_shop.customers_snapshot']).toEqual(['model.snap_shop.current_customers']);
+    const runResults = JSON.parse(readFileSync(path.join(project.dbtDir, 'target', 'run_results.json'), 'utf8'));
+    expect(runResults.results.find((x: { unique_id: string }) => x.unique_id === 'snapshot.snap_shop.customers_snapshot')).toMatchObject({
+      status: 'success', relation_name: '"snapshots"."customers_snapshot"', compiled_code: 'select * from "crm"."customers"',
+    });
     const order = r.results.map((x) => x.name);
     expect(order.indexOf('customers_snapshot')).toBeLessThan(order.indexOf('current_customers'));
     expect(status(r)).toMatchObject({ current_customers: 'success', customers_snapshot: 'success', orders_snapshot: 'success' });
