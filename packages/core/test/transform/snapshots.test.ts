@@ -150,5 +150,9 @@ describe('snapshots', () => {
     const tagged = await p.snapshot({ select: ['tag:scd'] });
     expect(tagged.results.map((x) => x.name).sort()).toEqual(['customers_check', 'customers_snapshot', 'orders_snapshot']);
     expect((await p.transform()).results.map((x) => x.name)).toEqual(['current_customers']);
+    // The model page shows the snapshot upstream, and the lineage runs through it to the source.
+    const details = await p.modelDetails('current_customers');
+    expect(details.upstream).toEqual([{ name: 'customers_snapshot', kind: 'snapshot' }]);
+    expect(details.lineage.nodes.map((n) => [n.name, n.kind, n.depth])).toEqual([['crm.customers', 'source', -2], ['customers_snapshot', 'snapshot', -1], ['current_customers', 'model', 0]]);
   });
 });

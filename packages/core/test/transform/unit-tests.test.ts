@@ -122,6 +122,10 @@ describe('unit tests', () => {
     expect(r.missing_input).toMatchObject({ status: 'error' });
     expect(r.missing_input!.message).toContain("the model customer_emails uses source('crm', 'orders'), which no given input of unit test missing_input provides");
     expect(r.unknown_column!.message).toContain('expected column(s) nope are not in the output of stg_customers (its columns: id, name, email)');
+    // Before stg_customers is built, a given input that omits a column the model reads cannot be typed.
+    const early = byName(await p.test({ select: ['wrong_order_count'] }));
+    expect(early.wrong_order_count!.status).toBe('error');
+    expect(early.wrong_order_count!.message).toMatch(/Binder Error.*name.*\(ref\('stg_customers'\) does not exist in the warehouse yet, so only the given columns exist: build it first, or give every column the model uses\)$/s);
     project.write('models/bad.yml', "unit_tests:\n  - name: ghost\n    model: nobody\n    given: []\n    expect: {rows: []}\n");
     await expect(p.test()).rejects.toThrow("Compilation error in models/bad.yml: unit test 'ghost' tests 'nobody', which is not a model of this project");
   });

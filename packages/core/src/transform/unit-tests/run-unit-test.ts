@@ -25,7 +25,7 @@ async function columnsOf(warehouse: Warehouse, schema: string, name: string): Pr
 }
 
 /** The model's SQL over the given rows: each input a CTE, typed like its real relation when that exists. */
-async function compileUnitTest(graph: ProjectGraph, compiler: Compiler, warehouse: Warehouse, node: UnitTestNode, model: ModelNode): Promise<string> {
+async function compileUnitTest(graph: ProjectGraph, compiler: Compiler, warehouse: Warehouse, node: UnitTestNode, model: ModelNode, untyped: string[]): Promise<string> {
   const ctes: [string, string][] = [];
   const byInput = new Map<string, RuntimeValue>();
   for (const [i, g] of node.given.entries()) {
@@ -37,6 +37,7 @@ async function compileUnitTest(graph: ProjectGraph, compiler: Compiler, warehous
     if (rows === null) body = String(g.rows ?? '');
     else {
       const columns = ephemeral ? [] : await columnsOf(warehouse, target.schema, target.alias);
+      if (!columns.length && g.kind !== 'this') untyped.push(g.input);
       body = rowsSelect(rows, columns.length ? columns : null, `given input ${g.input}`);
     }
     ctes.push([name, body]);
@@ -81,8 +82,9 @@ function expectedSelect(node: UnitTestNode, actual: TypedColumn[]): { sql: strin
 export async function runUnitTest(graph: ProjectGraph, compiler: Compiler, warehouse: Warehouse, node: UnitTestNode): Promise<UnitTestOutcome> {
   const model = graph.byName.get(node.model) as ModelNode;
   let sql: string | null = null;
+  const untyped: string[] = [];
   try {
-    sql = await compileUnitTest(graph, compiler, warehouse, node, model);
+    sql = await compileUnitTest(graph, compiler, warehouse, node, model, untyped);
     const actual = await warehouse.query<{ column_name: string; column_type: string }>(`DESCRIBE ${sql}`);
     const expected = expectedSelect(node, actual.map((c) => ({ name: c.column_name, type: c.column_type })));
     const columns = expected.columns.length ? expected.columns : (await warehouse.query<{ column_name: string }>(`DESCRIBE ${expected.sql}`)).map((c) => c.column_name);
@@ -99,6 +101,10 @@ export async function runUnitTest(graph: ProjectGraph, compiler: Compiler, wareh
     const diff = diffText(columns, rows.map((r) => ({ mark: r.dango_mark, values: columns.map((c) => r[c] ?? null) })));
     return { status: 'fail', message: `Unit test ${node.name} of ${node.model} failed: actual differs from expected:\n${diff}`, failures, sql };
   } catch (err) {
-    return { status: 'error', message: `Error in unit test ${node.name} (${node.original_file_path}): ${errorMessage(err)}`, failures: null, sql };
+    // Without the input's relation, only the given columns exist: say so when the model needs another.
+    const hint = untyped.length && /Binder Error/.test(errorMessage(err))
+      ? ` (${untyped.join(', ')} ${untyped.length === 1 ? 'does' : 'do'} not exist in the warehouse yet, so only the given columns exist: build ${untyped.length === 1 ? 'it' : 'them'} first, or give every column the model uses)`
+      : '';
+    return { status: 'error', message: `Error in unit test ${node.name} (${node.original_file_path}): ${errorMessage(err)}${hint}`, failures: null, sql };
   }
 }
