@@ -8,6 +8,7 @@ export function commandBody(options: SelectionOptions): Record<string, unknown> 
     ...(options.exclude?.length ? { exclude: options.exclude } : {}),
     full_refresh: options.fullRefresh ?? false,
     ...(options.threads ? { threads: options.threads } : {}),
+    ...(options.vars ? { vars: options.vars } : {}),
   };
 }
 

@@ -89,6 +89,7 @@ describe('dbt commands over the API', () => {
   it('sends the selection as the API body', () => {
     expect(commandBody({ select: ['a', 'tag:x'], exclude: ['b'], fullRefresh: true, threads: 2 })).toEqual({ select: ['a', 'tag:x'], exclude: ['b'], full_refresh: true, threads: 2 });
     expect(commandBody({})).toEqual({ full_refresh: false });
+    expect(commandBody({ vars: { a: 1 } })).toEqual({ full_refresh: false, vars: { a: 1 } });
   });
 });
 

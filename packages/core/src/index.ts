@@ -18,6 +18,7 @@ export type { FileDescription } from './sources/file-plan';
 export { readSecret, REDACTED } from './sources/secrets';
 export type { SourceCheck } from './sources/source-check';
 export * from './transform/types';
+export { parseDbtVars, type DbtVars } from './transform/dbt-vars';
 export type { CommandRun, DbtCommandName, StartedCommand } from './command-runs';
 export * from './health/types';
 export { DEFAULT_HEALTH_THRESHOLDS, type HealthThresholds } from './health/thresholds';

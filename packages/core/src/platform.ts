@@ -274,9 +274,9 @@ export class DangoPlatform implements DangoEventSource {
     return this.transforms.compile(options);
   }
 
-  /** Writes `target/manifest.json` and `target/catalog.json`. */
-  generateDocs(): Promise<{ manifest: string; catalog: string }> {
-    return this.transforms.generateDocs();
+  /** Writes `target/manifest.json` and `target/catalog.json`; `vars` as dbt's `--vars`. */
+  generateDocs(options: Pick<SelectionOptions, 'vars'> = {}): Promise<{ manifest: string; catalog: string }> {
+    return this.transforms.generateDocs(options);
   }
 
   // ---- background dbt commands (POST /api/dbt/{command}; the CLI while a server runs) -----------------
@@ -312,9 +312,9 @@ export class DangoPlatform implements DangoEventSource {
   }
 
   /** Starts `dango docs generate` in the background; CONFLICT while another background command runs. */
-  startDocsGenerate(): StartedCommand {
+  startDocsGenerate(options: Pick<SelectionOptions, 'vars'> = {}): StartedCommand {
     return this.commands.start('docs generate', async () => {
-      const { manifest, catalog } = await this.transforms.generateDocs();
+      const { manifest, catalog } = await this.transforms.generateDocs(options);
       return { files: [manifest, catalog] };
     });
   }

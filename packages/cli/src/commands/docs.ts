@@ -7,5 +7,6 @@ export function registerDocs(program: Command, io: CliIo): void {
   const docs = program.command('docs').description('dbt documentation');
   withProjectOption(docs.command('generate'))
     .description('write dbt/target/manifest.json and catalog.json (served at /dbt-docs/ by dango start)')
-    .action(async (opts: { project?: string }) => (await import('./docs-run')).runDocsGenerate(opts, io));
+    .option('--vars <yaml>', "values for var() over dbt_project.yml vars, as YAML or JSON: '{key: value}'")
+    .action(async (opts: { project?: string; vars?: string }) => (await import('./docs-run')).runDocsGenerate(opts, io));
 }

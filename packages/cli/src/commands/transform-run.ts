@@ -1,4 +1,4 @@
-import { DangoError, DangoPlatform, type ModelInfo, type SelectionOptions, type TransformResult } from '@dango/core';
+import { DangoError, DangoPlatform, parseDbtVars, type ModelInfo, type SelectionOptions, type TransformResult } from '@dango/core';
 import { ApiClient } from '../api-client';
 import { detectServer } from '../detect-server';
 import { EXIT } from '../exit-codes';
@@ -38,7 +38,8 @@ async function runOnServer(client: ApiClient, command: TransformCommand['name'],
 /** Runs one transform command, through a running server when there is one. */
 export async function runTransform(spec: TransformCommand, opts: Flags, io: CliIo): Promise<void> {
 const root = resolveProjectDir(opts.project);
-const options: SelectionOptions = { select: opts.select, exclude: opts.exclude, fullRefresh: opts.fullRefresh, threads: opts.threads };
+const vars = parseDbtVars(opts.vars);
+const options: SelectionOptions = { select: opts.select, exclude: opts.exclude, fullRefresh: opts.fullRefresh, threads: opts.threads, ...(vars ? { vars } : {}) };
 const server = await detectServer(root);
 if (server) io.out(`Using the running server at ${server.url}`);
 const { result, models } = server

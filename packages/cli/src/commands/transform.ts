@@ -31,6 +31,8 @@ export interface Flags {
   exclude?: string[];
   fullRefresh?: boolean;
   threads?: number;
+  /** dbt's `--vars`: YAML or JSON text. */
+  vars?: string;
 }
 
 /** `dango seed|run|test|build|compile`: dbt-like node lines, a summary, non-zero exit on failure; through a running server when there is one. */
@@ -40,7 +42,8 @@ export function registerTransformCommands(program: Command, io: CliIo): void {
       .description(spec.description)
       .option('-s, --select <selector...>', 'dbt selectors: name, name+, +name, tag:x, source:x+, path:models/marts', listOption)
       .option('--exclude <selector...>', 'selectors to leave out', listOption)
-      .option('--threads <n>', 'models run at once', intOption(1, 64));
+      .option('--threads <n>', 'models run at once', intOption(1, 64))
+      .option('--vars <yaml>', "values for var() over dbt_project.yml vars, as YAML or JSON: '{key: value}'");
     if (spec.fullRefresh) cmd.option('--full-refresh', 'rebuild incremental models and seeds from scratch');
     cmd.action(async (opts: Flags) => (await import('./transform-run')).runTransform(spec, opts, io));
   }

@@ -6,7 +6,7 @@ import type { Command } from './execute/run-command';
 import type { ProjectGraph } from './graph/project-graph';
 import { modelsFromManifest } from './models-from-manifest';
 import type { ModelRunState } from './state/model-state';
-import type { AfterSyncPlan, EngineHost, EngineRun, TransformEngine } from './transform-engine';
+import type { AfterSyncPlan, EngineHost, EngineRun, ParseOptions, TransformEngine } from './transform-engine';
 import type { ModelInfo, NodeResult, SelectionOptions } from './types';
 
 const STATUSES = new Set(['success', 'error', 'skipped', 'pass', 'fail', 'warn']);
@@ -39,7 +39,8 @@ export async function runWithDbt(options: {
   selection: SelectionOptions;
   onLine?: (line: string) => void;
 }): Promise<{ exitCode: number; results: NodeResult[] }> {
-  const args = dbtArgs(options.command as DbtCommand, { select: options.selection.select, exclude: options.selection.exclude, fullRefresh: options.selection.fullRefresh });
+  const { select, exclude, fullRefresh, vars } = options.selection;
+  const args = dbtArgs(options.command as DbtCommand, { select, exclude, fullRefresh, vars });
   if (options.selection.threads) args.push('--threads', String(options.selection.threads));
   const out = await runDbtCli({ executable: options.executable, dbtDir: options.dbtDir, args, onLine: options.onLine });
   const list = (out.runResults as { results?: unknown[] } | null)?.results;
@@ -68,7 +69,7 @@ export class DbtCliEngine implements TransformEngine {
   }
 
   // A model the embedded parser cannot render makes its graph partial: dbt's own manifest is the better account then.
-  parse(options: { fullRefresh?: boolean } = {}): ProjectGraph {
+  parse(options: ParseOptions = {}): ProjectGraph {
     const graph = this.parser.parse(options);
     for (const node of graph.byName.values()) if (node.resource_type === 'model' && node.parse_error) throw new DangoError('CONFIG_INVALID', node.parse_error);
     return graph;
@@ -77,7 +78,7 @@ export class DbtCliEngine implements TransformEngine {
   // A project the embedded parser cannot read still runs with dbt: the run then holds only the named model.
   planGraph(options: SelectionOptions): ProjectGraph | null {
     try {
-      return this.parse({ fullRefresh: options.fullRefresh });
+      return this.parse(options);
     } catch {
       return null;
     }
@@ -95,8 +96,8 @@ export class DbtCliEngine implements TransformEngine {
     return out.results;
   }
 
-  async generateDocs(): Promise<{ manifest: string; catalog: string }> {
-    await this.withDbtCli('docs generate', {});
+  async generateDocs(options: ParseOptions = {}): Promise<{ manifest: string; catalog: string }> {
+    await this.withDbtCli('docs generate', options);
     return dbtDocsPaths(this.host.dbtDir);
   }
 

@@ -13,7 +13,7 @@ import type { ProjectGraph } from './graph/project-graph';
 import { missingSeedsFor } from './missing-seeds';
 import { DangoError } from '../errors';
 import { hasDbtProject, loadProjectFiles } from './project/load-project';
-import type { AfterSyncPlan, EngineHost, EngineRun, TransformEngine } from './transform-engine';
+import type { AfterSyncPlan, EngineHost, EngineRun, ParseOptions, TransformEngine } from './transform-engine';
 import type { NodeResult, SelectionOptions } from './types';
 
 /** What the embedded engine needs to know about its surroundings. */
@@ -30,11 +30,12 @@ export function databaseName(warehouse: Warehouse): string {
 }
 
 /** Reads and parses the dbt project (synchronously: only local files are read). */
-export function loadGraph(settings: EngineSettings, options: { fullRefresh?: boolean; runStartedAt?: Date; invocationId?: string } = {}): ProjectGraph {
+export function loadGraph(settings: EngineSettings, options: ParseOptions & { runStartedAt?: Date; invocationId?: string } = {}): ProjectGraph {
   const files = loadProjectFiles(settings.dbtDir);
   return parseProject(files, {
     projectName: files.project.name,
     vars: files.project.vars,
+    cliVars: options.vars,
     packageVars: Object.fromEntries(files.packages.map((p) => [p.name, p.project.vars])),
     target: { name: 'dev', schema: 'main', type: 'duckdb', database: databaseName(settings.warehouse), threads: settings.threads },
     runStartedAt: options.runStartedAt ?? new Date(),
@@ -115,7 +116,7 @@ export class EmbeddedEngine implements TransformEngine {
     };
   }
 
-  parse(options: { fullRefresh?: boolean } = {}): ProjectGraph {
+  parse(options: ParseOptions = {}): ProjectGraph {
     const { dbtDir } = this.host;
     if (!hasDbtProject(dbtDir)) throw new DangoError('NOT_FOUND', `No dbt project at ${dbtDir} (dbt_project.yml is missing)`);
     return loadGraph(this.settings(), options);
@@ -123,7 +124,7 @@ export class EmbeddedEngine implements TransformEngine {
 
   // A project that does not compile fails the run before anything starts.
   planGraph(options: SelectionOptions): ProjectGraph {
-    return this.parse({ fullRefresh: options.fullRefresh });
+    return this.parse(options);
   }
 
   modelsWithoutGraph(): null {
@@ -131,7 +132,7 @@ export class EmbeddedEngine implements TransformEngine {
   }
 
   async execute(run: EngineRun): Promise<NodeResult[] | null> {
-    const graph = run.graph ?? this.parse({ fullRefresh: run.options.fullRefresh });
+    const graph = run.graph ?? this.parse(run.options);
     // Nothing selected (e.g. no model downstream of a synced source): no run to announce.
     if (nodesFor(graph, run.command, run.options).length === 0) return null;
     run.onStart();
@@ -139,8 +140,8 @@ export class EmbeddedEngine implements TransformEngine {
     return out.results;
   }
 
-  async generateDocs(): Promise<{ manifest: string; catalog: string }> {
-    const paths = await generateDocsEmbedded(this.settings(), this.parse());
+  async generateDocs(options: ParseOptions = {}): Promise<{ manifest: string; catalog: string }> {
+    const paths = await generateDocsEmbedded(this.settings(), this.parse(options));
     const { ctx } = this.host;
     ctx.emit('log', { level: 'INFO', message: `dbt docs generated (${path.relative(ctx.root, paths.manifest)}, ${path.relative(ctx.root, paths.catalog)})` });
     return paths;

@@ -4,6 +4,9 @@ import type { ProjectGraph } from './graph/project-graph';
 import type { ModelRunState } from './state/model-state';
 import type { ModelInfo, NodeResult, SelectionOptions } from './types';
 
+/** What a parse depends on besides the files: `--full-refresh` and `--vars`. */
+export type ParseOptions = Pick<SelectionOptions, 'fullRefresh' | 'vars'>;
+
 /** One command handed to an engine by the transform service. */
 export interface EngineRun {
   command: Command;
@@ -28,7 +31,7 @@ export interface AfterSyncPlan {
  */
 export interface TransformEngine {
   /** Parses the project with the embedded parser; throws when it does not parse. */
-  parse(options?: { fullRefresh?: boolean; vars?: Record<string, unknown> }): ProjectGraph;
+  parse(options?: ParseOptions): ProjectGraph;
   /** The graph that plans a run (which models it holds); null when this engine runs without one because the project does not parse here. */
   planGraph(options: SelectionOptions): ProjectGraph | null;
   /** Models to list when the project does not parse with the embedded parser; null when that error stands. */
@@ -36,7 +39,7 @@ export interface TransformEngine {
   /** Runs one command; null when nothing was selected (nothing started, nothing to record). */
   execute(run: EngineRun): Promise<NodeResult[] | null>;
   /** Writes `manifest.json` and `catalog.json` and says where. */
-  generateDocs(): Promise<{ manifest: string; catalog: string }>;
+  generateDocs(options?: ParseOptions): Promise<{ manifest: string; catalog: string }>;
   /** The seeds and models a run after a sync of `source` covers; null when nothing should run. */
   afterSyncPlan(source: string): Promise<AfterSyncPlan | null>;
 }

@@ -12,7 +12,7 @@ import { projectFingerprint } from './project/project-fingerprint';
 import { generateStagingModels, type StagingTableInput } from './staging-generator';
 import { ModelStateStore } from './state/model-state';
 import { emitNodeResult, emitRunFinished, emitRunStarted, resultOf } from './run-events';
-import type { TransformEngine } from './transform-engine';
+import type { ParseOptions, TransformEngine } from './transform-engine';
 import type { ModelInfo, NodeResult, SelectionOptions, StartedModelRun, TransformResult } from './types';
 
 /** The dbt-compatible transformation engine and its runs. */
@@ -37,7 +37,7 @@ export class TransformService {
     return resolveInProject(this.ctx.root, this.ctx.config.platform.dbt_project_dir);
   }
 
-  private graph(options: { fullRefresh?: boolean } = {}): ProjectGraph {
+  private graph(options: ParseOptions = {}): ProjectGraph {
     return this.engine.parse(options);
   }
 
@@ -132,9 +132,9 @@ export class TransformService {
     return this.invoke('compile', options, null);
   }
 
-  /** Writes `target/manifest.json` and `target/catalog.json`. */
-  generateDocs(): Promise<{ manifest: string; catalog: string }> {
-    return this.engine.generateDocs();
+  /** Writes `target/manifest.json` and `target/catalog.json` (with `--vars` when given). */
+  generateDocs(options: ParseOptions = {}): Promise<{ manifest: string; catalog: string }> {
+    return this.engine.generateDocs(options);
   }
 
   /** Called after a successful sync: generate staging models, then run downstream models when auto_dbt is on. Never throws. */

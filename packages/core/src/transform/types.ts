@@ -26,6 +26,8 @@ export interface SelectionOptions {
   fullRefresh?: boolean;
   /** Concurrency; defaults to `platform.threads`. Writes still go one at a time through the write queue. */
   threads?: number;
+  /** Values for `var()` (dbt's `--vars`), over the `vars:` of dbt_project.yml. */
+  vars?: Record<string, unknown>;
 }
 
 /**

@@ -3,6 +3,7 @@ import { defineRoute } from '../route';
 import { modelParams, queryBoolean } from '../schemas/common';
 import type { StartedCommand } from '../../command-runs';
 import type { DangoPlatform } from '../../platform';
+import { parseDbtVars } from '../../transform/dbt-vars';
 import type { SelectionOptions } from '../../transform/types';
 import { commandRunSchema, commandStartedSchema, modelListSchema, modelRunStartedSchema, runParams, selectionBodySchema } from '../schemas/dbt-schemas';
 
@@ -59,7 +60,7 @@ function commandRoutes() {
     { path: 'seed', operationId: 'startSeed', summary: 'Load the selected seeds (dango seed)', start: (p, o) => p.startSeed(o) },
     { path: 'snapshot', operationId: 'startSnapshot', summary: 'Run the selected snapshots (dango snapshot)', start: (p, o) => p.startSnapshot(o) },
     { path: 'compile', operationId: 'startCompile', summary: 'Compile the selection to target/compiled/ (dango compile)', start: (p, o) => p.startCompile(o) },
-    { path: 'docs/generate', operationId: 'startDocsGenerate', summary: 'Write target/manifest.json and catalog.json (dango docs generate)', start: (p) => p.startDocsGenerate() },
+    { path: 'docs/generate', operationId: 'startDocsGenerate', summary: 'Write target/manifest.json and catalog.json (dango docs generate)', start: (p, o) => p.startDocsGenerate(o) },
   ];
   return commands.map((c) =>
     defineRoute({
@@ -73,11 +74,13 @@ function commandRoutes() {
       response: commandStartedSchema,
       errors: [400, 409],
       handler: (platform, { body }) => {
+        const vars = parseDbtVars(body.vars);
         const selection: SelectionOptions = {
           ...(body.select?.length ? { select: body.select } : {}),
           ...(body.exclude?.length ? { exclude: body.exclude } : {}),
           ...(body.full_refresh ? { fullRefresh: true } : {}),
           ...(body.threads ? { threads: body.threads } : {}),
+          ...(vars ? { vars } : {}),
         };
         const started = c.start(platform, selection);
         return { success: true as const, message: `dbt ${started.command} started (run ${started.run_id})`, run_id: started.run_id, command: started.command, started_at: started.started_at };

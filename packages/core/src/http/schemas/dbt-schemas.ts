@@ -34,6 +34,8 @@ export const selectionBodySchema = z.object({
   exclude: z.array(z.string().min(1)).optional().meta({ description: 'Selectors to leave out' }),
   full_refresh: z.boolean().default(false).meta({ description: 'Rebuild incremental models and seeds from scratch' }),
   threads: z.number().int().min(1).max(64).optional().meta({ description: 'Models run at once (default: platform.threads)' }),
+  vars: z.union([z.string(), z.record(z.string(), z.unknown())]).optional()
+    .meta({ description: "Values for var() over dbt_project.yml vars (dbt's --vars): a mapping, or its YAML/JSON text" }),
 });
 
 const commandName = z.enum(['run', 'build', 'test', 'seed', 'compile', 'snapshot', 'docs generate']);

@@ -38,7 +38,7 @@ function nodeEntry(graph: ProjectGraph, n: GraphNode, compiled: Map<string, stri
         ...common(n, createdAt), resource_type: 'model', checksum: sha(n.raw_code), relation_name: n.config.materialized === 'ephemeral' ? null : n.relation,
         raw_code: n.raw_code, language: 'sql', refs: n.refs.map((r) => ({ name: r.name, package: r.package, version: null })), sources: n.sources,
         metrics: [], depends_on: depends, ...compiledFields, contract: { enforced: false, alias_types: true, checksum: null }, access: 'protected',
-        constraints: [], version: null, latest_version: null, deprecation_date: null,
+        constraints: [], version: n.version ?? null, latest_version: n.latest_version ?? null, deprecation_date: null,
       };
     case 'seed':
       return { ...common(n, createdAt), resource_type: 'seed', checksum: sha(n.csvPath), relation_name: n.relation, raw_code: '', root_path: graph.dbtDir, depends_on: { macros: [] } };

@@ -8,6 +8,8 @@ export interface DbtSelection {
   select?: string[];
   exclude?: string[];
   fullRefresh?: boolean;
+  /** dbt's `--vars`, passed as JSON (which dbt reads as YAML). */
+  vars?: Record<string, unknown>;
 }
 
 const COMMANDS: ReadonlySet<string> = new Set<DbtCommand>(['run', 'test', 'seed', 'build', 'compile', 'snapshot', 'docs generate']);
@@ -34,5 +36,6 @@ export function dbtArgs(command: DbtCommand, sel: DbtSelection = {}): string[] {
     ...selectors('--select', sel.select),
     ...selectors('--exclude', sel.exclude),
     ...(sel.fullRefresh && FULL_REFRESH_COMMANDS.has(command) ? ['--full-refresh'] : []),
+    ...(sel.vars && Object.keys(sel.vars).length ? ['--vars', JSON.stringify(sel.vars)] : []),
   ];
 }

@@ -8,6 +8,7 @@ import { createProjectEnv } from '../jinja/project-env';
 import { compileTemplate, renderTemplate } from '../jinja/template';
 import { genericTestSql } from '../execute/test-sql';
 import type { BaseNode, ModelNode, SeedNode, SnapshotNode, TestNode } from './nodes';
+import { versionedRef } from '../project/model-versions';
 import { resolveRef, resolveSource } from './parse-project';
 import type { ProjectGraph } from './project-graph';
 
@@ -57,8 +58,8 @@ export function createCompiler(graph: ProjectGraph): Compiler {
   // A node's environment; `uses` collects the ephemeral models it refs; a test's config() calls (fail_calc...) apply to it.
   const nodeEnv = (node: BaseNode & { raw_code: string }, uses: string[], isIncremental: boolean) =>
     createNodeEnv(globals, {
-      ref: (name) => {
-        const target = resolveRef(graph.byName, new Map(), name, node.original_file_path, node.raw_code);
+      ref: (name, _pkg, v) => {
+        const target = resolveRef(graph.byName, new Map(), versionedRef(graph.ctx.modelVersions, name, v), node.original_file_path, node.raw_code);
         if (target.resource_type === 'model' && target.config.materialized === 'ephemeral') {
           uses.push(target.name);
           return relationObject({ identifier: cteName(target.name), schema: null, database: null, type: 'cte' });

@@ -37,6 +37,10 @@ export interface ModelNode extends BaseNode {
   template: CompiledTemplate;
   refs: { name: string; package: string | null }[];
   sources: [string, string][];
+  /** A version of a versioned model: its `v`, the model's latest, and the model's name (which selects every version). */
+  version?: string;
+  latest_version?: string | null;
+  version_of?: string;
   /** Why its Jinja failed to render while parsing: the model fails (and its children skip) only when a run selects it. */
   parse_error?: string;
 }

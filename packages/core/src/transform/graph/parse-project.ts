@@ -11,6 +11,7 @@ import { lineMatching, lineOf, TemplateError } from '../jinja/template-error';
 import { applyConfigTree, defaultConfig, mergeConfig, type NodeConfig } from '../project/config-tree';
 import type { ProjectFiles, SqlFile } from '../project/load-project';
 import type { ColumnProps, NodeProps } from '../project/properties-yml';
+import { expandVersions, versionedRef, type VersionIndex } from '../project/model-versions';
 import { buildMaps, topoOrder } from './dag';
 import { relationSql, type GraphNode, type ModelNode, type RefableNode, type SourceNode } from './nodes';
 import { applySnapshotTarget, parseSnapshots } from '../snapshots/parse-snapshots';
@@ -32,7 +33,11 @@ function placeholder(ctx: GlobalContext, schema: string, name: string): RuntimeV
 export function renderForParse(globals: Environment, ctx: GlobalContext, file: SqlFile, config: NodeConfig, node: Record<string, unknown>): Captured {
   const captured: Captured = { refs: [], sources: [] };
   const env = createNodeEnv(globals, {
-    ref: (name, pkg) => (captured.refs.push({ name, package: pkg ?? null }), placeholder(ctx, ctx.target.schema, name)),
+    ref: (name, pkg, v) => {
+      const target = versionedRef(ctx.modelVersions, name, v);
+      captured.refs.push({ name: target, package: pkg ?? null });
+      return placeholder(ctx, ctx.target.schema, target);
+    },
     source: (s, t) => (captured.sources.push([s, t]), placeholder(ctx, s, t)),
     config: (values) => void mergeConfig(config, values),
     configGet: (key) => config[key],
@@ -67,7 +72,11 @@ const HOOK_KEYS = new Set(['pre-hook', 'post-hook', 'pre_hook', 'post_hook']);
  * Builds the project graph: every model rendered once in parse mode (to learn its refs, sources and
  * config), schemas resolved through `generate_schema_name`, refs checked, tests attached, cycles refused.
  */
-export function parseProject(files: ProjectFiles, ctx: GlobalContext): ProjectGraph {
+export function parseProject(loaded: ProjectFiles, globalCtx: GlobalContext): ProjectGraph {
+  // Each version of a versioned model is its own node (`x_v2`), described by the model's and the version's properties.
+  const expanded = expandVersions(loaded.properties.models);
+  const files: ProjectFiles = expanded.versions.size ? { ...loaded, properties: { ...loaded.properties, models: expanded.models } } : loaded;
+  const ctx: GlobalContext = expanded.versions.size ? { ...globalCtx, modelVersions: expanded.versions } : globalCtx;
   const projectName = files.project.name;
   const globals = createProjectEnv(ctx, files.macros, { packages: files.packages, dispatch: files.project.dispatch });
   // dbt renders Jinja in dbt_project.yml configs (not hooks, which render per node) and in node configs of properties files.
@@ -100,12 +109,14 @@ export function parseProject(files: ProjectFiles, ctx: GlobalContext): ProjectGr
   };
 
   for (const file of files.models) {
-    const name = path.posix.basename(file.rel, '.sql');
+    const fileName = path.posix.basename(file.rel, '.sql');
+    const name = (file.package === null ? expanded.files.get(fileName) : undefined) ?? fileName;
     const props = files.properties.models.get(name);
     const pkg = file.package ?? projectName;
     const config = configFor('models', file.package, fqnOf(pkg, file.rel, file.root, name));
     mergeConfig(config, ymlConfig(props));
     const node: ModelNode = { ...base(file.rel, file.root, name, config, props, 'model', pkg), resource_type: 'model', raw_code: file.source, template: file.template, refs: [], sources: [] };
+    if (props?.version) Object.assign(node, versionFields(pkg, props.version, expanded.versions));
     let captured: Captured;
     try {
       captured = renderForParse(globals, ctx, file, config, { name, unique_id: node.unique_id, resource_type: 'model', fqn: node.fqn, package_name: pkg });
@@ -194,6 +205,11 @@ function literalCalls(code: string): Captured {
     else if (args.length === 2) out.sources.push([args[0]!, args[1]!]);
   }
   return out;
+}
+
+/** dbt's fields of one version of a model: `model.p.x.v2`, `version`, `latest_version`. */
+function versionFields(pkg: string, version: { of: string; v: string }, versions: Map<string, VersionIndex>): Partial<ModelNode> {
+  return { unique_id: `model.${pkg}.${version.of}.v${version.v}`, version: version.v, latest_version: versions.get(version.of)?.latest ?? null, version_of: version.of };
 }
 
 // A call such as ref('x') or source('s', 'x') whose last quoted argument is `name`.

@@ -12,7 +12,8 @@ function matches(node: GraphNode, method: string, value: string): boolean {
     case '':
       if (value.includes('/')) return matches(node, 'path', value);
       if (value.includes('.') && !value.includes('*')) return matches(node, 'fqn', value);
-      return node.resource_type !== 'source' && globRe(value).test(node.name);
+      // A versioned model's name selects every version (as in dbt).
+      return node.resource_type !== 'source' && (globRe(value).test(node.name) || (node.resource_type === 'model' && !!node.version_of && globRe(value).test(node.version_of)));
     case 'fqn':
       return node.fqn.join('.') === value || node.fqn.join('.').startsWith(`${value}.`) || (node.fqn.length > 1 && node.fqn.slice(1).join('.') === value);
     case 'path': {

@@ -8,12 +8,15 @@ import { defineModules, strftime } from './python-modules';
 import { defineSerialization } from './serialization';
 import { defineQueries, type QueryHolder } from './compile-queries';
 import { returnFunction } from './library-patches';
+import type { VersionIndex } from '../project/model-versions';
 
 /** Project-wide values every template sees. */
 export interface GlobalContext {
   projectName: string;
   /** `vars:` of dbt_project.yml (flat, or scoped under the project name). */
   vars: Record<string, unknown>;
+  /** The command's `--vars`: they win over every `vars:` of dbt_project.yml, as in dbt. */
+  cliVars?: Record<string, unknown>;
   target: { name: string; schema: string; type: string; database: string; threads: number };
   runStartedAt: Date;
   invocationId: string;
@@ -24,6 +27,8 @@ export interface GlobalContext {
   packageVars?: Record<string, Record<string, unknown>>;
   /** Where the compiler puts the query session of the node it renders (for `run_query`, `statement`). */
   queries?: QueryHolder;
+  /** Versioned models by name: what `ref(name, v=...)` resolves to. */
+  modelVersions?: Map<string, VersionIndex>;
   /** Text of the `{% docs %}` blocks, by name. */
   docs: Map<string, string>;
   onLog?: (message: string) => void;
@@ -31,7 +36,8 @@ export interface GlobalContext {
 
 /** The per-node hooks that `ref`, `source`, `config`, `this` and `is_incremental()` call. */
 export interface NodeHooks {
-  ref(name: string, pkg?: string): RuntimeValue;
+  /** `version` is `v=`/`version=` of the call; the hook resolves it with `versionedRef`. */
+  ref(name: string, pkg?: string, version?: unknown): RuntimeValue;
   source(source: string, table: string): RuntimeValue;
   config(values: Record<string, unknown>): void;
   configGet(key: string): unknown;
@@ -59,8 +65,9 @@ function definePythonBuiltins(env: Environment): void {
 
 const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
-/** dbt's var precedence: the project's vars scoped to the calling package, its global vars, then the package's own vars. */
+/** dbt's var precedence: `--vars`, the project's vars scoped to the calling package, its global vars, then the package's own vars. */
 function varLookup(ctx: GlobalContext, pkg: string | null, name: string, fallback: unknown, hasFallback: boolean): unknown {
+  if (ctx.cliVars && name in ctx.cliVars) return ctx.cliVars[name];
   const own = pkg ?? ctx.projectName;
   const scoped = ctx.vars[own];
   if (isMap(scoped) && name in scoped) return scoped[name];
@@ -72,7 +79,7 @@ function varLookup(ctx: GlobalContext, pkg: string | null, name: string, fallbac
     if (name in pkgVars) return pkgVars[name];
   }
   if (hasFallback) return fallback;
-  throw new Error(`Required var '${name}' not found in dbt_project.yml vars and no default given`);
+  throw new Error(`Required var '${name}' not found in --vars or dbt_project.yml vars and no default given`);
 }
 
 /** Registers dbt's global context (var, env_var, target, log, return, ...) in a fresh environment. */
@@ -146,8 +153,7 @@ export function createNodeEnv(globals: Environment, hooks: NodeHooks): Environme
     const list = args.map(String);
     if (list.length === 0) throw new Error('ref() needs a model name');
     const version = kwargs.version ?? kwargs.v;
-    if (version !== undefined) throw new Error(`ref('${list.at(-1)}', version=...) : model versions are not supported`);
-    return list.length >= 2 ? hooks.ref(list[1]!, list[0]) : hooks.ref(list[0]!);
+    return list.length >= 2 ? hooks.ref(list[1]!, list[0], version) : hooks.ref(list[0]!, undefined, version);
   }));
   define(env, 'source', jinjaFunction(({ args }) => {
     if (args.length !== 2) throw new Error(`source() takes a source name and a table name, got ${args.length} argument(s)`);

@@ -2,6 +2,7 @@ import { parse as parseYaml } from 'yaml';
 import { errorMessage } from '../../errors';
 import { TemplateError } from '../jinja/template-error';
 import { readUnitTests, type UnitTestProps } from '../unit-tests/unit-test-props';
+import type { VersionProps } from './model-versions';
 
 /** A data test declared in a properties file (`tests:` or `data_tests:`). */
 export interface TestSpec {
@@ -34,6 +35,11 @@ export interface NodeProps {
   file: string;
   /** A yml-defined snapshot's `relation:` (`ref('x')` or `source('s', 't')`). */
   relation?: string;
+  /** A versioned model's `versions:` and `latest_version` (models only). */
+  versions?: VersionProps[];
+  latest_version?: string;
+  /** Set on the per-version properties `expandVersions` makes: the model and the version. */
+  version?: { of: string; v: string };
 }
 
 /** One table of a source. */
@@ -123,7 +129,25 @@ function nodeProps(m: Obj, file: string, kind: string): NodeProps {
     meta: isObj(m.meta) ? m.meta : {},
     file,
     ...(typeof m.relation === 'string' ? { relation: m.relation } : {}),
+    ...(Array.isArray(m.versions) ? { versions: versionList(m.versions, file, name) } : {}),
+    ...(m.latest_version !== undefined && m.latest_version !== null ? { latest_version: str(m.latest_version) } : {}),
   };
+}
+
+function versionList(list: unknown[], file: string, model: string): VersionProps[] {
+  return list.filter(isObj).map((v) => {
+    if (v.v === undefined || v.v === null) throw new TemplateError(file, null, `model '${model}': a versions entry has no v`);
+    const cols = Array.isArray(v.columns) ? v.columns.filter(isObj) : [];
+    const rule = cols.find((c) => 'include' in c || 'exclude' in c);
+    return {
+      v: str(v.v),
+      defined_in: typeof v.defined_in === 'string' ? v.defined_in : null,
+      description: typeof v.description === 'string' ? v.description : null,
+      config: isObj(v.config) ? v.config : {},
+      columns: columns(cols.filter((c) => c !== rule), file, `model '${model}' v${str(v.v)}`),
+      exclude: rule && Array.isArray(rule.exclude) ? rule.exclude.map(String) : [],
+    };
+  });
 }
 
 /** Reads one properties file into `into`; a duplicate model or a malformed file names the file. */
