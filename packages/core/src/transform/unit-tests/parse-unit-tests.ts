@@ -50,8 +50,11 @@ export function parseUnitTests(graph: ProjectGraph): UnitTestNode[] {
     const config = mergeConfig(defaultConfig('unit_test'), t.config);
     if (config.enabled === false) continue;
     const given = t.given.map((g) => ({ ...withFixture(g, fixtures, t.file, `unit test '${t.name}' given ${g.input}`), input: g.input, ...resolveInput(graph, t, model.unique_id, g.input) }));
+    const id = `unit_test.${projectName}.${t.model}.${t.name}`;
+    const twin = out.find((u) => u.unique_id === id);
+    if (twin) throw new TemplateError(t.file, null, `unit test '${t.name}' of model '${t.model}' is defined twice (also in ${twin.original_file_path})`);
     out.push({
-      unique_id: `unit_test.${projectName}.${t.model}.${t.name}`, name: t.name, package_name: projectName, path: t.file, original_file_path: t.file,
+      unique_id: id, name: t.name, package_name: projectName, path: t.file, original_file_path: t.file,
       fqn: [...model.fqn.slice(0, -1), t.model, t.name], description: t.description, columns: [], config, depends_on: [model.unique_id],
       database: model.database, schema: model.schema, alias: t.name, relation: '', patch_path: null,
       resource_type: 'unit_test', model: t.model, given, expect: withFixture(t.expect, fixtures, t.file, `unit test '${t.name}' expect`), overrides: t.overrides,
