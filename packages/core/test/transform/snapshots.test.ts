@@ -99,6 +99,37 @@ describe('snapshots', () => {
     expect(await rows(p, 'SELECT count(*)::int AS n FROM main_history.orders_snapshot')).toEqual([{ n: 5 }]);
   });
 
+  it('names the meta columns by snapshot_meta_column_names and ends current rows at dbt_valid_to_current (dbt 1.9)', async () => {
+    const { p, sql } = await open({
+      'snapshots/renamed.yml': [
+        'snapshots:',
+        '  - name: renamed',
+        "    relation: source('crm', 'customers')",
+        '    config:',
+        '      target_schema: snapshots',
+        '      unique_key: id',
+        '      strategy: timestamp',
+        '      updated_at: updated_at',
+        '      hard_deletes: new_record',
+        '      dbt_valid_to_current: "cast(\'9999-12-31\' as timestamp)"',
+        '      snapshot_meta_column_names: {dbt_valid_from: valid_from, dbt_valid_to: valid_to, dbt_scd_id: version_id, dbt_is_deleted: deleted}',
+      ].join('\n'),
+    });
+    await p.snapshot({ select: ['renamed'] });
+    await sql(`UPDATE crm.customers SET name = 'Ann 2', updated_at = '2024-01-05' WHERE id = 1; DELETE FROM crm.customers WHERE id = 2`);
+    await p.snapshot({ select: ['renamed'] });
+    await p.snapshot({ select: ['renamed'] });
+    const cols = await rows(p, `SELECT column_name AS c FROM information_schema.columns WHERE table_schema = 'snapshots' AND table_name = 'renamed' ORDER BY ordinal_position`);
+    expect(cols.map((c) => c.c)).toEqual(['id', 'name', 'email', 'updated_at', 'version_id', 'dbt_updated_at', 'valid_from', 'valid_to', 'deleted']);
+    const got = await rows(p, `SELECT id, name, cast(valid_from as varchar) AS vf, cast(valid_to as varchar) AS vt, deleted FROM snapshots.renamed ORDER BY id, valid_from`);
+    expect(got.map((r) => [r.id, r.name, r.vf === null ? null : String(r.vf).slice(0, 10), String(r.vt).slice(0, 10), r.deleted])).toEqual([
+      [1, 'Ann', '2024-01-01', '2024-01-05', 'False'],
+      [1, 'Ann 2', '2024-01-05', '9999-12-31', 'False'],
+      [2, 'Bob', '2024-01-01', String(got[3]!.vf).slice(0, 10), 'False'],
+      [2, 'Bob', String(got[3]!.vf).slice(0, 10), '9999-12-31', 'True'],
+    ]);
+  });
+
   it('adds a new source column to the snapshot; a failing snapshot rolls back and reports the database error', async () => {
     const { p, sql } = await open();
     await p.snapshot({ select: ['customers_snapshot'] });

@@ -12,7 +12,16 @@ export interface SnapshotStrategy {
   checkCols: string[] | 'all';
   /** What happens to rows whose key left the source: dbt 1.9's `hard_deletes` (`invalidate_hard_deletes: true` is `invalidate`). */
   hardDeletes: 'ignore' | 'invalidate' | 'new_record';
+  /** The meta columns' names (dbt 1.9 `snapshot_meta_column_names`), by their default name. */
+  meta: Record<MetaColumn, string>;
+  /** SQL for `dbt_valid_to` of current rows (dbt 1.9 `dbt_valid_to_current`); null means NULL. */
+  validToCurrent: string | null;
 }
+
+/** The meta columns a snapshot adds, by dbt's default names. */
+export const META_COLUMNS = ['dbt_scd_id', 'dbt_updated_at', 'dbt_valid_from', 'dbt_valid_to', 'dbt_is_deleted'] as const;
+/** One of the meta columns. */
+export type MetaColumn = (typeof META_COLUMNS)[number];
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_$]*$/;
 
@@ -49,7 +58,13 @@ export function snapshotStrategy(node: SnapshotNode): SnapshotStrategy {
   if (hd !== 'ignore' && hd !== 'invalidate' && hd !== 'new_record') {
     throw new DangoError('CONFIG_INVALID', `${where}: hard_deletes must be ignore, invalidate or new_record, got '${String(hd)}'`);
   }
-  return { kind, keys, updatedAt, checkCols, hardDeletes: hd };
+  const names = c.snapshot_meta_column_names && typeof c.snapshot_meta_column_names === 'object' ? (c.snapshot_meta_column_names as Record<string, unknown>) : {};
+  const unknown = Object.keys(names).filter((k) => !(META_COLUMNS as readonly string[]).includes(k));
+  if (unknown.length) throw new DangoError('CONFIG_INVALID', `${where}: snapshot_meta_column_names knows ${META_COLUMNS.join(', ')}, not ${unknown.join(', ')}`);
+  const meta = Object.fromEntries(META_COLUMNS.map((k) => [k, names[k] === undefined || names[k] === null ? k : columnList(names[k], `snapshot_meta_column_names.${k}`, node)[0]!])) as Record<MetaColumn, string>;
+  const current = c.dbt_valid_to_current;
+  const validToCurrent = typeof current === 'string' && current.trim() ? current.trim() : null;
+  return { kind, keys, updatedAt, checkCols, hardDeletes: hd, meta, validToCurrent };
 }
 
 /** `md5` of the key columns and `stamp`, joined with `|` (the row version's `dbt_scd_id`). */
