@@ -61,3 +61,51 @@ describe('--vars', () => {
     expect(dbtArgs('run', { select: ['x'], vars: { a: 1 } })).toEqual(['run', '--select', 'x', '--vars', '{"a":1}']);
   });
 });
+
+describe('analyses and declared resources', () => {
+  it('compiles analyses into target/compiled without running them, and puts everything in the manifest', async () => {
+    const p = await open();
+    const r = await p.build();
+    expect(r.success).toBe(true);
+    expect(r.results.some((x) => x.name === 'top_customers')).toBe(false);
+    expect(await p.warehouse.query("select 1 from information_schema.tables where table_name = 'top_customers'")).toEqual([]);
+    const sql = readFileSync(path.join(project.dbtDir, 'target/compiled/features/analyses/top_customers.sql'), 'utf8');
+    expect(sql.trim()).toBe('select * from "main"."dim_customers_v1" where id >= 1');
+    const m = manifest();
+    expect(m.nodes!['analysis.features.top_customers']).toMatchObject({ resource_type: 'analysis', depends_on: { nodes: ['model.features.dim_customers.v1'] } });
+    expect(m.exposures!['exposure.features.weekly_kpis']).toMatchObject({
+      type: 'dashboard', maturity: 'high', owner: { name: 'Ana' }, depends_on: { nodes: ['model.features.uses_latest', 'model.features.dim_customers.v2'] },
+    });
+    expect(m.semantic_models!['semantic_model.features.regions'].depends_on.nodes).toEqual(['model.features.vars_model']);
+    expect(m.metrics!['metric.features.region_count'].depends_on.nodes).toEqual(['semantic_model.features.regions']);
+    expect(m.metrics!['metric.features.double_regions'].depends_on.nodes).toEqual(['metric.features.region_count']);
+    expect(m.saved_queries!['saved_query.features.region_report'].depends_on.nodes).toEqual(['metric.features.double_regions']);
+    expect((m.child_map as unknown as Record<string, string[]>)['model.features.uses_latest']).toContain('exposure.features.weekly_kpis');
+  });
+
+  it('refuses a declared resource that refs a missing model or uses an unknown metric, naming the file', async () => {
+    const p = await open({ 'models/more.yml': "version: 2\nexposures:\n  - name: broken_kpis\n    type: dashboard\n    depends_on: [ref('nope')]\n" });
+    await expect(p.listModels()).rejects.toThrow("Compilation error in models/more.yml: exposure 'broken_kpis': ref('nope') refers to 'nope', which is not a model or seed of this project");
+    project.write('models/more.yml', 'version: 2\nsaved_queries:\n  - name: q\n    query_params: {metrics: [ghost]}\n');
+    await expect(p.listModels()).rejects.toThrow("Compilation error in models/more.yml: saved query 'q' uses the metric 'ghost', which no properties file defines");
+  });
+});
+
+describe('hooks', () => {
+  it('runs a seed’s pre-hook and post-hook around its load, after on-run-start', async () => {
+    const p = await open();
+    expect((await p.seed()).success).toBe(true);
+    expect(await p.warehouse.query('select name, n::int as n, phase from main.seed_audit order by phase')).toEqual([
+      { name: 'countries', n: 2, phase: 'post' }, { name: 'countries', n: null, phase: 'pre' },
+    ]);
+  });
+
+  it('fails the seed (and loads nothing) when its hook fails', async () => {
+    const p = await open();
+    project.write('dbt_project.yml', readFileSync(path.join(project.dbtDir, 'dbt_project.yml'), 'utf8').replace("+post-hook: \"insert into main.seed_audit", '+post-hook: "insert into main.no_such_table'));
+    const r = await p.seed();
+    expect(r.results[0]).toMatchObject({ name: 'countries', status: 'error' });
+    expect(r.results[0]!.message).toMatch(/^Database error in seed countries \(seeds\/countries\.csv\): .*no_such_table/);
+    expect(await p.warehouse.query("select 1 from information_schema.tables where table_name = 'countries'")).toEqual([]);
+  });
+});

@@ -104,9 +104,22 @@ export function defineAdapter(env: Environment, a: AdapterContext): void {
   (api.value as Map<string, RuntimeValue>).set('Column', column);
 }
 
+// DuckDB keeps information_schema in its system catalog: `<database>.information_schema.tables` does not resolve.
+const CATALOG_INFORMATION_SCHEMA = /(?:"(?:[^"]|"")+"|\b[A-Za-z_][\w$]*)\s*\.\s*("information_schema"|\binformation_schema)\s*\.(?=\s*"?[A-Za-z_])/gi;
+
+/**
+ * SQL as DuckDB runs it: `<database>.information_schema.x` (as package SQL written for other
+ * warehouses says) becomes `information_schema.x`, which lists every catalog's relations.
+ */
+export function adaptSql(sql: string): string {
+  if (!/information_schema/i.test(sql)) return sql;
+  return sql.replace(CATALOG_INFORMATION_SCHEMA, (_m, schema: string) => `${schema}.`);
+}
+
 /** Runs a compile-time query (`run_query`, `statement`, introspection) on the warehouse; an empty result still names its columns. */
 export function compileQuery(read: <T>(sql: string) => Promise<T[]>): CompileQuery {
-  return async (sql) => {
+  return async (raw) => {
+    const sql = adaptSql(raw);
     const rows = await read<Record<string, unknown>>(sql);
     if (rows.length) {
       const columns = Object.keys(rows[0]!);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { ColumnProps } from '../project/properties-yml';
 import type { BaseNode, GraphNode, SourceNode } from '../graph/nodes';
+import type { DeclaredNode } from '../graph/parse-declared';
 import type { ProjectGraph } from '../graph/project-graph';
 import { artifactMetadata } from './artifact-metadata';
 import { snapshotManifestFields } from '../snapshots/snapshot-manifest';
@@ -99,6 +100,10 @@ export function buildManifest(graph: ProjectGraph, compiled: Map<string, string>
     const n = graph.nodes.get(id)!;
     (n.resource_type === 'source' ? sources : n.resource_type === 'unit_test' ? unitTests : nodes)[id] = nodeEntry(graph, n, compiled, createdAt);
   }
+  for (const a of graph.analyses) {
+    nodes[a.unique_id] = { ...nodeEntry(graph, { ...a, resource_type: 'model' } as GraphNode, compiled, createdAt), resource_type: 'analysis', relation_name: null };
+  }
+  const declared = declaredEntries(graph, createdAt);
   const docs: Record<string, unknown> = {};
   for (const [name, text] of graph.files.docs) {
     const id = `doc.${graph.projectName}.${name}`;
@@ -110,7 +115,36 @@ export function buildManifest(graph: ProjectGraph, compiled: Map<string, string>
       ...artifactMetadata('manifest/v12', invocationId, generatedAt), project_name: graph.projectName,
       project_id: createHash('md5').update(graph.projectName).digest('hex'), user_id: null, send_anonymous_usage_stats: false, adapter_type: 'duckdb',
     },
-    nodes, sources, macros: {}, docs, exposures: {}, metrics: {}, groups: {}, selectors: {}, disabled: {},
-    parent_map: toObj(graph.parentMap), child_map: toObj(graph.childMap), group_map: {}, saved_queries: {}, semantic_models: {}, unit_tests: unitTests,
+    nodes, sources, macros: {}, docs, exposures: declared.exposure, metrics: declared.metric, groups: {}, selectors: {}, disabled: {},
+    parent_map: toObj(withDeclared(graph, 'parents')), child_map: toObj(withDeclared(graph, 'children')), group_map: {},
+    saved_queries: declared.saved_query, semantic_models: declared.semantic_model, unit_tests: unitTests,
   };
+}
+
+/** Exposures, metrics, semantic models and saved queries as manifest entries, by kind. */
+function declaredEntries(graph: ProjectGraph, createdAt: number): Record<DeclaredNode['resource_type'], Record<string, unknown>> {
+  const out = { exposure: {}, metric: {}, semantic_model: {}, saved_query: {} } as Record<DeclaredNode['resource_type'], Record<string, unknown>>;
+  for (const n of graph.declared) {
+    const path = n.file.split('/').slice(1).join('/') || n.file;
+    out[n.resource_type][n.unique_id] = {
+      description: '', label: null, meta: {}, tags: [], config: { enabled: true, meta: {} }, ...n.entry,
+      name: n.name, resource_type: n.resource_type, package_name: graph.projectName, path, original_file_path: n.file, unique_id: n.unique_id,
+      fqn: [graph.projectName, n.name], refs: n.refs.map((r) => ({ name: r.name, package: r.package, version: null })), sources: n.sources, metrics: [],
+      depends_on: { macros: [], nodes: n.depends_on }, created_at: createdAt,
+    };
+  }
+  return out;
+}
+
+/** The graph's parent or child map with the declared resources and analyses added (dbt lists them there). */
+function withDeclared(graph: ProjectGraph, which: 'parents' | 'children'): Map<string, string[]> {
+  const map = new Map([...(which === 'parents' ? graph.parentMap : graph.childMap)].map(([k, v]) => [k, [...v]]));
+  for (const n of [...graph.declared, ...graph.analyses]) {
+    if (which === 'parents') map.set(n.unique_id, [...n.depends_on].sort());
+    else {
+      map.set(n.unique_id, map.get(n.unique_id) ?? []);
+      for (const p of n.depends_on) map.set(p, [...(map.get(p) ?? []), n.unique_id].sort());
+    }
+  }
+  return map;
 }

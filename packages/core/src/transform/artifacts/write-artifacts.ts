@@ -19,8 +19,9 @@ export async function writeArtifact(graph: ProjectGraph, name: string, value: un
 export async function writeCompiledFiles(graph: ProjectGraph, compiled: Map<string, string>): Promise<void> {
   const root = path.join(targetDir(graph), 'compiled', graph.projectName);
   const files = new Map<string, string>();
+  const analyses = new Map(graph.analyses.map((a) => [a.unique_id, a]));
   for (const [id, sql] of compiled) {
-    const node = graph.nodes.get(id);
+    const node = graph.nodes.get(id) ?? analyses.get(id);
     if (!node) continue;
     // Tests declared in yml (generic tests, unit tests) compile to `<yml path>/<name>.sql`, as in dbt.
     const inYml = (node.resource_type === 'test' && node.kind === 'generic') || node.resource_type === 'unit_test' || /\.ya?ml$/.test(node.original_file_path);

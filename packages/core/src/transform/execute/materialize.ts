@@ -1,7 +1,7 @@
 import { DangoError, errorMessage } from '../../errors';
 import type { WarehouseConnection } from '../../warehouse';
 import { globSafePath, quoteIdent, quoteLiteral } from '../../warehouse/sql';
-import type { ModelNode, SeedNode } from '../graph/nodes';
+import type { ModelNode, SeedNode, SnapshotNode } from '../graph/nodes';
 import { relationSql } from '../graph/nodes';
 
 /** What one materialisation did. */
@@ -132,20 +132,32 @@ async function incremental(conn: WarehouseConnection, node: ModelNode, sql: stri
  * built under a temp name and swapped in, an incremental model inserts/merges its new rows.
  */
 export async function materializeModel(
-  conn: WarehouseConnection, kinds: RelationKinds, node: ModelNode, sql: string, incrementalRun: boolean,
-  hooks: { pre: string[]; post: string[] } = { pre: [], post: [] },
+  conn: WarehouseConnection, kinds: RelationKinds, node: ModelNode, sql: string, incrementalRun: boolean, hooks?: NodeHooks,
 ): Promise<MaterializeResult> {
-  try {
-    for (const h of hooks.pre) await conn.run(h);
+  return withHooks(conn, node, hooks, async () => {
     // dbt puts `sql_header` (SET statements, DuckDB macros) in front of the model's statement; same session here.
     const header = node.config.sql_header;
     if (typeof header === 'string' && header.trim()) await conn.run(header);
-    const result = await materialize(conn, kinds, node, sql, incrementalRun);
-    for (const h of hooks.post) await conn.run(h);
+    return materialize(conn, kinds, node, sql, incrementalRun);
+  });
+}
+
+/** A model's or seed's rendered `pre-hook` and `post-hook` statements. */
+export interface NodeHooks {
+  pre: string[];
+  post: string[];
+}
+
+/** Runs `build` between the node's hooks, in its transaction: a failing hook fails the node and rolls back what it built. */
+export async function withHooks(conn: WarehouseConnection, node: ModelNode | SeedNode | SnapshotNode, hooks: NodeHooks | undefined, build: () => Promise<MaterializeResult>): Promise<MaterializeResult> {
+  try {
+    for (const h of hooks?.pre ?? []) await conn.run(h);
+    const result = await build();
+    for (const h of hooks?.post ?? []) await conn.run(h);
     return result;
   } catch (err) {
     if (err instanceof DangoError) throw err;
-    throw new DangoError('RUN_FAILED', `Database error in model ${node.name} (${node.original_file_path}): ${errorMessage(err)}`, { cause: err });
+    throw new DangoError('RUN_FAILED', `Database error in ${node.resource_type} ${node.name} (${node.original_file_path}): ${errorMessage(err)}`, { cause: err });
   }
 }
 
@@ -166,7 +178,7 @@ async function materialize(conn: WarehouseConnection, kinds: RelationKinds, node
 }
 
 /** Loads a seed CSV through DuckDB's reader into its table (temp name, then swapped in). */
-export async function loadSeed(conn: WarehouseConnection, kinds: RelationKinds, node: SeedNode): Promise<MaterializeResult> {
+export async function loadSeed(conn: WarehouseConnection, kinds: RelationKinds, node: SeedNode, hooks?: NodeHooks): Promise<MaterializeResult> {
   const opts: string[] = ['header = true', 'auto_detect = true'];
   const types = node.config.column_types;
   if (types && typeof types === 'object') {
@@ -174,10 +186,8 @@ export async function loadSeed(conn: WarehouseConnection, kinds: RelationKinds, 
     if (entries.length) opts.push(`types = {${entries.join(', ')}}`);
   }
   if (typeof node.config.delimiter === 'string') opts.push(`delim = ${quoteLiteral(node.config.delimiter)}`);
-  try {
+  return withHooks(conn, node, hooks, async () => {
     const rows = await buildAndSwap(conn, kinds, node.schema, node.alias, `SELECT * FROM read_csv(${quoteLiteral(globSafePath(node.csvPath))}, ${opts.join(', ')})`);
     return { rows_affected: rows, message: `INSERT ${rows}` };
-  } catch (err) {
-    throw new DangoError('RUN_FAILED', `Database error in seed ${node.name} (${node.original_file_path}): ${errorMessage(err)}`, { cause: err });
-  }
+  });
 }

@@ -6,10 +6,11 @@ import { createCompiler } from '../graph/compile-node';
 import { reachable } from '../graph/dag';
 import { needsQuery, QuerySession, renderWithQueries, type QueryHolder } from '../jinja/compile-queries';
 import type { ExecNode, ModelNode, SeedNode, TestNode } from '../graph/nodes';
+import type { AnalysisNode } from '../graph/parse-declared';
 import type { ProjectGraph } from '../graph/project-graph';
 import { selectNodes } from '../graph/selection';
 import type { NodeResult } from '../types';
-import { loadSeed, materializeModel, readRelationKinds, relationKey, rememberRelation, type RelationKinds } from './materialize';
+import { loadSeed, materializeModel, readRelationKinds, relationKey, rememberRelation, type RelationKinds, withHooks } from './materialize';
 import { schedule, selectedParents, type Outcome } from './scheduler';
 import { runSnapshot } from '../snapshots/run-snapshot';
 import { addUnitTestEdges } from '../unit-tests/build-edges';
@@ -99,11 +100,12 @@ export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, comm
       const isInc = node.config.materialized === 'incremental' && !fullRefresh && kinds.relations.get(relationKey(node.schema, node.alias)) === 'table';
       if (isInc) incremental.add(node.unique_id);
       compiled.set(node.unique_id, compiler.model(node, isInc));
-      if (node.config['pre-hook'].length || node.config['post-hook'].length) {
-        hooks.set(node.unique_id, { pre: compiler.hooks(node, 'pre-hook'), post: compiler.hooks(node, 'post-hook') });
-      }
     } else if (node.resource_type === 'test') compiled.set(node.unique_id, compiler.test(node));
     else if (node.resource_type === 'snapshot') compiled.set(node.unique_id, compiler.model(node, false));
+    // Models and seeds run their hooks in their own transaction, around what they build.
+    if (node.resource_type !== 'test' && node.resource_type !== 'unit_test' && (node.config['pre-hook'].length || node.config['post-hook'].length)) {
+      hooks.set(node.unique_id, { pre: compiler.hooks(node, 'pre-hook'), post: compiler.hooks(node, 'post-hook') });
+    }
   };
   const query = compileQuery((sql) => warehouse.query(sql));
   // Nodes whose Jinja queries the warehouse compile just before they run, when their parents exist (as dbt compiles).
@@ -122,12 +124,16 @@ export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, comm
       broken.set(node.unique_id, errorMessage(err));
     }
   }
+  // Analyses compile like models (so after the models of a build exist) and never run.
+  const analyses = () => compileAnalyses(graph, options, compiled, (node) =>
+    renderWithQueries(compiler.queries, () => void compiled.set(node.unique_id, compiler.model(node as unknown as ModelNode, false)), query));
   const results: NodeResult[] = [];
   const report = (r: NodeResult, node: ExecNode) => {
     results.push(r);
     options.onResult?.(r, node);
   };
   if (command === 'compile') {
+    await analyses();
     for (const node of nodes) {
       const error = broken.get(node.unique_id);
       report({ unique_id: node.unique_id, name: node.name, resource_type: node.resource_type, status: error ? 'error' : 'success', execution_time: 0, message: error ?? 'compiled' }, node);
@@ -169,9 +175,9 @@ export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, comm
           return r.status === 'pass' ? 'ok' : 'blocked';
         }
         const m = node.resource_type === 'seed'
-          ? await warehouse.write((conn) => loadSeed(conn, kinds, node as SeedNode), { transaction: true })
+          ? await warehouse.write((conn) => loadSeed(conn, kinds, node as SeedNode, hooks.get(id)), { transaction: true })
           : node.resource_type === 'snapshot'
-          ? await warehouse.write((conn) => runSnapshot(conn, node, compiled.get(id)!, new Date(), graph.ctx.target.database), { transaction: true })
+          ? await warehouse.write((conn) => withHooks(conn, node, hooks.get(id), () => runSnapshot(conn, node, compiled.get(id)!, new Date(), graph.ctx.target.database)), { transaction: true })
           : await warehouse.write((conn) => materializeModel(conn, kinds, node as ModelNode, compiled.get(id)!, incremental.has(id), hooks.get(id)), { transaction: true });
         // Only this run writes this relation (one run per model), so the map stays exact.
         rememberRelation(kinds, node.schema, node.alias, node.config.materialized === 'view' ? 'view' : 'table');
@@ -184,7 +190,22 @@ export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, comm
     },
   });
   await runProjectHooks(warehouse, 'on-run-end', compiler.projectHooks('on-run-end', schemas));
+  if (command === 'build') await analyses();
   return { results, compiled, nodes };
+}
+
+/** Compiles the selected analyses into `compiled` (never run); one that fails is a warning, as it builds nothing. */
+async function compileAnalyses(graph: ProjectGraph, options: { select?: string[] }, compiled: Map<string, string>, compile: (node: AnalysisNode) => Promise<void>): Promise<void> {
+  const chosen = options.select?.length ? graph.analyses.filter((a) => options.select!.some((s) => s.split(/\s+/).includes(a.name))) : graph.analyses;
+  for (const node of chosen) {
+    try {
+      if (node.parse_error) throw new Error(node.parse_error);
+      await compile(node);
+    } catch (err) {
+      compiled.delete(node.unique_id);
+      graph.ctx.onLog?.(`Warning: analysis ${node.name} (${node.original_file_path}) did not compile: ${errorMessage(err)}`);
+    }
+  }
 }
 
 /** Runs `on-run-start` / `on-run-end` statements in order, each in its own write; a failure stops the run, as in dbt. */

@@ -2,6 +2,7 @@ import { Environment } from '@huggingface/jinja';
 import type { QueryHolder } from '../jinja/compile-queries';
 import { createNodeEnv, type NodeHooks } from '../jinja/dbt-context';
 import { mergeConfig } from '../project/config-tree';
+import { adaptSql } from '../adapter/duckdb-adapter';
 import { relationObject } from '../adapter/relation';
 import { renderableObject, type RuntimeValue } from '../jinja/jinja-values';
 import { createProjectEnv } from '../jinja/project-env';
@@ -20,8 +21,8 @@ export interface Compiler {
   modelWith(node: ModelNode, hooks: Pick<NodeHooks, 'ref' | 'source' | 'thisRelation' | 'isIncremental'>, customize?: (env: Environment) => void): string;
   /** A test's query (rows returned are failures). */
   test(node: TestNode): string;
-  /** The model's `pre-hook` or `post-hook` statements, rendered. */
-  hooks(node: ModelNode, which: 'pre-hook' | 'post-hook'): string[];
+  /** The model's, seed's or snapshot's `pre-hook` or `post-hook` statements, rendered. */
+  hooks(node: ModelNode | SeedNode | SnapshotNode, which: 'pre-hook' | 'post-hook'): string[];
   /** The project's `on-run-start` or `on-run-end` statements, rendered with dbt's `schemas` (the schemas the run builds into). */
   projectHooks(which: 'on-run-start' | 'on-run-end', schemas: string[]): string[];
   /** Where `run_query` and introspection find the query session of the node being rendered. */
@@ -80,7 +81,7 @@ export function createCompiler(graph: ProjectGraph): Compiler {
     const uses: string[] = [];
     const env = nodeEnv(node, uses, isIncremental);
     // A trailing semicolon is harmless on its own but breaks every statement the SQL is wrapped in.
-    return { sql: renderTemplate(template, env).trim().replace(/;+$/, '').trimEnd(), uses };
+    return { sql: adaptSql(renderTemplate(template, env).trim().replace(/;+$/, '').trimEnd()), uses };
   };
 
   const ephemeral = (name: string): { sql: string; uses: string[] } => {

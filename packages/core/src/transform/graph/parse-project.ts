@@ -13,9 +13,10 @@ import type { ProjectFiles, SqlFile } from '../project/load-project';
 import type { ColumnProps, NodeProps } from '../project/properties-yml';
 import { expandVersions, versionedRef, type VersionIndex } from '../project/model-versions';
 import { buildMaps, topoOrder } from './dag';
-import { relationSql, type GraphNode, type ModelNode, type RefableNode, type SourceNode } from './nodes';
+import { relationSql, type GraphNode, type ModelNode, type RefableNode, type SeedNode, type SourceNode } from './nodes';
 import { applySnapshotTarget, parseSnapshots } from '../snapshots/parse-snapshots';
 import { parseUnitTests } from '../unit-tests/parse-unit-tests';
+import { parseAnalyses, parseDeclared } from './parse-declared';
 import { parseTests } from './parse-tests';
 import type { ProjectGraph } from './project-graph';
 
@@ -184,8 +185,10 @@ export function parseProject(loaded: ProjectFiles, globalCtx: GlobalContext): Pr
   }
   const graph: ProjectGraph = {
     projectName, dbtDir: files.dbtDir, targetPath: files.project.targetPath, nodes, byName, sources, files, ctx,
-    parentMap: new Map(), childMap: new Map(), order: [],
+    parentMap: new Map(), childMap: new Map(), order: [], analyses: [], declared: [],
   };
+  graph.analyses = parseAnalyses(graph, globals, ctx, files.analyses);
+  graph.declared = parseDeclared(graph, globals, ctx, files.properties.declared);
   for (const test of [...parseTests(graph, globals), ...parseUnitTests(graph)]) nodes.set(test.unique_id, test);
   const maps = buildMaps(nodes.values());
   graph.parentMap = maps.parentMap;

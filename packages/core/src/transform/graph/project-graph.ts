@@ -1,6 +1,7 @@
 import type { GlobalContext } from '../jinja/dbt-context';
 import type { ProjectFiles } from '../project/load-project';
-import type { GraphNode, RefableNode, SourceNode } from './nodes';
+import type { AnalysisNode, DeclaredNode } from './parse-declared';
+import type { GraphNode, ModelNode, RefableNode, SeedNode, SourceNode } from './nodes';
 
 /** A parsed dbt project: its nodes, their relations and a dependency order. */
 export interface ProjectGraph {
@@ -19,4 +20,8 @@ export interface ProjectGraph {
   order: string[];
   files: ProjectFiles;
   ctx: GlobalContext;
+  /** Analyses: compiled by compile/build/docs generate into target/compiled, never run. */
+  analyses: AnalysisNode[];
+  /** Exposures, metrics, semantic models and saved queries: in the manifest, never executed. */
+  declared: DeclaredNode[];
 }

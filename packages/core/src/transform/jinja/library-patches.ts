@@ -11,6 +11,7 @@ import { NeedsQuery } from './compile-queries';
 import { rawFunction, toRuntime, type RuntimeValue } from './jinja-values';
 import { pythonFormat, pythonPercent } from './python-format';
 import { pythonStr } from './python-repr';
+import { NOT_TEST_FILTER, TEST_FILTER } from './preprocess';
 import type { CompiledTemplate } from './template';
 import { lineOf, TemplateError } from './template-error';
 import { unsupportedCallMessage, type CalleeNode } from './unsupported-call';
@@ -159,6 +160,11 @@ function applyFilter(this: DbtInterpreter, operand: RuntimeValue, filterNode: Fi
     return applyFilter.call(this, operand, { type: 'Identifier', value: filterNode.callee.value }, env);
   }
   const name = filterNode.type === 'Identifier' ? filterNode.value ?? '' : '';
+  const callee = filterNode.type === 'CallExpression' ? filterNode.callee?.value : undefined;
+  if (callee === TEST_FILTER || callee === NOT_TEST_FILTER) {
+    const [args] = (this as unknown as Evaluator).evaluateArguments(filterNode.args ?? [], env);
+    return toRuntime(applyTest(operand, args) !== (callee === NOT_TEST_FILTER));
+  }
   if (name === 'round' || name === 'select' || name === 'reject') return callFilter.call(this, operand, name, [], new Map(), env)!;
   // Jinja2's sequence filters treat None and undefined as empty.
   const filterName = filterNode.type === 'CallExpression' ? filterNode.callee?.value ?? '' : name;
@@ -280,7 +286,14 @@ addMethods('', {
 // Jinja2's tests the library lacks.
 const TESTS = (Environment as unknown as { TESTS: Map<string, (v: RuntimeValue, ...a: RuntimeValue[]) => boolean> }).TESTS;
 const extraTests: Record<string, (v: RuntimeValue, ...a: RuntimeValue[]) => boolean> = {
-  divisibleby: (v, n) => Number(v.value) % Number(n?.value) === 0,
+  divisibleby: (v, n) => {
+    if (n === undefined) throw new Error("the test 'divisibleby' needs a number: x is divisibleby 3");
+    return Number(v.value) % Number(n.value) === 0;
+  },
+  le: (v, o) => Number(v.value) <= Number(o?.value),
+  lessthan: (v, o) => Number(v.value) < Number(o?.value),
+  greaterthan: (v, o) => Number(v.value) > Number(o?.value),
+  ge: (v, o) => Number(v.value) >= Number(o?.value),
   defined: (v) => v.type !== 'UndefinedValue',
   undefined: (v) => v.type === 'UndefinedValue',
   sameas: (v, o) => v === o || (v.value === o?.value && v.type === o?.type),
@@ -292,6 +305,14 @@ const extraTests: Record<string, (v: RuntimeValue, ...a: RuntimeValue[]) => bool
   in: (v, o) => (o?.type === 'ArrayValue' ? (o.value as RuntimeValue[]).some((x) => x.value === v.value) : o?.type === 'ObjectValue' ? (o.value as Map<string, unknown>).has(String(v.value)) : String(o?.value).includes(String(v.value))),
 };
 for (const [name, test] of Object.entries(extraTests)) if (!TESTS.has(name)) TESTS.set(name, test);
+
+/** Jinja2's `x is test arg`: the test (named by the first argument) applied to the operand and the rest. */
+function applyTest(operand: RuntimeValue, args: RuntimeValue[]): boolean {
+  const name = String(args[0]?.value);
+  const test = TESTS.get(name);
+  if (!test) throw new Error(`Unknown test: ${name}`);
+  return test(operand, ...args.slice(1));
+}
 
 /** A dict key as Python would hash it, in the library's string-keyed maps: strings as they are, other values by their text. */
 function keyOf(v: RuntimeValue): string {

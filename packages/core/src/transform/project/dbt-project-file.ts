@@ -11,6 +11,8 @@ export interface DbtProjectFile {
   testPaths: string[];
   macroPaths: string[];
   snapshotPaths: string[];
+  /** `analysis-paths`: SQL compiled into target/compiled, never run. */
+  analysisPaths: string[];
   docsPaths: string[];
   targetPath: string;
   vars: Record<string, unknown>;
@@ -62,6 +64,7 @@ export function readDbtProjectFile(dbtDir: string): DbtProjectFile {
     testPaths: paths(doc['test-paths'], ['tests']),
     macroPaths: paths(doc['macro-paths'], ['macros']),
     snapshotPaths: paths(doc['snapshot-paths'], ['snapshots']),
+    analysisPaths: paths(doc['analysis-paths'], ['analyses']),
     docsPaths: paths(doc['docs-paths'], [...modelPaths]),
     targetPath: typeof doc['target-path'] === 'string' ? doc['target-path'] : 'target',
     vars: (doc.vars && typeof doc.vars === 'object' ? doc.vars : {}) as Record<string, unknown>,

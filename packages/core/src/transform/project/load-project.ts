@@ -25,6 +25,8 @@ export interface ProjectFiles {
   models: SqlFile[];
   macros: CompiledTemplate[];
   singularTests: SqlFile[];
+  /** The project's analyses (`analysis-paths`): compiled, never run. */
+  analyses: SqlFile[];
   seeds: (ProjectFileRef & { root: string; package: string | null })[];
   /** The `{% snapshot %}` blocks of snapshot-paths (the project's and its packages'). */
   snapshots: SnapshotBlock[];
@@ -64,7 +66,7 @@ function folders(project: DbtProjectFile, dir: string | null) {
   const under = (list: string[]) => (dir ? list.map((p) => `${dir}/${p}`) : list);
   return {
     models: under(project.modelPaths), seeds: under(project.seedPaths), tests: under(project.testPaths), macros: under(project.macroPaths),
-    snapshots: under(project.snapshotPaths), docs: under(project.docsPaths),
+    snapshots: under(project.snapshotPaths), docs: under(project.docsPaths), analyses: under(project.analysisPaths),
   };
 }
 
@@ -88,7 +90,7 @@ export function loadProjectFiles(dbtDir: string): ProjectFiles {
   const { macros, genericTests } = readMacros(dbtDir, own);
   // Unit-test fixtures (`tests/fixtures/`) are data, not singular tests.
   const testFiles = scanFiles(dbtDir, own.tests, ['.sql']).filter((f) => !/(^|\/)fixtures\//.test(f.rel));
-  const properties: Properties = { models: new Map(), seeds: new Map(), sources: [], snapshots: new Map(), unitTests: [] };
+  const properties: Properties = { models: new Map(), seeds: new Map(), sources: [], snapshots: new Map(), unitTests: [], declared: [] };
   const docs = new Map<string, string>();
   const models: SqlFile[] = [];
   const seeds: ProjectFiles['seeds'] = [];
@@ -111,6 +113,7 @@ export function loadProjectFiles(dbtDir: string): ProjectFiles {
     macros,
     packages,
     singularTests: readSql(testFiles.filter((f) => !genericTests.some((g) => g.rel === f.rel)), own.tests, null),
+    analyses: readSql(scanFiles(dbtDir, own.analyses, ['.sql']), own.analyses, null),
     seeds,
     snapshots,
     properties,

@@ -71,6 +71,19 @@ export interface Properties {
   snapshots: Map<string, NodeProps>;
   /** dbt 1.8 `unit_tests:` entries. */
   unitTests: UnitTestProps[];
+  /** Exposures, metrics, semantic models and saved queries: described in the manifest, never executed. */
+  declared: DeclaredProps[];
+}
+
+/** The kinds of declared resources, by their properties-file key. */
+export const DECLARED_KINDS = { exposures: 'exposure', metrics: 'metric', semantic_models: 'semantic_model', saved_queries: 'saved_query' } as const;
+
+/** One exposure, metric, semantic model or saved query as written in a properties file. */
+export interface DeclaredProps {
+  kind: (typeof DECLARED_KINDS)[keyof typeof DECLARED_KINDS];
+  name: string;
+  entry: Record<string, unknown>;
+  file: string;
 }
 
 type Obj = Record<string, unknown>;
@@ -172,6 +185,15 @@ export function readPropertiesFile(text: string, file: string, into: Properties)
     }
   }
   into.unitTests.push(...readUnitTests(doc.unit_tests, file));
+  for (const [key, kind] of Object.entries(DECLARED_KINDS)) {
+    const list = doc[key];
+    if (list === undefined || list === null) continue;
+    if (!Array.isArray(list)) throw new TemplateError(file, null, `'${key}' must be a list`);
+    for (const entry of list.filter(isObj)) {
+      if (!str(entry.name)) throw new TemplateError(file, null, `a ${kind.replace('_', ' ')} has no name`);
+      into.declared.push({ kind, name: str(entry.name), entry, file });
+    }
+  }
   const sources = doc.sources;
   if (sources !== undefined && sources !== null) {
     if (!Array.isArray(sources)) throw new TemplateError(file, null, "'sources' must be a list");
