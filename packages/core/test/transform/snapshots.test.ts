@@ -143,6 +143,19 @@ describe('snapshots', () => {
     expect(await rows(p, 'SELECT count(*)::int AS n FROM snapshots.customers_snapshot')).toEqual([{ n: 3 }]);
   });
 
+  it('runs a snapshot\'s pre- and post-hooks in its transaction; a failing hook rolls the snapshot back', async () => {
+    const { p, project } = await open({
+      'snapshots/hooked.sql': "{% snapshot hooked %}{{ config(target_schema='snapshots', unique_key='id', strategy='check', check_cols='all', pre_hook='create table if not exists snapshots.hook_log (n int)', post_hook='insert into snapshots.hook_log select count(*) from {{ this }}') }}select id, name from {{ source('crm', 'customers') }}{% endsnapshot %}",
+    });
+    const first = await p.snapshot({ select: ['hooked'] });
+    expect(first.results.map((x) => [x.status, x.message])).toEqual([['success', 'SELECT 2']]);
+    expect(await rows(p, 'SELECT n FROM snapshots.hook_log')).toEqual([{ n: 2 }]);
+    project.write('snapshots/hooked.sql', "{% snapshot hooked %}{{ config(target_schema='snapshots', unique_key='id', strategy='check', check_cols='all', post_hook='select * from no_such_table') }}select id, 'changed' as name from {{ source('crm', 'customers') }}{% endsnapshot %}");
+    const r = await p.snapshot({ select: ['hooked'] });
+    expect(r.results[0]).toMatchObject({ status: 'error', message: expect.stringMatching(/^Database error in snapshot hooked \(snapshots\/hooked\.sql\): .*no_such_table/s) });
+    expect(await rows(p, 'SELECT count(*)::int AS n FROM snapshots.hooked')).toEqual([{ n: 2 }]);
+  });
+
   it('refuses a snapshot without a strategy or unique_key, naming it; the other snapshots still run', async () => {
     const { p } = await open({
       'snapshots/bad.sql': "{% snapshot bad_snap %}{{ config(unique_key='id') }}select 1 as id{% endsnapshot %}",

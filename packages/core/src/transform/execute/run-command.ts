@@ -10,7 +10,7 @@ import type { AnalysisNode } from '../graph/parse-declared';
 import type { ProjectGraph } from '../graph/project-graph';
 import { selectNodes } from '../graph/selection';
 import type { NodeResult } from '../types';
-import { loadSeed, materializeModel, readRelationKinds, relationKey, rememberRelation, type RelationKinds, withHooks } from './materialize';
+import { loadSeed, materializeModel, readRelationKinds, relationKey, rememberRelation, type RelationKinds } from './materialize';
 import { schedule, selectedParents, type Outcome } from './scheduler';
 import { runSnapshot } from '../snapshots/run-snapshot';
 import { addUnitTestEdges } from '../unit-tests/build-edges';
@@ -177,7 +177,7 @@ export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, comm
         const m = node.resource_type === 'seed'
           ? await warehouse.write((conn) => loadSeed(conn, kinds, node as SeedNode, hooks.get(id)), { transaction: true })
           : node.resource_type === 'snapshot'
-          ? await warehouse.write((conn) => withHooks(conn, node, hooks.get(id), () => runSnapshot(conn, node, compiled.get(id)!, new Date(), graph.ctx.target.database)), { transaction: true })
+          ? await warehouse.write((conn) => runSnapshot(conn, node, compiled.get(id)!, new Date(), graph.ctx.target.database, hooks.get(id)), { transaction: true })
           : await warehouse.write((conn) => materializeModel(conn, kinds, node as ModelNode, compiled.get(id)!, incremental.has(id), hooks.get(id)), { transaction: true });
         // Only this run writes this relation (one run per model), so the map stays exact.
         rememberRelation(kinds, node.schema, node.alias, node.config.materialized === 'view' ? 'view' : 'table');

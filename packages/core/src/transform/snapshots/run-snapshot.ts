@@ -1,7 +1,7 @@
 import { DangoError, errorMessage } from '../../errors';
 import type { WarehouseConnection } from '../../warehouse';
 import { quoteIdent, quoteLiteral } from '../../warehouse/sql';
-import type { MaterializeResult } from '../execute/materialize';
+import { withHooks, type MaterializeResult, type NodeHooks } from '../execute/materialize';
 import type { SnapshotNode } from './snapshot-node';
 import { keysMatch, scdIdSql, snapshotStrategy, type SnapshotStrategy } from './snapshot-strategy';
 
@@ -40,25 +40,26 @@ function metaSql(s: SnapshotStrategy, stamp: string) {
  * the first run creates the table (every row valid from its `updated_at`, or the snapshot time for
  * `check`); later runs close the current version of each changed row (`dbt_valid_to`), insert the
  * new version, insert new keys, and close (or mark, with `hard_deletes: new_record`) keys that left
- * the source when hard deletes are on.
+ * the source when hard deletes are on. Its hooks run in the same transaction, once its schema exists.
  */
-export async function runSnapshot(conn: WarehouseConnection, node: SnapshotNode, sql: string, at: Date, targetDatabase: string): Promise<MaterializeResult> {
+export async function runSnapshot(conn: WarehouseConnection, node: SnapshotNode, sql: string, at: Date, targetDatabase: string, hooks?: NodeHooks): Promise<MaterializeResult> {
   const s = snapshotStrategy(node);
   const stamp = stampSql(at);
   // A snapshot with its own target_database lives in another attached catalog.
   const catalog = node.database === targetDatabase ? null : node.database;
   try {
     await conn.run(`CREATE SCHEMA IF NOT EXISTS ${catalog ? `${quoteIdent(catalog)}.` : ''}${quoteIdent(node.schema)}`);
+  } catch (err) {
+    throw new DangoError('RUN_FAILED', `Database error in snapshot ${node.name} (${node.original_file_path}): ${errorMessage(err)}`, { cause: err });
+  }
+  return withHooks(conn, node, hooks, async () => {
     const existing = await columnsOf(conn, catalog, node.schema, node.alias);
     if (!existing.length) {
       const [row] = await conn.all<{ Count?: number | string }>(`CREATE TABLE ${node.relation} AS\nselect dango_src.*, ${metaSql(s, stamp).columns('dango_src')}\nfrom (\n${sql}\n) dango_src`);
       return { rows_affected: Number(row?.Count ?? 0), message: `SELECT ${Number(row?.Count ?? 0)}` };
     }
-    return await update(conn, node, s, sql, stamp, existing);
-  } catch (err) {
-    if (err instanceof DangoError) throw err;
-    throw new DangoError('RUN_FAILED', `Database error in snapshot ${node.name} (${node.original_file_path}): ${errorMessage(err)}`, { cause: err });
-  }
+    return update(conn, node, s, sql, stamp, existing);
+  });
 }
 
 async function update(conn: WarehouseConnection, node: SnapshotNode, s: SnapshotStrategy, sql: string, stamp: string, existing: { name: string; type: string }[]): Promise<MaterializeResult> {
