@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DangoPlatform } from '../../src/index';
+import type { DangoPlatform, NodeResult } from '../../src/index';
 import { closeTestProjects, createTestProject, type TestProject } from './helpers';
 
 afterEach(closeTestProjects);
@@ -21,7 +21,7 @@ async function open(files: Record<string, string> = {}): Promise<{ project: Test
   return { project, p };
 }
 
-const byName = (r: { results: { name: string }[] }) => Object.fromEntries(r.results.map((x) => [x.name, x])) as Record<string, { status: string; message: string | null; resource_type: string; failures?: number | null }>;
+const byName = (r: { results: NodeResult[] }): Record<string, NodeResult> => Object.fromEntries(r.results.map((x) => [x.name, x]));
 
 const WRONG_DIFF = [
   'Unit test wrong_order_count of customer_emails failed: actual differs from expected:',
