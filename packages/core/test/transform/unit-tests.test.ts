@@ -98,6 +98,23 @@ describe('unit tests', () => {
     expect(r.results.map((x) => [x.name, x.status, x.message])).toEqual([['typed_nulls', 'pass', null]]);
   });
 
+  it('compares rows as multisets: a duplicate row too many or too few fails; a disabled model disables its unit tests', async () => {
+    const ut = (name: string, rows: string) => `  - name: ${name}\n    model: twice\n    given:\n      - input: ref('stg_customers')\n        rows: [{id: 1}]\n    expect:\n      rows: ${rows}\n`;
+    const { p } = await open({
+      'models/twice.sql': "select id from {{ ref('stg_customers') }} union all select id from {{ ref('stg_customers') }}",
+      'models/off.sql': "{{ config(enabled=false) }}select 1 as id",
+      'models/twice.yml': `unit_tests:\n${ut('two_ones', '[{id: 1}, {id: 1}]')}${ut('one_one', '[{id: 1}]')}${ut('three_ones', '[{id: 1}, {id: 1}, {id: 1}]')}`
+        + "  - name: of_disabled\n    model: off\n    given: []\n    expect:\n      rows: [{id: 1}]\n",
+    });
+    const r = byName(await p.test());
+    expect(Object.keys(r).sort()).not.toContain('of_disabled');
+    expect(r.two_ones!.status).toBe('pass');
+    expect(r.one_one).toMatchObject({ status: 'fail', failures: 1 });
+    expect(r.one_one!.message).toContain('+ | 1\n  | 1\n');
+    expect(r.three_ones).toMatchObject({ status: 'fail', failures: 1 });
+    expect(r.three_ones!.message).toContain('- | 1\n  | 1\n  | 1\n');
+  });
+
   it('reports bad unit tests clearly: a missing input, an unknown expected column, an unknown model', async () => {
     const { project, p } = await open({
       'models/more_tests.yml': [

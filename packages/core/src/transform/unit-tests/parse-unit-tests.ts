@@ -46,6 +46,8 @@ export function parseUnitTests(graph: ProjectGraph): UnitTestNode[] {
   const out: UnitTestNode[] = [];
   for (const t of files.properties.unitTests) {
     const model = graph.byName.get(t.model);
+    // A disabled model's unit tests are disabled with it, as in dbt.
+    if (!model && files.models.some((f) => path.posix.basename(f.rel, '.sql') === t.model)) continue;
     if (!model || model.resource_type !== 'model') throw new TemplateError(t.file, null, `unit test '${t.name}' tests '${t.model}', which is not a model of this project`);
     const config = mergeConfig(defaultConfig('unit_test'), t.config);
     if (config.enabled === false) continue;
