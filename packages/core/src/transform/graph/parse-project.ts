@@ -13,7 +13,7 @@ import type { ProjectFiles, SqlFile } from '../project/load-project';
 import type { ColumnProps, NodeProps } from '../project/properties-yml';
 import { expandVersions, versionedRef, type VersionIndex } from '../project/model-versions';
 import { buildMaps, topoOrder } from './dag';
-import { relationSql, type GraphNode, type ModelNode, type RefableNode, type SeedNode, type SourceNode } from './nodes';
+import { relationSql, type GraphNode, type ModelNode, type RefableNode, type SourceNode } from './nodes';
 import { applySnapshotTarget, parseSnapshots } from '../snapshots/parse-snapshots';
 import { parseUnitTests } from '../unit-tests/parse-unit-tests';
 import { parseAnalyses, parseDeclared } from './parse-declared';
