@@ -57,6 +57,77 @@ describe('snapshots', () => {
     ]);
   });
 
+  it('timestamp strategy over many runs equals an SCD-2 history computed independently with window functions', async () => {
+    const { p, sql } = await open();
+    await sql(`DELETE FROM crm.customers; CREATE TABLE crm.history (run INTEGER, id INTEGER, name VARCHAR, updated_at TIMESTAMP)`);
+    // A deterministic walk: each run inserts some keys and updates others (always moving updated_at forward).
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let run = 1; run <= 6; run++) {
+      const stmts: string[] = [];
+      for (let id = 1; id <= 12; id++) {
+        const r = next();
+        if (run === 1 && r < 0.5) stmts.push(`INSERT INTO crm.customers VALUES (${id}, 'v${run}', null, TIMESTAMP '2024-01-01' + INTERVAL ${run} DAY)`);
+        else if (run > 1 && r < 0.25) stmts.push(`INSERT INTO crm.customers SELECT ${id}, 'v${run}', null, TIMESTAMP '2024-01-01' + INTERVAL ${run} DAY WHERE NOT EXISTS (SELECT 1 FROM crm.customers WHERE id = ${id})`);
+        else if (run > 1 && r < 0.6) stmts.push(`UPDATE crm.customers SET name = 'v${run}', updated_at = TIMESTAMP '2024-01-01' + INTERVAL ${run} DAY WHERE id = ${id}`);
+      }
+      stmts.push(`INSERT INTO crm.history SELECT ${run}, id, name, updated_at FROM crm.customers`);
+      await sql(stmts.join(';\n'));
+      expect((await p.snapshot({ select: ['customers_snapshot'] })).success).toBe(true);
+    }
+    const expected = await rows(p, `
+      WITH versions AS (SELECT DISTINCT id, name, updated_at FROM crm.history)
+      SELECT id, name, updated_at AS valid_from, lead(updated_at) OVER (PARTITION BY id ORDER BY updated_at) AS valid_to,
+             md5(cast(id AS varchar) || '|' || cast(updated_at AS varchar)) AS scd_id
+      FROM versions ORDER BY id, valid_from`);
+    const got = await rows(p, `SELECT id, name, dbt_valid_from AS valid_from, dbt_valid_to AS valid_to, dbt_scd_id AS scd_id FROM snapshots.customers_snapshot ORDER BY id, valid_from`);
+    expect(expected.length).toBeGreaterThan(12);
+    expect(got).toEqual(expected);
+  });
+
+  it('check strategy with hard deletes over many runs matches a version history kept independently, run by run', async () => {
+    const { p, sql } = await open();
+    await sql('DELETE FROM crm.customers');
+    let seed = 11;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    type Version = { id: number; name: string; email: string; from: number; to: number | null };
+    const versions: Version[] = [];
+    const open_ = new Map<number, Version>();
+    const source = new Map<number, { name: string; email: string }>();
+    const runs: { from: number; to: number }[] = [];
+    for (let run = 0; run < 7; run++) {
+      for (let id = 1; id <= 10; id++) {
+        const r = next();
+        const row = source.get(id);
+        if (!row && r < 0.5) source.set(id, { name: `n${run}`, email: 'e0' });
+        else if (row && r < 0.15) source.delete(id);
+        else if (row && r < 0.35) source.set(id, { ...row, name: `n${run}` });
+        else if (row && r < 0.5) source.set(id, { ...row, email: `e${run}` });
+        else if (row && r < 0.6) source.set(id, { ...row }); // unchanged checked columns
+      }
+      const values = [...source].map(([id, v]) => `(${id}, '${v.name}', '${v.email}', TIMESTAMP '2024-01-01' + INTERVAL ${run} DAY)`);
+      await sql(`DELETE FROM crm.customers; ${values.length ? `INSERT INTO crm.customers VALUES ${values.join(', ')}` : 'SELECT 1'}`);
+      // What a check snapshot with hard deletes must hold after this run.
+      for (const [id, v] of source) {
+        const cur = open_.get(id);
+        if (cur && cur.name === v.name && cur.email === v.email) continue;
+        if (cur) cur.to = run;
+        const fresh = { id, ...v, from: run, to: null };
+        versions.push(fresh);
+        open_.set(id, fresh);
+      }
+      for (const [id, cur] of open_) if (!source.has(id)) (cur.to = run, open_.delete(id));
+      const before = Date.now();
+      expect((await p.snapshot({ select: ['customers_check'] })).success).toBe(true);
+      runs.push({ from: before, to: Date.now() });
+    }
+    const runOf = (ms: number | null) => (ms === null ? null : runs.findIndex((r) => ms >= r.from && ms <= r.to));
+    const got = await rows(p, `SELECT id, name, email, epoch_ms(dbt_valid_from) AS vf, epoch_ms(dbt_valid_to) AS vt FROM snapshots.customers_check ORDER BY id, dbt_valid_from`);
+    const sort = (list: Version[]) => [...list].sort((a, b) => a.id - b.id || a.from - b.from);
+    expect(got.map((r) => ({ id: r.id, name: r.name, email: r.email, from: runOf(Number(r.vf)), to: runOf(r.vt === null ? null : Number(r.vt)) }))).toEqual(sort(versions));
+    expect(versions.filter((v) => v.to !== null).length).toBeGreaterThan(5);
+  });
+
   it('check strategy with invalidate_hard_deletes: versions on checked columns only, deleted keys closed, returning keys reopened', async () => {
     const { p, sql } = await open();
     await p.snapshot({ select: ['customers_check'] });
