@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Warehouse } from '../warehouse';
+import { duckdbAdapter } from './adapter/duckdb';
 import { buildCatalog } from './artifacts/catalog';
 import { buildManifest } from './artifacts/manifest';
 import { buildRunResults } from './artifacts/run-results';
@@ -37,7 +38,8 @@ export function loadGraph(settings: EngineSettings, options: ParseOptions & { ru
     vars: files.project.vars,
     cliVars: options.vars,
     packageVars: Object.fromEntries(files.packages.map((p) => [p.name, p.project.vars])),
-    target: { name: 'dev', schema: 'main', type: 'duckdb', database: databaseName(settings.warehouse), threads: settings.threads },
+    adapter: duckdbAdapter,
+    target: { name: 'dev', schema: 'main', type: duckdbAdapter.type, database: databaseName(settings.warehouse), threads: settings.threads },
     runStartedAt: options.runStartedAt ?? new Date(),
     invocationId: options.invocationId ?? randomUUID(),
     fullRefresh: options.fullRefresh ?? false,

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { DangoError, errorMessage } from '../../errors';
 import type { Warehouse } from '../../warehouse';
-import { compileQuery } from '../adapter/duckdb-adapter';
+import { adapterOf } from '../adapter/duckdb';
 import { createCompiler } from '../graph/compile-node';
 import { reachable } from '../graph/dag';
 import { needsQuery, QuerySession, renderWithQueries, type QueryHolder } from '../jinja/compile-queries';
@@ -10,9 +10,8 @@ import type { AnalysisNode } from '../graph/parse-declared';
 import type { ProjectGraph } from '../graph/project-graph';
 import { selectNodes } from '../graph/selection';
 import type { NodeResult } from '../types';
-import { loadSeed, materializeModel, readRelationKinds, relationKey, rememberRelation, type RelationKinds } from './materialize';
+import { relationKey, rememberRelation, type RelationKinds } from './materialize';
 import { schedule, selectedParents, type Outcome } from './scheduler';
-import { runSnapshot } from '../snapshots/run-snapshot';
 import { addUnitTestEdges } from '../unit-tests/build-edges';
 import { runUnitTest } from '../unit-tests/run-unit-test';
 
@@ -89,7 +88,8 @@ function buildEdges(graph: ProjectGraph, nodes: ExecNode[]): Map<string, string[
 export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, command: Command, options: CommandOptions): Promise<CommandOutcome> {
   const nodes = nodesFor(graph, command, options);
   const compiler = createCompiler(graph);
-  const kinds: RelationKinds = command === 'compile' ? { relations: new Map(), schemas: new Set() } : await readRelationKinds((sql) => warehouse.query(sql));
+  const adapter = adapterOf(graph.ctx);
+  const kinds: RelationKinds = command === 'compile' ? { relations: new Map(), schemas: new Set() } : await adapter.readRelationKinds((sql) => warehouse.query(sql));
   const compiled = new Map<string, string>();
   const incremental = new Set<string>();
   const hooks = new Map<string, { pre: string[]; post: string[] }>();
@@ -107,7 +107,7 @@ export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, comm
       hooks.set(node.unique_id, { pre: compiler.hooks(node, 'pre-hook'), post: compiler.hooks(node, 'post-hook') });
     }
   };
-  const query = compileQuery((sql) => warehouse.query(sql));
+  const query = adapter.compileQuery((sql) => warehouse.query(sql));
   // Nodes whose Jinja queries the warehouse compile just before they run, when their parents exist (as dbt compiles).
   const atRunTime = new Set<string>();
   // A node that fails to render fails alone (its children skip); the rest of the selection still runs.
@@ -175,10 +175,10 @@ export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, comm
           return r.status === 'pass' ? 'ok' : 'blocked';
         }
         const m = node.resource_type === 'seed'
-          ? await warehouse.write((conn) => loadSeed(conn, kinds, node as SeedNode, hooks.get(id)), { transaction: true })
+          ? await warehouse.write((conn) => adapter.loadSeed(conn, kinds, node as SeedNode, hooks.get(id)), { transaction: true })
           : node.resource_type === 'snapshot'
-          ? await warehouse.write((conn) => runSnapshot(conn, node, compiled.get(id)!, new Date(), graph.ctx.target.database, hooks.get(id)), { transaction: true })
-          : await warehouse.write((conn) => materializeModel(conn, kinds, node as ModelNode, compiled.get(id)!, incremental.has(id), hooks.get(id)), { transaction: true });
+          ? await warehouse.write((conn) => adapter.runSnapshot(conn, node, compiled.get(id)!, new Date(), graph.ctx.target.database, hooks.get(id)), { transaction: true })
+          : await warehouse.write((conn) => adapter.materializeModel(conn, kinds, node as ModelNode, compiled.get(id)!, incremental.has(id), hooks.get(id)), { transaction: true });
         // Only this run writes this relation (one run per model), so the map stays exact.
         rememberRelation(kinds, node.schema, node.alias, node.config.materialized === 'view' ? 'view' : 'table');
         report({ ...base, status: 'success', execution_time: secs(t0), message: m.message, rows_affected: m.rows_affected }, node);

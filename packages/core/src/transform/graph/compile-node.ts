@@ -2,7 +2,7 @@ import { Environment } from '@huggingface/jinja';
 import type { QueryHolder } from '../jinja/compile-queries';
 import { createNodeEnv, type NodeHooks } from '../jinja/dbt-context';
 import { mergeConfig } from '../project/config-tree';
-import { adaptSql } from '../adapter/duckdb-adapter';
+import { adapterOf } from '../adapter/duckdb';
 import { relationObject } from '../adapter/relation';
 import { renderableObject, type RuntimeValue } from '../jinja/jinja-values';
 import { createProjectEnv } from '../jinja/project-env';
@@ -54,6 +54,7 @@ export function injectCtes(sql: string, ctes: [string, string][]): string {
 export function createCompiler(graph: ProjectGraph): Compiler {
   const queries: QueryHolder = { session: null };
   const globals: Environment = createProjectEnv({ ...graph.ctx, execute: true, queries }, graph.files.macros, { packages: graph.files.packages, dispatch: graph.files.project.dispatch });
+  const adapter = adapterOf(graph.ctx);
   const ephemeralSql = new Map<string, { sql: string; uses: string[] }>();
 
   // A node's environment; `uses` collects the ephemeral models it refs; a test's config() calls (fail_calc...) apply to it.
@@ -81,7 +82,7 @@ export function createCompiler(graph: ProjectGraph): Compiler {
     const uses: string[] = [];
     const env = nodeEnv(node, uses, isIncremental);
     // A trailing semicolon is harmless on its own but breaks every statement the SQL is wrapped in.
-    return { sql: adaptSql(renderTemplate(template, env).trim().replace(/;+$/, '').trimEnd()), uses };
+    return { sql: adapter.adaptSql(renderTemplate(template, env).trim().replace(/;+$/, '').trimEnd()), uses };
   };
 
   const ephemeral = (name: string): { sql: string; uses: string[] } => {

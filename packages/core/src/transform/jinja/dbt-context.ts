@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { Environment } from '@huggingface/jinja';
 import { define, jinjaFunction, renderableObject, toRuntime, type RuntimeValue } from './jinja-values';
 import { DO_FUNCTION } from './preprocess';
-import { defineAdapter } from '../adapter/duckdb-adapter';
+import { adapterOf } from '../adapter/duckdb';
+import type { WarehouseAdapter } from '../adapter/warehouse-adapter';
 import { callingPackage, packageScope, type MacroNamespaces } from './macro-namespaces';
 import { defineModules, strftime } from './python-modules';
 import { defineSerialization } from './serialization';
@@ -27,6 +28,8 @@ export interface GlobalContext {
   packageVars?: Record<string, Record<string, unknown>>;
   /** Where the compiler puts the query session of the node it renders (for `run_query`, `statement`). */
   queries?: QueryHolder;
+  /** The warehouse's adapter (DuckDB when absent). */
+  adapter?: WarehouseAdapter;
   /** Versioned models by name: what `ref(name, v=...)` resolves to. */
   modelVersions?: Map<string, VersionIndex>;
   /** Text of the `{% docs %}` blocks, by name. */
@@ -137,7 +140,7 @@ export function createGlobalEnv(ctx: GlobalContext, ns: MacroNamespaces): Enviro
       return '';
     },
   });
-  defineAdapter(env, { ns, database: ctx.target.database, execute: ctx.execute, queries });
+  adapterOf(ctx).defineJinja(env, { ns, database: ctx.target.database, execute: ctx.execute, queries });
   env.set('flags', { FULL_REFRESH: ctx.fullRefresh, WHICH: 'run' });
   env.set('execute', ctx.execute);
   env.set('invocation_id', ctx.invocationId);

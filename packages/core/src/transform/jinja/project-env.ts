@@ -2,7 +2,8 @@ import { Environment } from '@huggingface/jinja';
 import { createGlobalEnv, type GlobalContext } from './dbt-context';
 import { isRuntime, keywordArguments, toRuntime, type RuntimeValue } from './jinja-values';
 import { bindToPackage, defineNamespace, INTERNAL_NAMESPACE, registerNamespaces, type MacroNamespaces } from './macro-namespaces';
-import { duckdbMacroSource } from '../adapter/duckdb-macros';
+import { adapterOf } from '../adapter/duckdb';
+import type { WarehouseAdapter } from '../adapter/warehouse-adapter';
 import { compileTemplate, renderTemplate, type CompiledTemplate } from './template';
 import { TemplateError } from './template-error';
 
@@ -24,12 +25,13 @@ export interface MacroSources {
   dispatch?: { macro_namespace: string; search_order: string[] }[];
 }
 
-let internal: CompiledTemplate | null = null;
+const parsedGlobals = new Map<string, CompiledTemplate>();
 
-/** dbt's global macros, parsed once per process. */
-function internalMacros(): CompiledTemplate {
-  internal ??= compileTemplate(duckdbMacroSource(), '<dbt global macros>');
-  return internal;
+/** dbt's global macros with the adapter's implementations, parsed once per process. */
+function internalMacros(adapter: WarehouseAdapter): CompiledTemplate {
+  let macros = parsedGlobals.get(adapter.type);
+  if (!macros) parsedGlobals.set(adapter.type, (macros = compileTemplate(adapter.macroSource(), '<dbt global macros>')));
+  return macros;
 }
 
 function definedMacros(env: Environment, templates: CompiledTemplate[]): Map<string, RuntimeValue> {
@@ -52,8 +54,8 @@ export function createProjectEnv(ctx: GlobalContext, macros: CompiledTemplate[],
   const env = createGlobalEnv(ctx, ns);
   registerNamespaces(env, ns);
   // dbt's own macros: bare names (which the project's may replace) and the `dbt` namespace.
-  renderTemplate(internalMacros(), env);
-  const internal = definedMacros(env, [internalMacros()]);
+  renderTemplate(internalMacros(adapterOf(ctx)), env);
+  const internal = definedMacros(env, [internalMacros(adapterOf(ctx))]);
   ns.byPackage.set(INTERNAL_NAMESPACE, internal);
   defineNamespace(env, INTERNAL_NAMESPACE, internal);
   const seen = new Map<string, string>();
