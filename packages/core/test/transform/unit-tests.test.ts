@@ -62,7 +62,7 @@ describe('unit tests', () => {
   });
 
   it('dango test runs unit tests and data tests; select by name, test_type:unit and tag', async () => {
-    const { p } = await open({ 'models/schema.yml': 'models:\n  - name: stg_customers\n    columns:\n      - name: id\n        tests: [not_null]\n' });
+    const { project, p } = await open({ 'models/schema.yml': 'models:\n  - name: stg_customers\n    columns:\n      - name: id\n        tests: [not_null]\n' });
     await p.transform({ select: ['stg_customers'] });
     const all = await p.test();
     expect(Object.keys(byName(all)).sort()).toEqual(['not_null_stg_customers_id', 'only_new_events', 'valid_emails', 'vat_override', 'wrong_order_count']);
@@ -71,6 +71,9 @@ describe('unit tests', () => {
     expect((await p.test({ select: ['tag:emails'] })).results.map((x) => x.name)).toEqual(['valid_emails']);
     expect((await p.test({ select: ['customer_emails'] })).results.map((x) => x.name).sort()).toEqual(['valid_emails', 'wrong_order_count']);
     expect((await p.test({ select: ['test_type:data'] })).results.map((x) => x.name)).toEqual(['not_null_stg_customers_id']);
+    // dbt_project.yml `unit_tests:` configs apply along the fqn (project, folders, model, test).
+    project.write('dbt_project.yml', 'name: unit_shop\nvars:\n  vat: 0.2\nunit_tests:\n  unit_shop:\n    +tags: [all_units]\n    customer_emails:\n      +enabled: false\n');
+    expect((await p.test({ select: ['tag:all_units'] })).results.map((x) => x.name).sort()).toEqual(['only_new_events', 'vat_override']);
   });
 
   it('types given columns from the warehouse (absent ones are typed NULLs); rows that differ only in type still match', async () => {

@@ -20,6 +20,8 @@ export interface DbtProjectFile {
   seeds: unknown;
   tests: unknown;
   snapshots: unknown;
+  /** `unit_tests:` configs (`+enabled`, `+tags`, `+meta`). */
+  unitTests: unknown;
   /** `on-run-start` / `on-run-end` SQL templates (a string or a list in the file). */
   onRunStart: string[];
   onRunEnd: string[];
@@ -72,6 +74,7 @@ export function readDbtProjectFile(dbtDir: string): DbtProjectFile {
     seeds: doc.seeds,
     tests: doc.tests ?? doc.data_tests,
     snapshots: doc.snapshots,
+    unitTests: doc.unit_tests,
     onRunStart: paths(doc['on-run-start'], []),
     onRunEnd: paths(doc['on-run-end'], []),
     packagesInstallPath: typeof doc['packages-install-path'] === 'string' ? doc['packages-install-path'] : 'dbt_packages',

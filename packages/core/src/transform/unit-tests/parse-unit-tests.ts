@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { TemplateError } from '../jinja/template-error';
-import { defaultConfig, mergeConfig } from '../project/config-tree';
+import { applyConfigTree, defaultConfig, mergeConfig } from '../project/config-tree';
 import { scanFiles } from '../project/scan-files';
 import type { ProjectGraph } from '../graph/project-graph';
 import type { GivenInput, UnitTestNode } from './unit-test-node';
@@ -49,7 +49,8 @@ export function parseUnitTests(graph: ProjectGraph): UnitTestNode[] {
     // A disabled model's unit tests are disabled with it, as in dbt.
     if (!model && files.models.some((f) => path.posix.basename(f.rel, '.sql') === t.model)) continue;
     if (!model || model.resource_type !== 'model') throw new TemplateError(t.file, null, `unit test '${t.name}' tests '${t.model}', which is not a model of this project`);
-    const config = mergeConfig(defaultConfig('unit_test'), t.config);
+    const fqn = [...model.fqn.slice(0, -1), t.model, t.name];
+    const config = mergeConfig(applyConfigTree(defaultConfig('unit_test'), files.project.unitTests, fqn), t.config);
     if (config.enabled === false) continue;
     const given = t.given.map((g) => ({ ...withFixture(g, fixtures, t.file, `unit test '${t.name}' given ${g.input}`), input: g.input, ...resolveInput(graph, t, model.unique_id, g.input) }));
     const id = `unit_test.${projectName}.${t.model}.${t.name}`;
@@ -57,7 +58,7 @@ export function parseUnitTests(graph: ProjectGraph): UnitTestNode[] {
     if (twin) throw new TemplateError(t.file, null, `unit test '${t.name}' of model '${t.model}' is defined twice (also in ${twin.original_file_path})`);
     out.push({
       unique_id: id, name: t.name, package_name: projectName, path: t.file, original_file_path: t.file,
-      fqn: [...model.fqn.slice(0, -1), t.model, t.name], description: t.description, columns: [], config, depends_on: [model.unique_id],
+      fqn, description: t.description, columns: [], config, depends_on: [model.unique_id],
       database: model.database, schema: model.schema, alias: t.name, relation: '', patch_path: null,
       resource_type: 'unit_test', model: t.model, given, expect: withFixture(t.expect, fixtures, t.file, `unit test '${t.name}' expect`), overrides: t.overrides,
     });
