@@ -45,6 +45,7 @@ export class RemoteBackend implements Backend {
           full_refresh: options.fullRefresh ?? false,
           start_date: options.startDate ?? null,
           end_date: options.endDate ?? null,
+          ...(options.vars ? { vars: options.vars } : {}),
         });
       } catch (err) {
         if (err instanceof DangoError && (err.code === 'BAD_REQUEST' || err.code === 'UNAUTHORIZED')) throw err;

@@ -43,4 +43,13 @@ describe('--vars on the transform commands', () => {
     await stopServer(server);
     expect(await greeting(root)).toBe('server');
   }, 240_000);
+
+  it('reaches var() in the models a sync runs', async () => {
+    const root = await csvProject(tmp.dir, { 'a.csv': 'id,amount\n1,5\n' });
+    writeFileSync(path.join(root, 'dbt', 'models', 'marts', 'greeting.sql'), "select '{{ var(\"who\", \"nobody\") }}' as who from {{ ref('stg_sales') }}\n");
+    const sync = await dango(['sync', 'sales', '--vars', '{who: sync}', '--project', root]);
+    expect(sync.stderr).toBe('');
+    expect(sync.exitCode).toBe(0);
+    expect(await greeting(root)).toBe('sync');
+  }, 240_000);
 });

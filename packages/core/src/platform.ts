@@ -96,7 +96,7 @@ export class DangoPlatform implements DangoEventSource {
     this.transforms = new TransformService(this.ctx);
     this.commands = new CommandRuns(this.ctx);
     this.sources = new SourceService(this.ctx, {
-      afterSync: (source, _result, tables) => reportAfterSync(this.ctx, source, () => this.transforms.afterSync(source, tables)),
+      afterSync: (source, _result, tables, vars) => reportAfterSync(this.ctx, source, () => this.transforms.afterSync(source, tables, vars)),
     });
     this.healthService = new HealthService(this.ctx, { listModels: () => this.transforms.listModels() }, options.health);
     this.watcher = new WatcherService(this.ctx, {

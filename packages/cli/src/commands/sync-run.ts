@@ -1,4 +1,4 @@
-import { DangoError, errorMessage, resolveSyncOptions, type SourceSummary } from '@dango/core';
+import { DangoError, errorMessage, parseDbtVars, resolveSyncOptions, type SourceSummary } from '@dango/core';
 import type { SyncOutcome } from '../backend';
 import { formatCount, formatSeconds, plural } from '../format';
 import { EXIT } from '../exit-codes';
@@ -14,6 +14,8 @@ export interface SyncFlags {
   fullRefresh?: boolean;
   startDate?: string;
   endDate?: string;
+  /** dbt's `--vars` for the models the syncs run: YAML or JSON text. */
+  vars?: string;
 }
 
 /** The sources to sync: the named ones (all must exist), or every enabled one. */
@@ -57,7 +59,8 @@ export function modelFailureLines(outcome: SyncOutcome): string[] {
 /** Runs `dango sync`: one progress line per source, a summary, and the exit status of `syncExitCode`. */
 export async function runSync(names: string[], opts: SyncFlags, io: CliIo): Promise<void> {
   const root = resolveProjectDir(opts.project);
-  const options = { fullRefresh: opts.fullRefresh ?? false, startDate: opts.startDate ?? null, endDate: opts.endDate ?? null };
+  const vars = parseDbtVars(opts.vars);
+  const options = { fullRefresh: opts.fullRefresh ?? false, startDate: opts.startDate ?? null, endDate: opts.endDate ?? null, ...(vars ? { vars } : {}) };
   // Every option is checked before anything says "syncing" (start after end included), in the flags' words.
   try {
     resolveSyncOptions(options);

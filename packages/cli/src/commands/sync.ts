@@ -10,6 +10,7 @@ export function registerSync(program: Command, io: CliIo): void {
     .option('--full-refresh', 'rebuild the tables from scratch')
     .option('--start-date <date>', 'load from this date (YYYY-MM-DD), for sources that support it')
     .option('--end-date <date>', 'load up to this date (YYYY-MM-DD)')
+    .option('--vars <yaml>', "values for var() in the models the sync runs, as YAML or JSON: '{key: value}'")
     // Loaded on use, so `dango --help` and other commands never load the platform.
     .action(async (names: string[], opts: SyncFlags) => (await import('./sync-run')).runSync(names, opts, io));
 }

@@ -33,7 +33,7 @@ const fileKind = (source: SourceConfig): string => (source.type === 'csv' ? 'CSV
 /** What the sources module calls back into the platform for. */
 export interface SourceHooks {
   /** Runs after a successful sync (staging generation, downstream models); its errors never fail the sync. */
-  afterSync(source: string, result: SyncResult, tables?: RawTable[]): Promise<void>;
+  afterSync(source: string, result: SyncResult, tables?: RawTable[], vars?: Record<string, unknown>): Promise<void>;
 }
 
 /** Sources: listing, sync runs, history, and the files of file-based sources. */
@@ -142,7 +142,7 @@ export class SourceService {
       }
       const { result, afterCommit } = executed;
       announceResult(this.ctx, result);
-      if (result.status === 'success') await this.runAfterSync(name, result, executed.tables);
+      if (result.status === 'success') await this.runAfterSync(name, result, executed.tables, options.vars);
       // Bookkeeping (hashing every new file in full) starts once the after-sync steps are done, so it does not slow them down.
       if (afterCommit) this.deferBookkeeping(name, afterCommit);
       this.startFollowUp(name);
@@ -169,9 +169,9 @@ export class SourceService {
     return this.running.has(name);
   }
 
-  private async runAfterSync(name: string, result: SyncResult, tables: RawTable[] | undefined): Promise<void> {
+  private async runAfterSync(name: string, result: SyncResult, tables: RawTable[] | undefined, vars: Record<string, unknown> | undefined): Promise<void> {
     try {
-      await this.hooks.afterSync(name, result, tables);
+      await this.hooks.afterSync(name, result, tables, vars);
     } catch (err) {
       this.ctx.emit('log', { level: 'WARNING', source: name, message: `After-sync step for ${name} failed: ${errorMessage(err)}` });
     }

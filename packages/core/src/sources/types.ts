@@ -8,6 +8,8 @@ export interface SyncOptions {
   endDate?: string | null;
   /** Allow a replace that would empty a table that has rows. */
   allowEmpty?: boolean;
+  /** Values for `var()` in the models this sync runs afterwards (dbt's `--vars`). */
+  vars?: Record<string, unknown>;
 }
 
 /** The finished result of a sync. */

@@ -138,7 +138,7 @@ export class TransformService {
   }
 
   /** Called after a successful sync: generate staging models, then run downstream models when auto_dbt is on. Never throws. */
-  async afterSync(source: string, loaded?: StagingTableInput[]): Promise<void> {
+  async afterSync(source: string, loaded?: StagingTableInput[], vars?: Record<string, unknown>): Promise<void> {
     if (!hasDbtProject(this.dbtDir)) return;
     try {
       // The load reports the tables it wrote; without that report (e.g. a connector that does not give one), ask the catalog.
@@ -153,8 +153,9 @@ export class TransformService {
     // A failing run has already emitted dbt_run_failed and been logged.
     const plan = await this.engine.afterSyncPlan(source);
     if (!plan) return;
-    if (plan.seeds.length) await this.seed({ select: plan.seeds }).catch(() => undefined);
-    await this.run({ select: plan.select }).catch(() => undefined);
+    const withVars = vars ? { vars } : {};
+    if (plan.seeds.length) await this.seed({ select: plan.seeds, ...withVars }).catch(() => undefined);
+    await this.run({ select: plan.select, ...withVars }).catch(() => undefined);
   }
 
   /** Waits for running model runs to finish. */

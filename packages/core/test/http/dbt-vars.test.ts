@@ -36,5 +36,8 @@ describe('--vars in the bodies of /api/dbt/*', () => {
     expect(res.status).toBe(400);
     expect(res.body).toEqual({ detail: "--vars must be a mapping of names to values, e.g. '{start_date: \"2024-01-01\"}' (got [1,2])" });
     expect((await post(`${s.url}/api/dbt/run`, { vars: 3 })).status).toBe(400);
+    const sync = await post(`${s.url}/api/sources/sales/sync`, { vars: 'who: [' });
+    expect(sync.status).toBe(400);
+    expect(sync.body.detail).toMatch(/^--vars is not valid YAML or JSON/);
   });
 });

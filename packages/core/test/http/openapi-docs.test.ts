@@ -54,7 +54,7 @@ describe.each([
     expect(logs).toEqual([expect.objectContaining({ name: 'limit', in: 'query', required: false, schema: expect.objectContaining({ type: 'integer', default: 1000 }) })]);
     const sync = body.paths['/api/sources/{source_name}/sync'].post;
     expect(sync.requestBody.required).toBe(false);
-    expect(Object.keys(sync.requestBody.content['application/json'].schema.properties).sort()).toEqual(['end_date', 'full_refresh', 'start_date']);
+    expect(Object.keys(sync.requestBody.content['application/json'].schema.properties).sort()).toEqual(['end_date', 'full_refresh', 'start_date', 'vars']);
     expect(sync.responses['409'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
     const upload = body.paths['/api/sources/{source_name}/upload-csv'].post;
     expect(upload.requestBody.content['multipart/form-data'].schema.required).toEqual(['file']);

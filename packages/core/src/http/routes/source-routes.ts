@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDbtVars } from '../../transform/dbt-vars';
 import { defineRoute } from '../route';
 import { logListSchema, queryLimit, sourceParams } from '../schemas/common';
 import { sourceCheckSchema, sourceDetailsSchema, sourceSummarySchema, syncBodySchema, syncStartedSchema } from '../schemas/source-schemas';
@@ -41,6 +42,7 @@ export const sourceRoutes = [
         fullRefresh: body.full_refresh,
         startDate: body.start_date,
         endDate: body.end_date,
+        ...(body.vars !== undefined ? { vars: parseDbtVars(body.vars) } : {}),
       });
       return { success: true as const, message: `Sync started for ${started.source_name}`, source_name: started.source_name, started_at: started.started_at };
     },

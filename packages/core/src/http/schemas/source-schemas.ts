@@ -58,6 +58,8 @@ export const syncBodySchema = z.object({
   full_refresh: z.boolean().default(false).meta({ description: 'Rebuild the tables from scratch' }),
   start_date: isoDate.optional().meta({ description: 'YYYY-MM-DD, for sources that load a date window' }),
   end_date: isoDate.optional().meta({ description: 'YYYY-MM-DD or null' }),
+  vars: z.union([z.string(), z.record(z.string(), z.unknown())]).optional()
+    .meta({ description: "Values for var() in the models the sync runs afterwards (dbt's --vars): a mapping, or its YAML/JSON text" }),
 });
 
 /** Answer of `POST /api/sources/{source_name}/sync`. */
