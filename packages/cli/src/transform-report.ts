@@ -13,10 +13,12 @@ function describe(r: NodeResult, info: ModelInfo | undefined, verb: 'run' | 'com
   const rel = relation(r, info);
   const what = r.resource_type === 'seed' ? 'seed' : `${info?.materialization ? `${info.materialization} ` : ''}model`;
   const counted = (word: string) => [word, r.failures ?? ''].filter((x) => x !== '').join(' ');
+  const isTest = r.resource_type === 'test' || r.resource_type === 'unit_test';
   switch (r.status) {
     case 'success':
       if (verb === 'compile') return [`OK compiled ${r.resource_type} ${rel}`, 'OK'];
       if (r.resource_type === 'seed') return [`OK loaded seed ${rel}`, r.rows_affected != null ? `INSERT ${r.rows_affected}` : 'OK'];
+      if (r.resource_type === 'snapshot') return [`OK snapshotted ${rel}`, r.message ?? 'OK'];
       return [`OK created ${what} ${rel}`, 'OK'];
     case 'pass':
       return [`PASS ${r.name}`, 'PASS'];
@@ -25,9 +27,9 @@ function describe(r: NodeResult, info: ModelInfo | undefined, verb: 'run' | 'com
     case 'fail':
       return [`${counted('FAIL')} ${r.name}`, counted('FAIL')];
     case 'skipped':
-      return [`SKIP ${r.resource_type === 'test' ? 'test' : 'relation'} ${rel}`, 'SKIP'];
+      return [`SKIP ${isTest ? r.resource_type : 'relation'} ${isTest ? r.name : rel}`, 'SKIP'];
     case 'error':
-      return [r.resource_type === 'test' ? `ERROR ${r.name}` : `ERROR ${r.resource_type === 'seed' ? 'loading' : 'creating'} ${what} ${rel}`, 'ERROR'];
+      return [isTest ? `ERROR ${r.name}` : r.resource_type === 'snapshot' ? `ERROR snapshotting ${rel}` : `ERROR ${r.resource_type === 'seed' ? 'loading' : 'creating'} ${what} ${rel}`, 'ERROR'];
   }
 }
 

@@ -6,7 +6,7 @@ import { nowIso } from './events';
 import type { TransformResult } from './transform/types';
 
 /** The dbt commands that can be started in the background (`POST /api/dbt/{command}`). */
-export type DbtCommandName = 'run' | 'build' | 'test' | 'seed' | 'compile' | 'docs generate';
+export type DbtCommandName = 'run' | 'build' | 'test' | 'seed' | 'compile' | 'snapshot' | 'docs generate';
 
 /** A background dbt command and, once it ended, its outcome (`GET /api/dbt/runs/{run_id}`). */
 export interface CommandRun {

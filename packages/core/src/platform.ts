@@ -296,6 +296,11 @@ export class DangoPlatform implements DangoEventSource {
     return this.transforms.seed(options);
   }
 
+  /** Runs the selected snapshots (`dango snapshot`). */
+  snapshot(options: SelectionOptions = {}): Promise<TransformResult> {
+    return this.transforms.snapshot(options);
+  }
+
   /** Seeds, runs and tests in graph order (`dango build`). */
   build(options: SelectionOptions = {}): Promise<TransformResult> {
     return this.transforms.build(options);
@@ -331,6 +336,11 @@ export class DangoPlatform implements DangoEventSource {
   /** Starts `dango seed` in the background; CONFLICT while another background command runs. */
   startSeed(options: SelectionOptions = {}): StartedCommand {
     return this.commands.start('seed', () => this.transforms.seed(options));
+  }
+
+  /** Starts `dango snapshot` in the background; CONFLICT while another background command runs. */
+  startSnapshot(options: SelectionOptions = {}): StartedCommand {
+    return this.commands.start('snapshot', () => this.transforms.snapshot(options));
   }
 
   /** Starts `dango compile` in the background; CONFLICT while another background command runs. */

@@ -30,13 +30,13 @@ export interface HealthReport {
 }
 export interface ConfigView { web_port: number; web_url: string; metabase_url: string | null; dbt_docs_url: string | null; api_url: string; project_name: string; organization: string | null }
 /** A node of a model's lineage graph: depth < 0 upstream, 0 the model, > 0 downstream. */
-export interface LineageNode { id: string; name: string; kind: 'model' | 'seed' | 'source'; depth: number }
+export interface LineageNode { id: string; name: string; kind: 'model' | 'seed' | 'source' | 'snapshot'; depth: number }
 export interface ModelDetails {
   name: string; description: string; schema: string; materialization: string; path: string; tags: string[];
   raw_sql: string; compiled_sql: string | null; compile_error: string | null;
   columns: { name: string; description: string; data_type: string | null }[];
   tests: { name: string; column: string | null; test: string }[];
-  upstream: { name: string; kind: 'model' | 'seed' | 'source' }[];
+  upstream: { name: string; kind: 'model' | 'seed' | 'source' | 'snapshot' }[];
   downstream: string[];
   lineage: { nodes: LineageNode[]; edges: { from: string; to: string }[] };
 }

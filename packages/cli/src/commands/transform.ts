@@ -4,7 +4,7 @@ import type { CliIo } from '../io';
 import { intOption, listOption, withProjectOption } from '../options';
 
 /** The platform method behind a transform command. */
-export type Method = 'seed' | 'transform' | 'test' | 'build' | 'compile';
+export type Method = 'seed' | 'transform' | 'test' | 'build' | 'compile' | 'snapshot';
 
 /** A transform command: its CLI name, platform method and help. */
 export interface TransformCommand {
@@ -19,7 +19,8 @@ export const COMMANDS: TransformCommand[] = [
   { name: 'seed', method: 'seed', description: 'load the CSV seeds of the dbt project', fullRefresh: true },
   { name: 'run', method: 'transform', description: 'run the selected models (default: all)', fullRefresh: true },
   { name: 'test', method: 'test', description: 'run the data tests of the selected models', fullRefresh: false },
-  { name: 'build', method: 'build', description: 'seed, run and test in graph order', fullRefresh: true },
+  { name: 'snapshot', method: 'snapshot', description: 'run the snapshots of the dbt project (slowly changing dimensions)', fullRefresh: false },
+  { name: 'build', method: 'build', description: 'seed, run, snapshot and test in graph order', fullRefresh: true },
   { name: 'compile', method: 'compile', description: 'compile the selected models to dbt/target/compiled/ without running them', fullRefresh: false },
 ];
 

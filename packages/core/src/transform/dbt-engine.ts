@@ -16,7 +16,7 @@ function toNodeResult(entry: Record<string, unknown>): NodeResult | null {
   const id = typeof entry.unique_id === 'string' ? entry.unique_id : null;
   if (!id) return null;
   const kind = id.split('.')[0];
-  const resource_type = kind === 'seed' ? 'seed' : kind === 'test' ? 'test' : 'model';
+  const resource_type: NodeResult['resource_type'] = kind === 'seed' || kind === 'test' || kind === 'snapshot' || kind === 'unit_test' ? kind : 'model';
   const rawStatus = String(entry.status ?? 'error');
   const adapter = (entry.adapter_response ?? {}) as { rows_affected?: number };
   return {

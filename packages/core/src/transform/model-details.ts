@@ -21,7 +21,7 @@ export interface ModelDetails {
   /** Documented columns first, then the ones only the warehouse knows, with the warehouse's types. */
   columns: { name: string; description: string; data_type: string | null }[];
   tests: { name: string; column: string | null; test: string }[];
-  upstream: { name: string; kind: 'model' | 'seed' | 'source' }[];
+  upstream: { name: string; kind: 'model' | 'seed' | 'source' | 'snapshot' }[];
   downstream: string[];
   /** The whole upstream and downstream chains, for the lineage graph. */
   lineage: ModelLineage;
@@ -54,7 +54,7 @@ export async function modelDetails(settings: { dbtDir: string; warehouse: Wareho
   const upstream = model.depends_on
     .map((id) => graph.nodes.get(id))
     .filter((n) => n !== undefined && n.resource_type !== 'test')
-    .map((n) => (n!.resource_type === 'source' ? { name: `${n!.source_name}.${n!.name}`, kind: 'source' as const } : { name: n!.name, kind: n!.resource_type as 'model' | 'seed' }));
+    .map((n) => (n!.resource_type === 'source' ? { name: `${n!.source_name}.${n!.name}`, kind: 'source' as const } : { name: n!.name, kind: n!.resource_type as 'model' | 'seed' | 'snapshot' }));
   const downstream = (graph.childMap.get(model.unique_id) ?? [])
     .map((id) => graph.nodes.get(id))
     .filter((n) => n?.resource_type === 'model')

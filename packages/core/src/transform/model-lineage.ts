@@ -4,7 +4,7 @@ import type { ProjectGraph } from './graph/project-graph';
 export interface LineageNode {
   id: string;
   name: string;
-  kind: 'model' | 'seed' | 'source';
+  kind: 'model' | 'seed' | 'source' | 'snapshot';
   depth: number;
 }
 
@@ -14,7 +14,7 @@ export interface ModelLineage {
   edges: { from: string; to: string }[];
 }
 
-const KINDS = new Set(['model', 'seed', 'source']);
+const KINDS = new Set(['model', 'seed', 'source', 'snapshot']);
 
 /**
  * Every ancestor and descendant of `focusId`. Depth is the longest path to the model, so every edge points

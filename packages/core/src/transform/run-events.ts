@@ -13,14 +13,14 @@ export function emitRunStarted(ctx: PlatformContext, command: Command, options: 
   });
 }
 
-/** Emits `dbt_model_completed` for a model or seed result (tests only log when they do not pass). */
+/** Emits `dbt_model_completed` for a model, seed or snapshot result (tests and unit tests only log when they do not pass). */
 export function emitNodeResult(ctx: PlatformContext, r: NodeResult): void {
-  if (r.resource_type === 'test') {
+  if (r.resource_type === 'test' || r.resource_type === 'unit_test') {
     if (r.status === 'fail' || r.status === 'error') ctx.emit('log', { level: 'ERROR', message: `Test ${r.name} ${r.status === 'fail' ? 'failed' : 'errored'}: ${r.message ?? ''}`.trim() });
     else if (r.status === 'warn') ctx.emit('log', { level: 'WARNING', message: `Test ${r.name} warned: ${r.message ?? ''}`.trim() });
     return;
   }
-  const label = r.resource_type === 'seed' ? 'Seed' : 'Model';
+  const label = r.resource_type === 'seed' ? 'Seed' : r.resource_type === 'snapshot' ? 'Snapshot' : 'Model';
   const status = r.status === 'success' || r.status === 'skipped' ? r.status : 'error';
   const message =
     status === 'success' ? `${label} ${r.name} completed in ${r.execution_time.toFixed(2)}s`
@@ -43,7 +43,7 @@ export function resultOf(results: NodeResult[], startedAt: string, t0: number): 
 
 /** Emits `dbt_run_completed`, or `dbt_run_failed` naming the model (or the first failed node) and its error. */
 export function emitRunFinished(ctx: PlatformContext, command: Command, result: TransformResult, model: string | null): void {
-  const models = result.results.filter((r) => r.resource_type !== 'test').length;
+  const models = result.results.filter((r) => r.resource_type !== 'test' && r.resource_type !== 'unit_test').length;
   if (result.success) {
     const c = result.counts;
     ctx.emit('dbt_run_completed', { model, models, message: `dbt ${command} completed${model ? `: ${model}` : ''} (PASS=${c.pass} WARN=${c.warn} ERROR=${c.error} SKIP=${c.skip})` });

@@ -117,6 +117,11 @@ export class TransformService {
     return this.queued('seed', options);
   }
 
+  /** Runs the selected snapshots (`dango snapshot`). */
+  snapshot(options: SelectionOptions = {}): Promise<TransformResult> {
+    return this.queued('snapshot', options);
+  }
+
   /** Seeds, runs and tests in graph order (`dango build`). */
   build(options: SelectionOptions = {}): Promise<TransformResult> {
     return this.queued('build', options);

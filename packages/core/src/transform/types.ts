@@ -37,7 +37,7 @@ export interface SelectionOptions {
 export interface NodeResult {
   unique_id: string;
   name: string;
-  resource_type: 'model' | 'seed' | 'test';
+  resource_type: 'model' | 'seed' | 'test' | 'snapshot' | 'unit_test';
   status: 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn';
   execution_time: number;
   message: string | null;

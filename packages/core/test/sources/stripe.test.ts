@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createNodeListener } from '../../src/node/node-listener';
+import type { DangoEventMap } from '../../src/events';
 import type { DangoPlatform } from '../../src/platform';
 import { recordEvents, rows, type TestProject } from './helpers';
 import { STRIPE_KEY, startFakeStripe, stripeObjects, type FakeStripe } from './fake-stripe';
@@ -41,7 +42,7 @@ describe('stripe source', () => {
     stripe.faults.push({ path: '/v1/charges', answer: { status: 500, body: { error: { message: 'An unknown error occurred', type: 'api_error' } } } });
     stripe.faults.push({ path: '/v1/customers', answer: { status: 429, headers: { 'retry-after': '0' }, body: { error: { message: 'Too many requests', type: 'rate_limit_error' } } } });
     await open();
-    const progress = recordEvents(platform, ['sync_progress']);
+    const progress = recordEvents(platform, ['sync_progress']) as Array<DangoEventMap['sync_progress']>;
     expect(await platform.sync('stripe_payments')).toMatchObject({ status: 'success', rows_processed: 253 });
     // Running counts (step 'reading') come between a table's first and last step; their last one is the total.
     expect(progress.filter((e) => e.step !== 'reading').map((e) => e.message)).toEqual(['Reading charges', 'Read charges', 'Reading customers', 'Read customers', 'Loaded charges: 250 rows', 'Loaded customers: 3 rows']);

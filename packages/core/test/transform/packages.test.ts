@@ -39,11 +39,17 @@ describe('dbt packages in dbt_packages/', () => {
     expect(r.results.find((x) => x.name === 'is_positive_orders_amount')).toMatchObject({ status: 'warn' });
   });
 
-  it('reports the snapshots it leaves out instead of skipping them silently', async () => {
-    const project = await createTestProject('with-packages', { 'snapshots/orders_snap.sql': "{% snapshot orders_snap %}{{ config(unique_key='id', strategy='check', check_cols='all') }}select 1 as id{% endsnapshot %}" });
+  it('builds snapshots and reports the Python models it leaves out instead of skipping them silently', async () => {
+    const project = await createTestProject('with-packages', {
+      'snapshots/orders_snap.sql': "{% snapshot orders_snap %}{{ config(unique_key='id', strategy='check', check_cols='all') }}select 1 as id{% endsnapshot %}",
+      'models/py_model.py': 'def model(dbt, session):\n    return None\n',
+    });
     const p = await project.open();
-    expect((await p.build()).success).toBe(true);
-    expect(p.logs().some((l) => /Skipped 1 resource\(s\) the embedded engine does not run: snapshot orders_snap \(snapshots\/orders_snap\.sql\)/.test(l.message))).toBe(true);
+    const r = await p.build();
+    expect(r.success).toBe(true);
+    expect(r.results.find((x) => x.name === 'orders_snap')).toMatchObject({ resource_type: 'snapshot', status: 'success' });
+    const skipped = p.logs().filter((l) => /Skipped \d+ resource\(s\)/.test(l.message)).map((l) => l.message);
+    expect(skipped).toEqual(['dbt: Skipped 1 resource(s) the embedded engine does not run: Python model py_model (models/py_model.py); use platform.transform_engine: dbt to run them']);
   });
 
   it('asks for `dango deps` when packages.yml declares packages that are not installed', async () => {

@@ -244,12 +244,17 @@ sources:
     expect(m.sources['source.proj.shop.customers']).toMatchObject({ loaded_at_field: 'updated_at', freshness: { warn_after: { count: null, period: null } } });
   });
 
-  it('says a ref to a snapshot or a Python model is unsupported, naming the file and line, instead of an unknown model', () => {
-    const err = thrown(() => parseFiles({
+  it('resolves a ref to a snapshot; says a ref to a Python model is unsupported, naming the file and line', () => {
+    const g = parseFiles({
       'snapshots/orders_snap.sql': "{% snapshot orders_snapshot %}\n{{ config(unique_key='id', strategy='check', check_cols='all') }}\nselect 1 as id\n{% endsnapshot %}",
       'models/a.sql': "select 1\nfrom {{ ref('orders_snapshot') }}",
-    }));
-    expect(err.message).toMatch(/models\/a\.sql line 2: ref\('orders_snapshot'\) refers to the snapshot 'orders_snapshot' \(snapshots\/orders_snap\.sql\): snapshots are not supported/);
+    });
+    expect(g.nodes.get('model.proj.a')!.depends_on).toEqual(['snapshot.proj.orders_snapshot']);
+    expect(g.nodes.get('snapshot.proj.orders_snapshot')).toMatchObject({ schema: 'main', alias: 'orders_snapshot', relation: '"main"."orders_snapshot"', original_file_path: 'snapshots/orders_snap.sql' });
+    const open = thrown(() => parseFiles({ 'snapshots/s.sql': 'select 1\n{% snapshot s %}\nselect 1' }));
+    expect(open.message).toBe('Compilation error in snapshots/s.sql line 2: {% snapshot s %} has no {% endsnapshot %}');
+    const line = thrown(() => parseFiles({ 'snapshots/s.sql': '{% snapshot s %}\n{{ config(strategy="check") }}\nselect {{ nope( }}\n{% endsnapshot %}' }));
+    expect(line.message).toMatch(/^Compilation error in snapshots\/s\.sql line 3:/);
     const py = thrown(() => parseFiles({ 'models/py_model.py': 'def model(dbt, session):\n    return None\n', 'models/a.sql': "select * from {{ ref('py_model') }}" }));
     expect(py.message).toMatch(/refers to the Python model 'py_model' \(models\/py_model\.py\): Python models are not supported/);
   });

@@ -21,10 +21,11 @@ function layout(nodes: LineageNode[]) {
   return { at, width: cols * (W + COL_GAP) - COL_GAP, height };
 }
 
-/** The node's box: sources link to their source page, models and seeds to their model page. */
+/** The node's box: sources link to their source page, models and seeds to their model page; a snapshot has no page. */
 function Box({ node, focus }: { node: LineageNode; focus: boolean }) {
   const cls = `node lineage-box node-${focus ? 'self' : node.kind}`;
   if (focus) return <span className={cls} aria-current="page" title={node.name}>{node.name}</span>;
+  if (node.kind === 'snapshot') return <span className={cls} title={`snapshot ${node.name}`}>{node.name}</span>;
   const to = node.kind === 'source' ? `sources/${encodeURIComponent(node.name.split('.')[0] ?? node.name)}` : `models/${encodeURIComponent(node.name)}`;
   return (
     <Link to={to} className={cls} title={`${node.kind} ${node.name}`}>

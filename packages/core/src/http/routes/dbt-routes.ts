@@ -58,6 +58,7 @@ function commandRoutes() {
     { path: 'build', operationId: 'startBuild', summary: 'Seed, run and test the selection in graph order (dango build)', start: (p, o) => p.startBuild(o) },
     { path: 'test', operationId: 'startTest', summary: 'Run the data tests of the selection (dango test)', start: (p, o) => p.startTest(o) },
     { path: 'seed', operationId: 'startSeed', summary: 'Load the selected seeds (dango seed)', start: (p, o) => p.startSeed(o) },
+    { path: 'snapshot', operationId: 'startSnapshot', summary: 'Run the selected snapshots (dango snapshot)', start: (p, o) => p.startSnapshot(o) },
     { path: 'compile', operationId: 'startCompile', summary: 'Compile the selection to target/compiled/ (dango compile)', start: (p, o) => p.startCompile(o) },
     { path: 'docs/generate', operationId: 'startDocsGenerate', summary: 'Write target/manifest.json and catalog.json (dango docs generate)', start: (p, o) => p.startDocsGenerate(o) },
   ];

@@ -38,7 +38,7 @@ export const selectionBodySchema = z.object({
     .meta({ description: "Values for var() over dbt_project.yml vars (dbt's --vars): a mapping, or its YAML/JSON text" }),
 });
 
-const commandName = z.enum(['run', 'build', 'test', 'seed', 'compile', 'docs generate']);
+const commandName = z.enum(['run', 'build', 'test', 'seed', 'compile', 'snapshot', 'docs generate']);
 
 /** Answer of `POST /api/dbt/{command}`: the command started; `dbt_command_completed` on /ws ends it. */
 export const commandStartedSchema = z.object({
@@ -52,7 +52,7 @@ export const commandStartedSchema = z.object({
 const nodeResultSchema = z.object({
   unique_id: z.string(),
   name: z.string(),
-  resource_type: z.enum(['model', 'seed', 'test']),
+  resource_type: z.enum(['model', 'seed', 'test', 'snapshot', 'unit_test']),
   status: z.enum(['success', 'error', 'skipped', 'pass', 'fail', 'warn']),
   execution_time: z.number().min(0),
   message: z.string().nullable(),

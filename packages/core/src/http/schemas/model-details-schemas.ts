@@ -13,11 +13,11 @@ export const modelDetailsSchema = z.object({
   compile_error: z.string().nullable(),
   columns: z.array(z.object({ name: z.string(), description: z.string(), data_type: z.string().nullable() })),
   tests: z.array(z.object({ name: z.string(), column: z.string().nullable(), test: z.string() })),
-  upstream: z.array(z.object({ name: z.string(), kind: z.enum(['model', 'seed', 'source']) })),
+  upstream: z.array(z.object({ name: z.string(), kind: z.enum(['model', 'seed', 'source', 'snapshot']) })),
   downstream: z.array(z.string()),
   lineage: z
     .object({
-      nodes: z.array(z.object({ id: z.string(), name: z.string(), kind: z.enum(['model', 'seed', 'source']), depth: z.number().int().min(-10_000).max(10_000).meta({ description: 'Column of the node: negative upstream, 0 the model, positive downstream' }) })),
+      nodes: z.array(z.object({ id: z.string(), name: z.string(), kind: z.enum(['model', 'seed', 'source', 'snapshot']), depth: z.number().int().min(-10_000).max(10_000).meta({ description: 'Column of the node: negative upstream, 0 the model, positive downstream' }) })),
       edges: z.array(z.object({ from: z.string(), to: z.string() })),
     })
     .meta({ description: 'Every ancestor (sources and seeds included) and descendant; depth < 0 upstream, 0 the model, > 0 downstream' }),

@@ -3,6 +3,7 @@ import { adaptSql, compileQuery, defineAdapter, DUCKDB_TYPES } from './duckdb-ad
 import { duckdbMacroSource } from './duckdb-macros';
 import { quoteIdentifier } from './relation';
 import type { WarehouseAdapter } from './warehouse-adapter';
+import { runSnapshot } from '../snapshots/run-snapshot';
 
 /** The DuckDB adapter: the one object the engine reaches DuckDB's SQL through. */
 export const duckdbAdapter: WarehouseAdapter = {
@@ -16,6 +17,7 @@ export const duckdbAdapter: WarehouseAdapter = {
   readRelationKinds,
   materializeModel,
   loadSeed,
+  runSnapshot,
 };
 
 /** The adapter a project's context names; DuckDB when it names none. */

@@ -1,6 +1,6 @@
 import type { Environment } from '@huggingface/jinja';
 import type { WarehouseConnection } from '../../warehouse';
-import type { ModelNode, SeedNode } from '../graph/nodes';
+import type { ModelNode, SeedNode, SnapshotNode } from '../graph/nodes';
 import type { CompileQuery } from '../jinja/compile-queries';
 import type { AdapterContext } from './duckdb-adapter';
 import type { MaterializeResult, NodeHooks, RelationKinds } from '../execute/materialize';
@@ -31,4 +31,6 @@ export interface WarehouseAdapter {
   materializeModel(conn: WarehouseConnection, kinds: RelationKinds, node: ModelNode, sql: string, incrementalRun: boolean, hooks?: NodeHooks): Promise<MaterializeResult>;
   /** Loads a seed in the caller's transaction. */
   loadSeed(conn: WarehouseConnection, kinds: RelationKinds, node: SeedNode, hooks?: NodeHooks): Promise<MaterializeResult>;
+  /** Runs a snapshot (creates it, or records changed rows as new versions) in the caller's transaction, at snapshot time `at`. */
+  runSnapshot(conn: WarehouseConnection, node: SnapshotNode, sql: string, at: Date, targetDatabase: string, hooks?: NodeHooks): Promise<MaterializeResult>;
 }

@@ -33,7 +33,7 @@ export async function buildCatalog(graph: ProjectGraph, warehouse: Warehouse, in
   const nodes: Record<string, unknown> = {};
   const sources: Record<string, unknown> = {};
   for (const n of graph.nodes.values()) {
-    if (n.resource_type === 'test' || (n.resource_type === 'model' && n.config.materialized === 'ephemeral')) continue;
+    if (n.resource_type === 'test' || n.resource_type === 'unit_test' || (n.resource_type === 'model' && n.config.materialized === 'ephemeral')) continue;
     const key = `${n.schema}\0${n.alias}`;
     const type = kind.get(key);
     if (!type) continue;

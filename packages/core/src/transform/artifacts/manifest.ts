@@ -5,6 +5,8 @@ import type { BaseNode, GraphNode, SourceNode } from '../graph/nodes';
 import type { DeclaredNode } from '../graph/parse-declared';
 import type { ProjectGraph } from '../graph/project-graph';
 import { artifactMetadata } from './artifact-metadata';
+import { snapshotManifestFields } from '../snapshots/snapshot-manifest';
+import { unitTestManifestEntry } from '../unit-tests/unit-test-manifest';
 
 const sha = (s: string) => ({ name: 'sha256', checksum: createHash('sha256').update(s).digest('hex') });
 
@@ -50,6 +52,10 @@ function nodeEntry(graph: ProjectGraph, n: GraphNode, compiled: Map<string, stri
       };
     case 'source':
       return sourceEntry(n, createdAt);
+    case 'snapshot':
+      return { ...common(n, createdAt), ...snapshotManifestFields(n, sql), compiled_path: compiledFields.compiled_path };
+    case 'unit_test':
+      return unitTestManifestEntry(n, createdAt);
   }
 }
 
@@ -89,9 +95,10 @@ export function buildManifest(graph: ProjectGraph, compiled: Map<string, string>
   const createdAt = Date.now() / 1000;
   const nodes: Record<string, unknown> = {};
   const sources: Record<string, unknown> = {};
+  const unitTests: Record<string, unknown> = {};
   for (const id of [...graph.nodes.keys()].sort()) {
     const n = graph.nodes.get(id)!;
-    (n.resource_type === 'source' ? sources : nodes)[id] = nodeEntry(graph, n, compiled, createdAt);
+    (n.resource_type === 'source' ? sources : n.resource_type === 'unit_test' ? unitTests : nodes)[id] = nodeEntry(graph, n, compiled, createdAt);
   }
   for (const a of graph.analyses) {
     nodes[a.unique_id] = { ...nodeEntry(graph, { ...a, resource_type: 'model' } as GraphNode, compiled, createdAt), resource_type: 'analysis', relation_name: null };
@@ -110,7 +117,7 @@ export function buildManifest(graph: ProjectGraph, compiled: Map<string, string>
     },
     nodes, sources, macros: {}, docs, exposures: declared.exposure, metrics: declared.metric, groups: {}, selectors: {}, disabled: {},
     parent_map: toObj(withDeclared(graph, 'parents')), child_map: toObj(withDeclared(graph, 'children')), group_map: {},
-    saved_queries: declared.saved_query, semantic_models: declared.semantic_model, unit_tests: {},
+    saved_queries: declared.saved_query, semantic_models: declared.semantic_model, unit_tests: unitTests,
   };
 }
 

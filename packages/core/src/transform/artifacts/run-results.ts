@@ -29,7 +29,7 @@ export function buildRunResults(options: {
         unique_id: r.unique_id,
         compiled: sql !== undefined,
         compiled_code: sql ?? null,
-        relation_name: node && node.resource_type !== 'test' ? node.relation : null,
+        relation_name: node && node.resource_type !== 'test' && node.resource_type !== 'unit_test' ? node.relation : null,
         batch_results: null,
       };
     }),

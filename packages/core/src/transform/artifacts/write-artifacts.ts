@@ -23,7 +23,9 @@ export async function writeCompiledFiles(graph: ProjectGraph, compiled: Map<stri
   for (const [id, sql] of compiled) {
     const node = graph.nodes.get(id) ?? analyses.get(id);
     if (!node) continue;
-    const rel = node.resource_type === 'test' && node.kind === 'generic' ? path.posix.join(node.original_file_path, `${node.alias}.sql`) : node.original_file_path;
+    // Tests declared in yml (generic tests, unit tests) compile to `<yml path>/<name>.sql`, as in dbt.
+    const inYml = (node.resource_type === 'test' && node.kind === 'generic') || node.resource_type === 'unit_test' || /\.ya?ml$/.test(node.original_file_path);
+    const rel = inYml ? path.posix.join(node.original_file_path, `${node.alias}.sql`) : node.original_file_path;
     files.set(path.join(root, ...rel.split('/')), sql);
   }
   for (const dir of new Set([...files.keys()].map((f) => path.dirname(f)))) await mkdir(dir, { recursive: true });

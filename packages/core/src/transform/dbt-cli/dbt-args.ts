@@ -1,7 +1,7 @@
 import { DangoError } from '../../errors';
 
 /** The dbt subcommands Dango hands to a real dbt executable. */
-export type DbtCommand = 'run' | 'test' | 'seed' | 'build' | 'compile' | 'docs generate';
+export type DbtCommand = 'run' | 'test' | 'seed' | 'build' | 'compile' | 'snapshot' | 'docs generate';
 
 /** Which nodes a dbt command acts on. */
 export interface DbtSelection {
@@ -12,7 +12,7 @@ export interface DbtSelection {
   vars?: Record<string, unknown>;
 }
 
-const COMMANDS: ReadonlySet<string> = new Set<DbtCommand>(['run', 'test', 'seed', 'build', 'compile', 'docs generate']);
+const COMMANDS: ReadonlySet<string> = new Set<DbtCommand>(['run', 'test', 'seed', 'build', 'compile', 'snapshot', 'docs generate']);
 
 // dbt accepts --full-refresh only where it rebuilds something.
 const FULL_REFRESH_COMMANDS: ReadonlySet<DbtCommand> = new Set(['run', 'seed', 'build', 'compile']);

@@ -1,7 +1,7 @@
 import { DangoError, errorMessage } from '../../errors';
 import type { WarehouseConnection } from '../../warehouse';
 import { globSafePath, quoteIdent, quoteLiteral } from '../../warehouse/sql';
-import type { ModelNode, SeedNode } from '../graph/nodes';
+import type { ModelNode, SeedNode, SnapshotNode } from '../graph/nodes';
 import { relationSql } from '../graph/nodes';
 
 /** What one materialisation did. */
@@ -148,8 +148,8 @@ export interface NodeHooks {
   post: string[];
 }
 
-// Hooks run in the node's transaction: a failing hook fails the node and rolls back what it built.
-async function withHooks(conn: WarehouseConnection, node: ModelNode | SeedNode, hooks: NodeHooks | undefined, build: () => Promise<MaterializeResult>): Promise<MaterializeResult> {
+/** Runs `build` between the node's hooks, in its transaction: a failing hook fails the node and rolls back what it built. */
+export async function withHooks(conn: WarehouseConnection, node: ModelNode | SeedNode | SnapshotNode, hooks: NodeHooks | undefined, build: () => Promise<MaterializeResult>): Promise<MaterializeResult> {
   try {
     for (const h of hooks?.pre ?? []) await conn.run(h);
     const result = await build();

@@ -12,9 +12,11 @@ import { selectNodes } from '../graph/selection';
 import type { NodeResult } from '../types';
 import { relationKey, rememberRelation, type RelationKinds } from './materialize';
 import { schedule, selectedParents, type Outcome } from './scheduler';
+import { addUnitTestEdges } from '../unit-tests/build-edges';
+import { runUnitTest } from '../unit-tests/run-unit-test';
 
 /** The dbt commands the embedded engine runs. */
-export type Command = 'run' | 'test' | 'seed' | 'build' | 'compile';
+export type Command = 'run' | 'test' | 'seed' | 'build' | 'compile' | 'snapshot';
 
 /** Options of one command run. */
 export interface CommandOptions {
@@ -41,13 +43,15 @@ export function nodesFor(graph: ProjectGraph, command: Command, options: { selec
   const selected = selectNodes(graph, options.select, options.exclude);
   const excluded = options.exclude?.length ? selectNodes(graph, options.exclude) : new Set<string>();
   const want = new Set<string>(
-    command === 'run' ? ['model'] : command === 'seed' ? ['seed'] : command === 'test' ? ['test'] : command === 'compile' ? ['model', 'test'] : ['model', 'seed', 'test'],
+    command === 'run' ? ['model'] : command === 'seed' ? ['seed'] : command === 'test' ? ['test', 'unit_test'] : command === 'compile' ? ['model', 'test', 'snapshot']
+    : command === 'snapshot' ? ['snapshot'] : ['model', 'seed', 'test', 'snapshot', 'unit_test'],
   );
   const out: ExecNode[] = [];
   for (const id of graph.order) {
     const node = graph.nodes.get(id)!;
     if (node.resource_type === 'source' || !want.has(node.resource_type)) continue;
-    const picked = selected.has(id) || (node.resource_type === 'test' && !excluded.has(id) && node.depends_on.some((p) => selected.has(p)));
+    const isTest = node.resource_type === 'test' || node.resource_type === 'unit_test';
+    const picked = selected.has(id) || (isTest && !excluded.has(id) && node.depends_on.some((p) => selected.has(p)));
     if (!picked) continue;
     if (command !== 'compile' && isEphemeral(node)) continue;
     out.push(node);
@@ -67,10 +71,12 @@ function buildEdges(graph: ProjectGraph, nodes: ExecNode[]): Map<string, string[
     if (t.resource_type !== 'test' || !t.attached_node) continue;
     const upstream = reachable(t.unique_id, graph.parentMap);
     for (const child of graph.childMap.get(t.attached_node) ?? []) {
-      if (graph.nodes.get(child)?.resource_type === 'test' || upstream.has(child)) continue;
+      const kind = graph.nodes.get(child)?.resource_type;
+      if (kind === 'test' || kind === 'unit_test' || upstream.has(child)) continue;
       map.set(child, [...(map.get(child) ?? []), t.unique_id]);
     }
   }
+  addUnitTestEdges(map, nodes);
   return map;
 }
 
@@ -95,8 +101,9 @@ export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, comm
       if (isInc) incremental.add(node.unique_id);
       compiled.set(node.unique_id, compiler.model(node, isInc));
     } else if (node.resource_type === 'test') compiled.set(node.unique_id, compiler.test(node));
+    else if (node.resource_type === 'snapshot') compiled.set(node.unique_id, compiler.model(node, false));
     // Models and seeds run their hooks in their own transaction, around what they build.
-    if (node.resource_type !== 'test' && (node.config['pre-hook'].length || node.config['post-hook'].length)) {
+    if (node.resource_type !== 'test' && node.resource_type !== 'unit_test' && (node.config['pre-hook'].length || node.config['post-hook'].length)) {
       hooks.set(node.unique_id, { pre: compiler.hooks(node, 'pre-hook'), post: compiler.hooks(node, 'post-hook') });
     }
   };
@@ -134,7 +141,7 @@ export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, comm
     return { results, compiled, nodes };
   }
   // dbt's `schemas`: where this run's models and seeds live, for hooks such as grants.
-  const schemas = [...new Set(nodes.filter((n) => n.resource_type !== 'test').map((n) => n.schema))];
+  const schemas = [...new Set(nodes.filter((n) => n.resource_type !== 'test' && n.resource_type !== 'unit_test').map((n) => n.schema))];
   await runProjectHooks(warehouse, 'on-run-start', compiler.projectHooks('on-run-start', schemas));
   const ids = new Set(nodes.map((n) => n.unique_id));
   const parents = selectedParents(ids, command === 'build' ? buildEdges(graph, nodes) : graph.parentMap);
@@ -161,8 +168,16 @@ export async function runCommand(graph: ProjectGraph, warehouse: Warehouse, comm
           report({ ...base, ...r, execution_time: secs(t0) }, node);
           return r.status === 'pass' || r.status === 'warn' ? 'ok' : 'blocked';
         }
+        if (node.resource_type === 'unit_test') {
+          const { sql, ...r } = await runUnitTest(graph, compiler, warehouse, node);
+          if (sql !== null) compiled.set(id, sql);
+          report({ ...base, ...r, execution_time: secs(t0) }, node);
+          return r.status === 'pass' ? 'ok' : 'blocked';
+        }
         const m = node.resource_type === 'seed'
           ? await warehouse.write((conn) => adapter.loadSeed(conn, kinds, node as SeedNode, hooks.get(id)), { transaction: true })
+          : node.resource_type === 'snapshot'
+          ? await warehouse.write((conn) => adapter.runSnapshot(conn, node, compiled.get(id)!, new Date(), graph.ctx.target.database, hooks.get(id)), { transaction: true })
           : await warehouse.write((conn) => adapter.materializeModel(conn, kinds, node as ModelNode, compiled.get(id)!, incremental.has(id), hooks.get(id)), { transaction: true });
         // Only this run writes this relation (one run per model), so the map stays exact.
         rememberRelation(kinds, node.schema, node.alias, node.config.materialized === 'view' ? 'view' : 'table');

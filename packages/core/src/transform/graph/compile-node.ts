@@ -1,6 +1,6 @@
 import { Environment } from '@huggingface/jinja';
 import type { QueryHolder } from '../jinja/compile-queries';
-import { createNodeEnv } from '../jinja/dbt-context';
+import { createNodeEnv, type NodeHooks } from '../jinja/dbt-context';
 import { mergeConfig } from '../project/config-tree';
 import { adapterOf } from '../adapter/duckdb';
 import { relationObject } from '../adapter/relation';
@@ -8,19 +8,21 @@ import { renderableObject, type RuntimeValue } from '../jinja/jinja-values';
 import { createProjectEnv } from '../jinja/project-env';
 import { compileTemplate, renderTemplate } from '../jinja/template';
 import { genericTestSql } from '../execute/test-sql';
+import type { BaseNode, ModelNode, SeedNode, SnapshotNode, TestNode } from './nodes';
 import { versionedRef } from '../project/model-versions';
-import type { BaseNode, ModelNode, SeedNode, TestNode } from './nodes';
 import { resolveRef, resolveSource } from './parse-project';
 import type { ProjectGraph } from './project-graph';
 
 /** Renders nodes to executable SQL with real relations (the compile phase). */
 export interface Compiler {
-  /** A model's SQL with ephemeral parents inlined as CTEs. */
-  model(node: ModelNode, isIncremental: boolean): string;
+  /** A model's (or snapshot's select) SQL with ephemeral parents inlined as CTEs. */
+  model(node: ModelNode | SnapshotNode, isIncremental: boolean): string;
+  /** A model's SQL with `ref`, `source`, `this`, `is_incremental` replaced (unit tests); `customize` may set more names. */
+  modelWith(node: ModelNode, hooks: Pick<NodeHooks, 'ref' | 'source' | 'thisRelation' | 'isIncremental'>, customize?: (env: Environment) => void): string;
   /** A test's query (rows returned are failures). */
   test(node: TestNode): string;
-  /** The model's or seed's `pre-hook` or `post-hook` statements, rendered. */
-  hooks(node: ModelNode | SeedNode, which: 'pre-hook' | 'post-hook'): string[];
+  /** The model's, seed's or snapshot's `pre-hook` or `post-hook` statements, rendered. */
+  hooks(node: ModelNode | SeedNode | SnapshotNode, which: 'pre-hook' | 'post-hook'): string[];
   /** The project's `on-run-start` or `on-run-end` statements, rendered with dbt's `schemas` (the schemas the run builds into). */
   projectHooks(which: 'on-run-start' | 'on-run-end', schemas: string[]): string[];
   /** Where `run_query` and introspection find the query session of the node being rendered. */
@@ -109,6 +111,14 @@ export function createCompiler(graph: ProjectGraph): Compiler {
     model(node, isIncremental) {
       const { sql, uses } = render(node, node.template, isIncremental);
       return injectCtes(sql, ctesFor(uses));
+    },
+    modelWith(node, hooks, customize) {
+      const env = createNodeEnv(globals, {
+        ...hooks, config: () => undefined, configGet: (key) => node.config[key], package: node.package_name === graph.projectName ? null : node.package_name,
+        node: { name: node.name, unique_id: node.unique_id, resource_type: 'model', fqn: node.fqn, config: node.config },
+      });
+      customize?.(env);
+      return renderTemplate(node.template, env).trim().replace(/;+$/, '').trimEnd();
     },
     hooks(node, which) {
       return node.config[which].map((hook, i) => render({ ...node, raw_code: hook }, compileTemplate(hook, `${node.original_file_path} (${which} ${i + 1})`), false).sql);

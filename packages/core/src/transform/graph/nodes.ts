@@ -1,6 +1,10 @@
 import type { CompiledTemplate } from '../jinja/template';
 import type { NodeConfig } from '../project/config-tree';
 import type { ColumnProps, TestSpec } from '../project/properties-yml';
+import type { SnapshotNode } from '../snapshots/snapshot-node';
+import type { UnitTestNode } from '../unit-tests/unit-test-node';
+
+export type { SnapshotNode, UnitTestNode };
 
 /** What every node of the project graph carries (the fields mirror dbt's manifest nodes). */
 export interface BaseNode {
@@ -75,7 +79,9 @@ export interface SourceNode extends BaseNode {
 }
 
 /** A node that can be executed. */
-export type ExecNode = ModelNode | SeedNode | TestNode;
+export type ExecNode = ModelNode | SeedNode | TestNode | SnapshotNode | UnitTestNode;
+/** A node `ref()` can name. */
+export type RefableNode = ModelNode | SeedNode | SnapshotNode;
 /** Any node of the graph. */
 export type GraphNode = ExecNode | SourceNode;
 

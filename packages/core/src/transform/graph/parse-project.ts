@@ -13,7 +13,9 @@ import type { ProjectFiles, SqlFile } from '../project/load-project';
 import type { ColumnProps, NodeProps } from '../project/properties-yml';
 import { expandVersions, versionedRef, type VersionIndex } from '../project/model-versions';
 import { buildMaps, topoOrder } from './dag';
-import { relationSql, type GraphNode, type ModelNode, type SeedNode, type SourceNode } from './nodes';
+import { relationSql, type GraphNode, type ModelNode, type RefableNode, type SourceNode } from './nodes';
+import { applySnapshotTarget, parseSnapshots } from '../snapshots/parse-snapshots';
+import { parseUnitTests } from '../unit-tests/parse-unit-tests';
 import { parseAnalyses, parseDeclared } from './parse-declared';
 import { parseTests } from './parse-tests';
 import type { ProjectGraph } from './project-graph';
@@ -90,7 +92,7 @@ export function parseProject(loaded: ProjectFiles, globalCtx: GlobalContext): Pr
   };
   const ymlConfig = (props: NodeProps | undefined) => (props ? (renderYamlValue(props.config, globals, props.file, HOOK_KEYS) as Record<string, unknown>) : {});
   const nodes = new Map<string, GraphNode>();
-  const byName = new Map<string, ModelNode | SeedNode>();
+  const byName = new Map<string, RefableNode>();
   // Names a ref cannot resolve to, with the reason (dbt would know them, Dango does not build them).
   const unavailable = new Map<string, string>(files.unsupported.map((u) => [
     u.name, `refers to the ${u.kind} '${u.name}' (${u.file}): ${u.kind}s are not supported by Dango's embedded dbt engine (use platform.transform_engine: dbt)`,
@@ -101,7 +103,7 @@ export function parseProject(loaded: ProjectFiles, globalCtx: GlobalContext): Pr
     columns: describedColumns(globals, props), config, depends_on: [] as string[], database: ctx.target.database, schema: '', alias: '', relation: '',
     patch_path: props ? `${projectName}://${props.file}` : null,
   });
-  const claim = (node: ModelNode | SeedNode) => {
+  const claim = (node: RefableNode) => {
     const other = byName.get(node.name);
     if (other) throw new DangoError('CONFIG_INVALID', `Two resources are named '${node.name}': ${other.original_file_path} and ${node.original_file_path}`);
     byName.set(node.name, node);
@@ -138,6 +140,7 @@ export function parseProject(loaded: ProjectFiles, globalCtx: GlobalContext): Pr
     if (config.enabled === false) continue;
     claim({ ...base(seed.rel, seed.root, name, config, props, 'seed', pkg), resource_type: 'seed', csvPath: seed.abs, raw_code: '' });
   }
+  for (const snapshot of parseSnapshots(files, { globals, ctx, base, tree, ymlConfig })) claim(snapshot);
   for (const node of byName.values()) {
     const custom = (node.config.schema as string | null) ?? null;
     const info = { name: node.name, resource_type: node.resource_type, fqn: node.fqn, unique_id: node.unique_id, config: node.config };
@@ -148,6 +151,7 @@ export function parseProject(loaded: ProjectFiles, globalCtx: GlobalContext): Pr
     node.alias = hasMacro(globals, 'generate_alias_name') ? callMacro(globals, 'generate_alias_name', [customAlias, info]).trim() : (customAlias ?? node.name);
     if (!node.alias) throw new DangoError('CONFIG_INVALID', `generate_alias_name returned an empty name for ${node.name}`);
     node.relation = relationSql(node.schema, node.alias);
+    if (node.resource_type === 'snapshot') applySnapshotTarget(node, ctx.target.database);
     nodes.set(node.unique_id, node);
   }
   const sources = new Map<string, SourceNode>();
@@ -169,10 +173,11 @@ export function parseProject(loaded: ProjectFiles, globalCtx: GlobalContext): Pr
     }
   }
   for (const node of byName.values()) {
-    if (node.resource_type !== 'model') continue;
+    if (node.resource_type === 'seed') continue;
+    const parseError = node.resource_type === 'model' && node.parse_error;
     // A model that failed to render keeps the parents its literal calls name, so its place in the graph (and its children's) stays.
-    const refs = node.parse_error ? node.refs.filter((r) => byName.has(r.name)) : node.refs;
-    const srcs = node.parse_error ? node.sources.filter(([s, t]) => sources.has(`${s}.${t}`)) : node.sources;
+    const refs = parseError ? node.refs.filter((r) => byName.has(r.name)) : node.refs;
+    const srcs = parseError ? node.sources.filter(([s, t]) => sources.has(`${s}.${t}`)) : node.sources;
     node.depends_on = [...new Set([
       ...refs.map((r) => resolveRef(byName, unavailable, r.name, node.original_file_path, node.raw_code).unique_id),
       ...srcs.map(([s, t]) => resolveSource(sources, s, t, node.original_file_path, node.raw_code).unique_id),
@@ -184,7 +189,7 @@ export function parseProject(loaded: ProjectFiles, globalCtx: GlobalContext): Pr
   };
   graph.analyses = parseAnalyses(graph, globals, ctx, files.analyses);
   graph.declared = parseDeclared(graph, globals, ctx, files.properties.declared);
-  for (const test of parseTests(graph, globals)) nodes.set(test.unique_id, test);
+  for (const test of [...parseTests(graph, globals), ...parseUnitTests(graph)]) nodes.set(test.unique_id, test);
   const maps = buildMaps(nodes.values());
   graph.parentMap = maps.parentMap;
   graph.childMap = maps.childMap;
@@ -216,7 +221,7 @@ function callRe(fn: string, name: string): RegExp {
 }
 
 /** The model or seed a `ref` names; an unknown one (or one in `unavailable`, with its reason) names the referencing file and line. */
-export function resolveRef(byName: Map<string, ModelNode | SeedNode>, unavailable: Map<string, string>, name: string, file: string, source: string): ModelNode | SeedNode {
+export function resolveRef(byName: Map<string, RefableNode>, unavailable: Map<string, string>, name: string, file: string, source: string): RefableNode {
   const target = byName.get(name);
   if (target) return target;
   const why = unavailable.get(name) ?? `refers to '${name}', which is not a model or seed of this project`;

@@ -96,7 +96,7 @@ export function parseTests(graph: ProjectGraph, globals: Environment): TestNode[
   };
 
   for (const node of graph.byName.values()) {
-    const props = node.resource_type === 'model' ? files.properties.models.get(node.name) : files.properties.seeds.get(node.name);
+    const props = files.properties[`${node.resource_type}s`].get(node.name);
     if (!props) continue;
     for (const spec of props.tests) addGeneric(node, node.name, null, spec, props.file);
     for (const c of props.columns) for (const spec of c.tests) addGeneric(node, node.name, c.name, spec, props.file);

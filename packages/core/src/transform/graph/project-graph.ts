@@ -1,7 +1,7 @@
 import type { GlobalContext } from '../jinja/dbt-context';
 import type { ProjectFiles } from '../project/load-project';
 import type { AnalysisNode, DeclaredNode } from './parse-declared';
-import type { GraphNode, ModelNode, SeedNode, SourceNode } from './nodes';
+import type { GraphNode, ModelNode, RefableNode, SeedNode, SourceNode } from './nodes';
 
 /** A parsed dbt project: its nodes, their relations and a dependency order. */
 export interface ProjectGraph {
@@ -10,8 +10,8 @@ export interface ProjectGraph {
   targetPath: string;
   /** Every node (models, seeds, tests, sources) by unique_id. */
   nodes: Map<string, GraphNode>;
-  /** Models and seeds by name, for `ref`. */
-  byName: Map<string, ModelNode | SeedNode>;
+  /** Models, seeds and snapshots by name, for `ref`. */
+  byName: Map<string, RefableNode>;
   /** Source tables by `source.table`. */
   sources: Map<string, SourceNode>;
   parentMap: Map<string, string[]>;

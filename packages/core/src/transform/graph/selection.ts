@@ -30,7 +30,9 @@ function matches(node: GraphNode, method: string, value: string): boolean {
     case 'resource_type':
       return node.resource_type === value;
     case 'test_type':
-      return node.resource_type === 'test' && node.kind === value;
+      // dbt's `unit` and `data` (generic and singular) test types, and Dango's `generic`/`singular`.
+      if (node.resource_type === 'unit_test') return value === 'unit';
+      return node.resource_type === 'test' && (node.kind === value || value === 'data');
     case 'config.materialized':
       return node.config.materialized === value;
     default:

@@ -21,10 +21,13 @@ const CONFIG_KEYS = new Set([
   'on_schema_change', 'full_refresh', 'severity', 'pre-hook', 'post-hook', 'pre_hook', 'post_hook', 'persist_docs',
   'quote_columns', 'column_types', 'delimiter', 'grants', 'contract', 'store_failures', 'where', 'limit', 'error_if',
   'warn_if', 'group', 'access', 'packages', 'sql_header', 'fail_calc',
+  // snapshots
+  'target_schema', 'target_database', 'strategy', 'updated_at', 'check_cols', 'invalidate_hard_deletes', 'hard_deletes',
+  'dbt_valid_to_current', 'snapshot_meta_column_names',
 ]);
 
 // Configs whose value is itself a mapping (so a mapping under these keys is not a sub-folder).
-const MAPPING_CONFIGS = new Set(['meta', 'docs', 'persist_docs', 'grants', 'contract', 'column_types']);
+const MAPPING_CONFIGS = new Set(['meta', 'docs', 'persist_docs', 'grants', 'contract', 'column_types', 'snapshot_meta_column_names']);
 
 /** dbt's defaults for a model. */
 export function defaultConfig(materialized: string): NodeConfig {

@@ -19,6 +19,9 @@ export interface DbtProjectFile {
   models: unknown;
   seeds: unknown;
   tests: unknown;
+  snapshots: unknown;
+  /** `unit_tests:` configs (`+enabled`, `+tags`, `+meta`). */
+  unitTests: unknown;
   /** `on-run-start` / `on-run-end` SQL templates (a string or a list in the file). */
   onRunStart: string[];
   onRunEnd: string[];
@@ -70,6 +73,8 @@ export function readDbtProjectFile(dbtDir: string): DbtProjectFile {
     models: doc.models,
     seeds: doc.seeds,
     tests: doc.tests ?? doc.data_tests,
+    snapshots: doc.snapshots,
+    unitTests: doc.unit_tests,
     onRunStart: paths(doc['on-run-start'], []),
     onRunEnd: paths(doc['on-run-end'], []),
     packagesInstallPath: typeof doc['packages-install-path'] === 'string' ? doc['packages-install-path'] : 'dbt_packages',

@@ -6,6 +6,7 @@ import { readDocsBlocks } from './docs-blocks';
 import { loadPackages, type InstalledPackage } from './packages';
 import { readPropertiesFile, type Properties } from './properties-yml';
 import { scanFiles, type ProjectFileRef } from './scan-files';
+import { readSnapshotBlocks, type SnapshotBlock } from '../snapshots/snapshot-files';
 
 /** One SQL file of the project, read and parsed. */
 export interface SqlFile extends ProjectFileRef {
@@ -27,11 +28,13 @@ export interface ProjectFiles {
   /** The project's analyses (`analysis-paths`): compiled, never run. */
   analyses: SqlFile[];
   seeds: (ProjectFileRef & { root: string; package: string | null })[];
+  /** The `{% snapshot %}` blocks of snapshot-paths (the project's and its packages'). */
+  snapshots: SnapshotBlock[];
   /** Installed packages (`dbt_packages/<name>/`), with their macros (each package's own namespace). */
   packages: LoadedPackage[];
   properties: Properties;
   docs: Map<string, string>;
-  /** Resources dbt would build but the embedded engine does not (snapshots, Python models); a ref to one says so. */
+  /** Resources dbt would build but the embedded engine does not (Python models); a ref to one says so. */
   unsupported: UnsupportedResource[];
 }
 
@@ -40,14 +43,12 @@ export interface LoadedPackage extends InstalledPackage {
   macros: CompiledTemplate[];
 }
 
-/** A snapshot or Python model found in the project. */
+/** A Python model found in the project. */
 export interface UnsupportedResource {
   name: string;
-  kind: 'snapshot' | 'Python model';
+  kind: 'Python model';
   file: string;
 }
-
-const SNAPSHOT_RE = /\{%-?\s*snapshot\s+([A-Za-z_][A-Za-z0-9_]*)/g;
 
 function rootOf(rel: string, roots: string[]): string {
   return roots.find((r) => rel === r || rel.startsWith(`${r.replace(/\/$/, '')}/`)) ?? roots[0]!;
@@ -108,20 +109,23 @@ export function loadProjectFiles(dbtDir: string, options: { onFileError?: (error
   const installed = loadPackages(dbtDir, project);
   const own = folders(project, null);
   const { macros, genericTests } = readMacros(dbtDir, own, onError);
-  const testFiles = scanFiles(dbtDir, own.tests, ['.sql']);
-  const properties: Properties = { models: new Map(), seeds: new Map(), sources: [], declared: [] };
+  // Unit-test fixtures (`tests/fixtures/`) are data, not singular tests.
+  const testFiles = scanFiles(dbtDir, own.tests, ['.sql']).filter((f) => !/(^|\/)fixtures\//.test(f.rel));
+  const properties: Properties = { models: new Map(), seeds: new Map(), sources: [], snapshots: new Map(), unitTests: [], declared: [] };
   const docs = new Map<string, string>();
   const models: SqlFile[] = [];
   const seeds: ProjectFiles['seeds'] = [];
+  const snapshots: SnapshotBlock[] = [];
   const packages: LoadedPackage[] = [];
   // Packages first, so the project's own properties and docs override theirs.
   for (const [pkg, dirs] of [...installed.map((p) => [p, folders(p.project, p.dir)] as const), [null, own] as const]) {
     if (pkg) packages.push({ ...pkg, macros: readMacros(dbtDir, dirs, onError).macros });
     const name = pkg?.name ?? null;
-    eachFile(scanFiles(dbtDir, [...new Set([...dirs.models, ...dirs.seeds])], ['.yml', '.yaml']), (f) => readPropertiesFile(readFileSync(f.abs, 'utf8'), f.rel, properties), onError);
+    eachFile(scanFiles(dbtDir, [...new Set([...dirs.models, ...dirs.seeds, ...dirs.snapshots])], ['.yml', '.yaml']), (f) => readPropertiesFile(readFileSync(f.abs, 'utf8'), f.rel, properties), onError);
     eachFile(scanFiles(dbtDir, [...new Set([...dirs.docs, ...dirs.macros])], ['.md']), (f) => readDocsBlocks(readFileSync(f.abs, 'utf8'), f.rel, docs), onError);
     models.push(...readSql(scanFiles(dbtDir, dirs.models, ['.sql']), dirs.models, name, onError));
     seeds.push(...scanFiles(dbtDir, dirs.seeds, ['.csv']).map((f) => ({ ...f, root: rootOf(f.rel, dirs.seeds), package: name })));
+    snapshots.push(...readSnapshotBlocks(scanFiles(dbtDir, dirs.snapshots, ['.sql']), (rel) => rootOf(rel, dirs.snapshots), name));
   }
   return {
     dbtDir,
@@ -132,12 +136,9 @@ export function loadProjectFiles(dbtDir: string, options: { onFileError?: (error
     singularTests: readSql(testFiles.filter((f) => !genericTests.some((g) => g.rel === f.rel)), own.tests, null, onError),
     analyses: readSql(scanFiles(dbtDir, own.analyses, ['.sql']), own.analyses, null, onError),
     seeds,
+    snapshots,
     properties,
     docs,
-    unsupported: [
-      ...scanFiles(dbtDir, own.snapshots, ['.sql']).flatMap((f) =>
-        [...readFileSync(f.abs, 'utf8').matchAll(SNAPSHOT_RE)].map((m) => ({ name: m[1]!, kind: 'snapshot' as const, file: f.rel }))),
-      ...scanFiles(dbtDir, own.models, ['.py']).map((f) => ({ name: path.posix.basename(f.rel, '.py'), kind: 'Python model' as const, file: f.rel })),
-    ],
+    unsupported: scanFiles(dbtDir, own.models, ['.py']).map((f) => ({ name: path.posix.basename(f.rel, '.py'), kind: 'Python model' as const, file: f.rel })),
   };
 }

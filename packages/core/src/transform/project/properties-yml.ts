@@ -1,6 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { errorMessage } from '../../errors';
 import { TemplateError } from '../jinja/template-error';
+import { readUnitTests, type UnitTestProps } from '../unit-tests/unit-test-props';
 import type { VersionProps } from './model-versions';
 
 /** A data test declared in a properties file (`tests:` or `data_tests:`). */
@@ -32,6 +33,8 @@ export interface NodeProps {
   config: Record<string, unknown>;
   meta: Record<string, unknown>;
   file: string;
+  /** A yml-defined snapshot's `relation:` (`ref('x')` or `source('s', 't')`). */
+  relation?: string;
   /** A versioned model's `versions:` and `latest_version` (models only). */
   versions?: VersionProps[];
   latest_version?: string;
@@ -64,6 +67,10 @@ export interface Properties {
   models: Map<string, NodeProps>;
   seeds: Map<string, NodeProps>;
   sources: SourceProps[];
+  /** `snapshots:` entries: properties of `{% snapshot %}` blocks, or whole snapshots when they have a `relation`. */
+  snapshots: Map<string, NodeProps>;
+  /** dbt 1.8 `unit_tests:` entries. */
+  unitTests: UnitTestProps[];
   /** Exposures, metrics, semantic models and saved queries: described in the manifest, never executed. */
   declared: DeclaredProps[];
 }
@@ -134,6 +141,7 @@ function nodeProps(m: Obj, file: string, kind: string): NodeProps {
     config: isObj(m.config) ? m.config : {},
     meta: isObj(m.meta) ? m.meta : {},
     file,
+    ...(typeof m.relation === 'string' ? { relation: m.relation } : {}),
     ...(Array.isArray(m.versions) ? { versions: versionList(m.versions, file, name) } : {}),
     ...(m.latest_version !== undefined && m.latest_version !== null ? { latest_version: str(m.latest_version) } : {}),
   };
@@ -165,7 +173,7 @@ export function readPropertiesFile(text: string, file: string, into: Properties)
   }
   if (doc === null || doc === undefined) return;
   if (!isObj(doc)) throw new TemplateError(file, null, 'a properties file must be a mapping');
-  for (const [key, map] of [['models', into.models], ['seeds', into.seeds]] as const) {
+  for (const [key, map] of [['models', into.models], ['seeds', into.seeds], ['snapshots', into.snapshots]] as const) {
     const list = doc[key];
     if (list === undefined || list === null) continue;
     if (!Array.isArray(list)) throw new TemplateError(file, null, `'${key}' must be a list`);
@@ -176,6 +184,7 @@ export function readPropertiesFile(text: string, file: string, into: Properties)
       map.set(props.name, props);
     }
   }
+  into.unitTests.push(...readUnitTests(doc.unit_tests, file));
   for (const [key, kind] of Object.entries(DECLARED_KINDS)) {
     const list = doc[key];
     if (list === undefined || list === null) continue;

@@ -39,7 +39,7 @@ export class ModelStateStore {
   async record(results: NodeResult[], at: string): Promise<void> {
     const models = this.all();
     for (const r of results) {
-      if (r.resource_type === 'test') continue;
+      if (r.resource_type === 'test' || r.resource_type === 'unit_test') continue;
       const status = r.status === 'success' || r.status === 'error' || r.status === 'skipped' ? r.status : 'error';
       models[r.name] = { status, last_run: at, execution_time: r.execution_time, error: status === 'success' ? null : r.message };
     }
