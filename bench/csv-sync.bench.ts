@@ -1,88 +1,27 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DuckDBInstance } from '@duckdb/node-api';
-import { DangoPlatform, initProject } from '@dango/core';
 import { ensureCsv, sqlString } from './lib/csv-data';
+import { cpu, csvSource, fmt, interleave, openProject, ratios, show, timeBare, timeFreshSync, wall, type Timing } from './lib/db-bench';
 
 const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 5));
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const PARTS = 20;
 const DATA = path.join(path.dirname(fileURLToPath(import.meta.url)), '.data');
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-/** On a shared machine the fastest round is the one least disturbed by other work: print both. */
-const ratios = (a: number[], b: number[]): string => `median ratio ${(median(a) / median(b)).toFixed(3)}, best-round ratio ${(Math.min(...a) / Math.min(...b)).toFixed(3)}`;
-const fmt = (ms: number): string => `${(ms / 1000).toFixed(3)} s`;
-
-/** Wall and process CPU time (user + system of every thread, DuckDB's included) of one measured step. */
-interface Timing {
-  ms: number;
-  cpuMs: number;
-}
-
-/**
- * Times `job`. CPU time is reported next to wall time because other work on a shared machine
- * stretches wall time but barely the CPU this process itself spends.
- */
-async function timed(job: () => Promise<void>): Promise<Timing> {
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  await job();
-  const cpu = process.cpuUsage(cpu0);
-  return { ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
-}
-
-/** A fresh file-backed project whose one CSV source reads `directory`; auto_dbt off so only the sync is timed. */
-async function freshProject(directory: string): Promise<string> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dango-bench-csv-'));
-  await initProject(dir, { name: 'bench-csv' });
-  const projectFile = path.join(dir, '.dango', 'project.yml');
-  fs.writeFileSync(projectFile, fs.readFileSync(projectFile, 'utf8').replace('auto_dbt: true', 'auto_dbt: false'));
-  fs.writeFileSync(
-    path.join(dir, '.dango', 'sources.yml'),
-    `sources:\n  - name: bench\n    type: csv\n    enabled: true\n    csv:\n      directory: ${JSON.stringify(directory)}\n      file_pattern: "*.csv"\n`,
-  );
-  return dir;
-}
-
-/** A: `platform.sync()` of the file into a fresh project (open and close not timed). */
-async function timeSync(directory: string): Promise<Timing> {
-  const dir = await freshProject(directory);
-  const platform = await DangoPlatform.open({ projectDir: dir });
-  try {
-    let result: Awaited<ReturnType<DangoPlatform['sync']>> | undefined;
-    const timing = await timed(async () => {
-      result = await platform.sync('bench');
-    });
-    if (result?.status !== 'success' || result.rows_processed !== ROWS) throw new Error(`bench sync failed: ${JSON.stringify(result)}`);
-    return timing;
-  } finally {
-    await platform.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
+/** A: `platform.sync()` of the folder into a fresh project (open and close not timed). */
+const timeSync = (directory: string): Promise<Timing> => timeFreshSync(csvSource(directory), ROWS, 'csv');
 
 /**
  * B: bare `CREATE TABLE AS SELECT * FROM read_csv(...)` into a fresh file database; with `lineage`,
  * the same statement also writing the two lineage columns every Dango row carries (a reference that
  * shows what those columns cost on their own).
  */
-async function timeBare(file: string, lineage = false): Promise<Timing> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dango-bench-bare-'));
-  const instance = await DuckDBInstance.create(path.join(dir, 'bare.duckdb'));
-  const conn = await instance.connect();
-  try {
-    const extra = lineage ? ', 1::INTEGER AS _dango_file_id, now() AS _dango_loaded_at' : '';
-    return await timed(async () => {
-      await conn.run(`CREATE TABLE t AS SELECT *${extra} FROM read_csv(${sqlString(file)})`);
-    });
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+function timeCtas(file: string, lineage = false): Promise<Timing> {
+  const extra = lineage ? ', 1::INTEGER AS _dango_file_id, now() AS _dango_loaded_at' : '';
+  return timeBare(async (conn) => {
+    await conn.run(`CREATE TABLE t AS SELECT *${extra} FROM read_csv(${sqlString(file)})`);
+  });
 }
 
 async function fullVsBare(): Promise<void> {
@@ -90,19 +29,14 @@ async function fullVsBare(): Promise<void> {
   const single = path.join(DATA, ROWS === 1_000_000 ? 'single' : `single_${ROWS}`);
   const file = await ensureCsv(path.join(single, ROWS === 1_000_000 ? 'sales_1m.csv' : `sales_${ROWS}.csv`), ROWS);
   console.log(`Case 1: ${ROWS.toLocaleString('en-US')} rows, ${(fs.statSync(file).size / 1e6).toFixed(1)} MB, ${ROUNDS} interleaved rounds`);
-  await timeBare(file); // warm the page cache so neither side pays for the first disk read
+  await timeCtas(file); // warm the page cache so neither side pays for the first disk read
   const a: Timing[] = [];
   const b: Timing[] = [];
   const c: Timing[] = [];
-  const show = (t: Timing): string => `${fmt(t.ms)} (CPU ${fmt(t.cpuMs)})`;
-  const sides = [async () => a.push(await timeSync(single)), async () => b.push(await timeBare(file)), async () => c.push(await timeBare(file, true))];
-  for (let i = 0; i < ROUNDS; i++) {
-    // Each round starts with a different side, so none always runs right after the same neighbour.
-    for (let k = 0; k < sides.length; k++) await sides[(i + k) % sides.length]!();
-    console.log(`  round ${i + 1}: platform.sync ${show(a.at(-1)!)}  bare CTAS ${show(b.at(-1)!)}  bare CTAS + lineage columns ${show(c.at(-1)!)}`);
-  }
-  const wall = (ts: Timing[]): number[] => ts.map((t) => t.ms);
-  const cpu = (ts: Timing[]): number[] => ts.map((t) => t.cpuMs);
+  const sides = [async () => a.push(await timeSync(single)), async () => b.push(await timeCtas(file)), async () => c.push(await timeCtas(file, true))];
+  await interleave(ROUNDS, sides, (i) =>
+    console.log(`  round ${i + 1}: platform.sync ${show(a.at(-1)!)}  bare CTAS ${show(b.at(-1)!)}  bare CTAS + lineage columns ${show(c.at(-1)!)}`),
+  );
   console.log(`  platform.sync / bare CTAS: ${ratios(wall(a), wall(b))} (target <= 1.15); CPU time: ${ratios(cpu(a), cpu(b))}`);
   console.log(`  platform.sync / bare CTAS + lineage columns: ${ratios(wall(a), wall(c))}; CPU time: ${ratios(cpu(a), cpu(c))}`);
   console.log(`  bare CTAS + lineage columns / bare CTAS: ${ratios(wall(c), wall(b))}; CPU time: ${ratios(cpu(c), cpu(b))}`);
@@ -118,8 +52,7 @@ async function incrementalVsFull(): Promise<void> {
   if (!fs.existsSync(original)) fs.copyFileSync(changed, original);
 
   console.log(`Case 2: ${PARTS} files of ${per.toLocaleString('en-US')} rows, 1 changed per round, ${ROUNDS} interleaved rounds`);
-  const dir = await freshProject(partsDir);
-  const platform = await DangoPlatform.open({ projectDir: dir });
+  const { platform, close } = await openProject(csvSource(partsDir), { name: 'csv' });
   const inc: number[] = [];
   const full: number[] = [];
   try {
@@ -136,9 +69,8 @@ async function incrementalVsFull(): Promise<void> {
       console.log(`  round ${i + 1}: incremental ${fmt(inc.at(-1)!)} (${r1.rows_processed} rows)  full refresh ${fmt(full.at(-1)!)} (${r2.rows_processed} rows)`);
     }
   } finally {
-    await platform.close();
+    await close();
     fs.copyFileSync(original, changed);
-    fs.rmSync(dir, { recursive: true, force: true });
   }
   console.log(`  incremental / full refresh: ${ratios(inc, full)} (changed data = ${(1 / PARTS).toFixed(3)} of the total)`);
 }
@@ -153,8 +85,7 @@ async function largerThanMemory(): Promise<void> {
   const largeDir = path.join(DATA, 'large');
   const file = await ensureCsv(path.join(largeDir, 'sales_large.csv'), rows);
   const mb = fs.statSync(file).size / 1e6;
-  const dir = await freshProject(largeDir);
-  const platform = await DangoPlatform.open({ projectDir: dir, memoryLimit: `${limitMb}MB` });
+  const { platform, close } = await openProject(csvSource(largeDir), { name: 'csv', memoryLimit: `${limitMb}MB` });
   try {
     const t0 = performance.now();
     const result = await platform.sync('bench');
@@ -163,8 +94,7 @@ async function largerThanMemory(): Promise<void> {
     console.log(`Case 3: ${rows.toLocaleString('en-US')} rows, ${mb.toFixed(0)} MB CSV (${(mb / limitMb).toFixed(1)}x) with memory_limit ${limitMb}MB`);
     console.log(`  ${result.status}: ${result.rows_processed.toLocaleString('en-US')} rows in ${fmt(ms)}; peak RSS of the process ${rss.toFixed(0)} MB${result.error_message ? ` (${result.error_message})` : ''}`);
   } finally {
-    await platform.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await close();
   }
 }
 

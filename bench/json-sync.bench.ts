@@ -1,33 +1,13 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { DangoPlatform, initProject } from '@dango/core';
 import { sqlString } from './lib/csv-data';
+import { cpu, interleave, ratios, show, timeBare, timeFreshSync, wall, type Timing } from './lib/db-bench';
 
 const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 5));
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const DATA = path.join(path.dirname(fileURLToPath(import.meta.url)), '.data', 'json');
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-/** On a shared machine the fastest round is the one least disturbed by other work: print both. */
-const ratios = (a: number[], b: number[]): string => `median ratio ${(median(a) / median(b)).toFixed(3)}, best-round ratio ${(Math.min(...a) / Math.min(...b)).toFixed(3)}`;
-const fmt = (ms: number): string => `${(ms / 1000).toFixed(3)} s`;
-
-/** Wall and process CPU time (every thread, DuckDB's included) of one measured step. */
-interface Timing {
-  ms: number;
-  cpuMs: number;
-}
-
-async function timed(job: () => Promise<void>): Promise<Timing> {
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  await job();
-  const cpu = process.cpuUsage(cpu0);
-  return { ms: performance.now() - t0, cpuMs: (cpu.user + cpu.system) / 1000 };
-}
 
 /**
  * The same rows as NDJSON and Parquet (written once by DuckDB, reused while the row count holds): ten
@@ -56,60 +36,22 @@ async function ensureFiles(): Promise<{ ndjson: string; parquet: string }> {
 }
 
 /** A: `platform.sync()` of the directory's one file into a fresh project (open and close not timed). */
-async function timeSync(directory: string): Promise<Timing> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dango-bench-json-'));
-  await initProject(dir, { name: 'bench-json' });
-  const projectFile = path.join(dir, '.dango', 'project.yml');
-  fs.writeFileSync(projectFile, fs.readFileSync(projectFile, 'utf8').replace('auto_dbt: true', 'auto_dbt: false'));
-  fs.writeFileSync(
-    path.join(dir, '.dango', 'sources.yml'),
-    `sources:\n  - name: bench\n    type: local_files\n    enabled: true\n    local_files:\n      directory: ${JSON.stringify(directory)}\n`,
-  );
-  const platform = await DangoPlatform.open({ projectDir: dir });
-  try {
-    let result: Awaited<ReturnType<DangoPlatform['sync']>> | undefined;
-    const timing = await timed(async () => {
-      result = await platform.sync('bench');
-    });
-    if (result?.status !== 'success' || result.rows_processed !== ROWS) throw new Error(`bench sync failed: ${JSON.stringify(result)}`);
-    return timing;
-  } finally {
-    await platform.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
+const timeSync = (directory: string): Promise<Timing> =>
+  timeFreshSync({ name: 'bench', type: 'local_files', enabled: true, local_files: { directory } }, ROWS, 'json');
 
 /** B: bare `CREATE TABLE AS SELECT * FROM <reader>(file)` into a fresh file database. */
-async function timeBare(reader: 'read_json' | 'read_parquet', file: string): Promise<Timing> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dango-bench-bare-'));
-  const instance = await DuckDBInstance.create(path.join(dir, 'bare.duckdb'));
-  const conn = await instance.connect();
-  try {
-    return await timed(async () => {
-      await conn.run(`CREATE TABLE t AS SELECT * FROM ${reader}(${sqlString(file)})`);
-    });
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
+const timeCtas = (reader: 'read_json' | 'read_parquet', file: string): Promise<Timing> =>
+  timeBare(async (conn) => {
+    await conn.run(`CREATE TABLE t AS SELECT * FROM ${reader}(${sqlString(file)})`);
+  });
 
 async function compare(label: string, reader: 'read_json' | 'read_parquet', file: string): Promise<void> {
   console.log(`${label}: ${ROWS.toLocaleString('en-US')} rows, ${(fs.statSync(file).size / 1e6).toFixed(1)} MB, ${ROUNDS} interleaved rounds`);
-  await timeBare(reader, file); // warm the page cache so neither side pays for the first disk read
+  await timeCtas(reader, file); // warm the page cache so neither side pays for the first disk read
   const a: Timing[] = [];
   const b: Timing[] = [];
-  const show = (t: Timing): string => `${fmt(t.ms)} (CPU ${fmt(t.cpuMs)})`;
-  for (let i = 0; i < ROUNDS; i++) {
-    // Alternate which side goes first, so neither always runs right after the other.
-    const sides = [async () => a.push(await timeSync(path.dirname(file))), async () => b.push(await timeBare(reader, file))];
-    if (i % 2) sides.reverse();
-    for (const side of sides) await side();
-    console.log(`  round ${i + 1}: platform.sync ${show(a.at(-1)!)}  bare CTAS ${show(b.at(-1)!)}`);
-  }
-  const wall = (ts: Timing[]): number[] => ts.map((t) => t.ms);
-  const cpu = (ts: Timing[]): number[] => ts.map((t) => t.cpuMs);
+  const sides = [async () => a.push(await timeSync(path.dirname(file))), async () => b.push(await timeCtas(reader, file))];
+  await interleave(ROUNDS, sides, (i) => console.log(`  round ${i + 1}: platform.sync ${show(a.at(-1)!)}  bare CTAS ${show(b.at(-1)!)}`));
   console.log(`  platform.sync / bare CTAS ${reader}: ${ratios(wall(a), wall(b))} (target <= 1.15); CPU time: ${ratios(cpu(a), cpu(b))}`);
 }
 

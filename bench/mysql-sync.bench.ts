@@ -6,20 +6,20 @@ import path from 'node:path';
 import { DuckDBInstance, VARCHAR } from '@duckdb/node-api';
 import mysql from 'mysql2/promise';
 import { csvField } from '../packages/core/src/sources/rows/staging';
-import { fmt, openProject, peakRssMb, ratios, runChild, timeDumpAndRead, timeSync, type Timing } from './lib/db-bench';
+import { fmt, ratios } from './lib/db-bench';
+import { ROUNDS, runDbBench } from './lib/db-sync-cases';
 
 /**
  * bench:mysql: a 1M-row, 10-column MariaDB/MySQL table synced through `platform.sync()` against the
  * physical limit (`mariadb --batch --quick` output in a file plus DuckDB `read_csv` of it); an
  * incremental sync of 10k changed rows against a full one; the peak RSS of a sync in its own process
  * (1M rows, and 5M with BENCH_MYSQL_5M=1). `--memory` runs only the last; `--staging` compares the
- * row loader's staging (CSV file + read_csv) with the appender for the same JS rows.
+ * row loader's staging (CSV file + read_csv) with the appender for the same JS rows. The cases
+ * themselves are shared with bench:pg (lib/db-sync-cases.ts).
  */
 const HOST = process.env.BENCH_MYSQL_HOST ?? '127.0.0.1';
-const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 3));
 const DB = 'dango_bench';
 const CLIENT = fs.existsSync('/usr/bin/mariadb') ? 'mariadb' : 'mysql';
-const SOURCE = { name: 'bench', type: 'mysql', enabled: true, mysql: { host: HOST, user: 'root', database: DB, tables: ['t1m'], incremental: { t1m: { cursor: 'updated_at' } } } };
 
 async function withConn<T>(job: (c: mysql.Connection) => Promise<T>): Promise<T> {
   const c = await mysql.createConnection({ host: HOST, user: 'root' });
@@ -60,67 +60,6 @@ const batchToFile = (table: string) => (file: string) =>
       else reject(new Error(`${CLIENT} exited with ${code}`));
     });
   });
-
-async function fullVsLimit(): Promise<void> {
-  await ensureTable('t1m', 1_000_000);
-  console.log(`Case 1: 1,000,000 rows x 10 columns, ${ROUNDS} interleaved rounds`);
-  const a: Timing[] = [];
-  const b: Timing[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    const sync = async () => {
-      const p = await openProject(SOURCE);
-      try {
-        a.push(await timeSync(p.platform, 'bench', 1_000_000));
-      } finally {
-        await p.close();
-      }
-    };
-    const limit = async () => b.push(await timeDumpAndRead(batchToFile('t1m'), ", delim = '\\t', header = true"));
-    for (const side of i % 2 ? [limit, sync] : [sync, limit]) await side();
-    console.log(`  round ${i + 1}: platform.sync ${fmt(a.at(-1)!.ms)} (CPU ${fmt(a.at(-1)!.cpuMs)})  ${CLIENT} --batch to file + read_csv ${fmt(b.at(-1)!.ms)} (CPU ${fmt(b.at(-1)!.cpuMs)})`);
-  }
-  console.log(`  platform.sync / (${CLIENT} --batch + read_csv): ${ratios(a.map((t) => t.ms), b.map((t) => t.ms))} (target <= 1.5)`);
-}
-
-async function incrementalVsFull(): Promise<void> {
-  console.log(`Case 2: 10,000 changed rows of 1,000,000 (merge on id from the updated_at cursor), ${ROUNDS} rounds`);
-  const p = await openProject(SOURCE);
-  const inc: number[] = [];
-  const full: number[] = [];
-  try {
-    await timeSync(p.platform, 'bench', 1_000_000);
-    for (let i = 0; i < ROUNDS; i++) {
-      await withConn((c) => c.query(`UPDATE ${DB}.t1m SET qty = qty + 1, updated_at = NOW(3) + INTERVAL ${i + 1} DAY WHERE id % 100 = ${i}`));
-      inc.push((await timeSync(p.platform, 'bench', null)).ms);
-      full.push((await timeSync(p.platform, 'bench', 1_000_000, { fullRefresh: true })).ms);
-      console.log(`  round ${i + 1}: incremental ${fmt(inc.at(-1)!)}  full refresh ${fmt(full.at(-1)!)}`);
-    }
-  } finally {
-    await p.close();
-  }
-  console.log(`  incremental / full: ${ratios(inc, full)} (target <= 0.05)`);
-}
-
-async function rssChild(table: string, rows: number): Promise<void> {
-  const p = await openProject({ ...SOURCE, mysql: { ...SOURCE.mysql, tables: [table], incremental: {} } });
-  try {
-    const t = await timeSync(p.platform, 'bench', rows);
-    console.log(`${rows.toLocaleString('en-US')} rows: ${fmt(t.ms)}, peak RSS ${peakRssMb().toFixed(0)} MB`);
-  } finally {
-    await p.close();
-  }
-}
-
-async function memory(): Promise<void> {
-  console.log('Case 3: peak RSS of one sync in its own process');
-  const sizes: Array<[string, number]> = [['t1m', 1_000_000]];
-  if (process.env.BENCH_MYSQL_5M === '1') sizes.push(['t5m', 5_000_000]);
-  else console.log('  (set BENCH_MYSQL_5M=1 for the 5M-row table)');
-  for (const [table, rows] of sizes) {
-    await ensureTable(table, rows);
-    console.log(`  ${await runChild(fileURLToPath(import.meta.url), ['--rss', table, String(rows)])}`);
-  }
-}
 
 /**
  * `--staging`: how rows that come through JavaScript are best handed to DuckDB. The same 1M rows of 10
@@ -184,15 +123,13 @@ async function timedMs(job: () => Promise<void>): Promise<number> {
   return performance.now() - t0;
 }
 
-const rssAt = process.argv.indexOf('--rss');
-if (rssAt >= 0) {
-  await rssChild(process.argv[rssAt + 1]!, Number(process.argv[rssAt + 2]));
-} else if (process.argv.includes('--memory')) {
-  await memory();
-} else if (process.argv.includes('--staging')) {
-  await stagingChoice();
-} else {
-  await fullVsLimit();
-  await incrementalVsFull();
-  await memory();
-}
+await runDbBench({
+  type: 'mysql',
+  config: { host: HOST, user: 'root', database: DB },
+  ensureTable,
+  limit: { dump: batchToFile, readOptions: ", delim = '\\t', header = true", round: `${CLIENT} --batch to file + read_csv`, ratio: `${CLIENT} --batch + read_csv` },
+  touch: (table, i) => withConn((c) => c.query(`UPDATE ${DB}.${table} SET qty = qty + 1, updated_at = NOW(3) + INTERVAL ${i + 1} DAY WHERE id % 100 = ${i}`)),
+  fiveMillionEnv: 'BENCH_MYSQL_5M',
+  script: fileURLToPath(import.meta.url),
+  modes: { '--staging': stagingChoice },
+});

@@ -1,71 +1,36 @@
 import mysql from 'mysql2';
-import { DangoError, isDangoError } from '../../../errors';
-import { readCursorState, stageRowTables, type RowBatch, type RowTable } from '../../rows';
-import { defineConnector, type CheckContext } from '../connector';
+import { DangoError } from '../../../errors';
+import type { RowBatch } from '../../rows';
+import type { CheckContext } from '../connector';
 import { mapMysqlColumn } from './mysql-types';
-import { parseSqlConfig, secretFromEnv, scrubSecrets, sqlSourceConfigSchema, type SqlSourceConfig } from './sql-config';
-import { planTable, selectTables, type CatalogTable, type TablePlan } from './table-plan';
+import type { SqlSourceConfig } from './sql-config';
+import { defineSqlConnector } from './sql-connector';
+import { resolveEndpoint, UNREACHABLE_CODES, type SqlFailureClassifier, type SqlTarget } from './sql-target';
+import { selectTables, type CatalogTable, type TablePlan } from './table-plan';
 import { mysqlTemplate } from '../source-templates';
 
-interface MysqlTarget {
+interface MysqlTarget extends SqlTarget {
   options: mysql.ConnectionOptions;
-  where: string;
-  user: string;
   database: string | undefined;
-  secrets: string[];
 }
 
 function target(ctx: CheckContext, config: SqlSourceConfig): MysqlTarget {
   // Every value as MySQL's exact text (the load casts it): no JS numbers, no local-time Dates.
   const base: mysql.ConnectionOptions = { connectTimeout: 15_000, timezone: 'Z', typeCast: (field) => field.string() };
-  if (config.connection_string_env) {
-    const uri = secretFromEnv(ctx, 'connection_string_env', config.connection_string_env);
-    let where = 'the configured server';
-    let user = 'the configured user';
-    let database: string | undefined;
-    let password: string | undefined;
-    try {
-      const parsed = new URL(uri);
-      where = `${parsed.hostname}:${parsed.port || 3306}`;
-      user = decodeURIComponent(parsed.username) || user;
-      database = decodeURIComponent(parsed.pathname.slice(1)) || undefined;
-      password = decodeURIComponent(parsed.password) || undefined;
-    } catch {
-      /* mysql2 reports a malformed URI itself */
-    }
-    return { options: { ...base, uri }, where, user, database, secrets: [uri, password].filter((s): s is string => Boolean(s)) };
-  }
-  const password = config.password_env ? secretFromEnv(ctx, 'password_env', config.password_env) : undefined;
-  const host = config.host ?? '127.0.0.1';
-  const port = config.port ?? 3306;
-  const user = config.user ?? 'root';
-  return {
-    options: { ...base, host, port, user, password, database: config.database, ssl: config.ssl ? { rejectUnauthorized: false } : undefined },
-    where: `${host}:${port}`,
-    user,
-    database: config.database,
-    secrets: password ? [password] : [],
-  };
+  const e = resolveEndpoint(ctx, config, { port: 3306, user: 'root' });
+  const { where, user, database, secrets } = e;
+  if (e.url !== undefined) return { options: { ...base, uri: e.url }, where, user, database, secrets };
+  return { options: { ...base, host: e.host, port: e.port, user, password: e.password, database, ssl: e.ssl }, where, user, database, secrets };
 }
 
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN', 'ENETUNREACH', 'PROTOCOL_CONNECTION_LOST']);
-
-/** A driver error as a clear message naming the source (and the table being read); secrets scrubbed. */
-function mysqlFailure(err: unknown, source: string, t: MysqlTarget, schema: string, table: string | undefined): DangoError {
-  if (isDangoError(err)) return err;
-  const e = err as { code?: string; message?: string };
-  const raw = scrubSecrets(e.message ?? String(err), t.secrets);
-  const of = `source '${source}'`;
-  const reading = table ? ` reading ${schema}.${table}` : '';
-  if (e.code && UNREACHABLE.has(e.code)) return new DangoError('UPSTREAM', `Cannot reach the MySQL server at ${t.where} (${of})${reading}: ${e.code}`);
-  if (e.code === 'ER_ACCESS_DENIED_ERROR') return new DangoError('UPSTREAM', `MySQL at ${t.where} rejected the password of user ${t.user} (${of})`);
-  if (e.code === 'ER_TABLEACCESS_DENIED_ERROR' || e.code === 'ER_DBACCESS_DENIED_ERROR' || e.code === 'ER_COLUMNACCESS_DENIED_ERROR') {
-    return new DangoError('UPSTREAM', `Permission denied${reading} (${of}): grant SELECT on it to user ${t.user}`);
-  }
-  if (e.code === 'ER_NO_SUCH_TABLE') return new DangoError('NOT_FOUND', `Table ${schema}.${table ?? '?'} not found (${of})`);
-  if (e.code === 'ER_BAD_DB_ERROR') return new DangoError('NOT_FOUND', `Database not found on the MySQL server at ${t.where} (${of}): ${raw}`);
-  return new DangoError('UPSTREAM', `MySQL error${reading} (${of}): ${raw}`);
-}
+const classify: SqlFailureClassifier = (code, { target: t, raw, of }) => {
+  if (code && (UNREACHABLE_CODES.has(code) || code === 'PROTOCOL_CONNECTION_LOST')) return 'unreachable';
+  if (code === 'ER_ACCESS_DENIED_ERROR') return 'password';
+  if (code === 'ER_TABLEACCESS_DENIED_ERROR' || code === 'ER_DBACCESS_DENIED_ERROR' || code === 'ER_COLUMNACCESS_DENIED_ERROR') return 'permission';
+  if (code === 'ER_NO_SUCH_TABLE') return 'missing-table';
+  if (code === 'ER_BAD_DB_ERROR') return new DangoError('NOT_FOUND', `Database not found on the MySQL server at ${t.where} (${of}): ${raw}`);
+  return undefined;
+};
 
 type Conn = mysql.Connection;
 
@@ -135,72 +100,36 @@ async function* streamRows(conn: Conn, sql: string, values: unknown[]): AsyncIte
   if (batch.length > 0) yield batch;
 }
 
-async function withConnection<T>(ctx: CheckContext, job: (conn: Conn, config: SqlSourceConfig, schema: string, current: { table?: string }) => Promise<T>): Promise<T> {
-  const config = parseSqlConfig(ctx.source, 'mysql');
-  const t = target(ctx, config);
-  const schema = config.schema ?? config.database ?? t.database ?? '';
-  const current: { table?: string } = {};
-  let conn: Conn | undefined;
-  try {
-    if (!schema) throw new DangoError('CONFIG_INVALID', `Source '${ctx.source.name}': mysql.schema (or database) is required`);
-    conn = mysql.createConnection(t.options);
-    conn.on('error', () => undefined);
-    await query(conn, "SET time_zone = '+00:00'");
-    return await job(conn, config, schema, current);
-  } catch (err) {
-    throw mysqlFailure(err, ctx.source.name, t, schema, current.table);
-  } finally {
-    conn?.destroy();
-  }
-}
-
 /**
  * The `mysql` source type (MySQL and MariaDB): every table of one database (or the listed ones)
  * into `raw_<source>`, all read in one consistent-snapshot transaction, each streamed row by row
  * from the driver into the row loader's staging file.
  */
-export const mysqlConnector = defineConnector({
+export const mysqlConnector = defineSqlConnector({
   type: 'mysql',
   sourceTemplate: mysqlTemplate,
-  configSchema: sqlSourceConfigSchema,
-  validate(source) {
-    parseSqlConfig(source, 'mysql');
-  },
-  async check(ctx) {
-    return withConnection(ctx, async (conn, config, schema) => {
-      const catalog = await readCatalog(conn, schema, config);
-      return { tables: catalog.map((t) => ({ name: t.name, columns: t.columns.map((c) => ({ name: c.column.name, type: c.column.type })) })) };
-    });
-  },
-  async prepare(ctx) {
-    const state = await readCursorState(ctx.warehouse, ctx.source.name);
-    return withConnection(ctx, async (conn, config, schema, current) => {
+  driver: {
+    label: 'MySQL',
+    target,
+    schema: (config, t) => config.schema ?? config.database ?? t.database ?? '',
+    open(t, schema, source) {
+      if (!schema) throw new DangoError('CONFIG_INVALID', `Source '${source}': mysql.schema (or database) is required`);
+      const conn = mysql.createConnection(t.options);
+      conn.on('error', () => undefined);
+      return conn;
+    },
+    start: async (conn) => void (await query(conn, "SET time_zone = '+00:00'")),
+    close: (conn) => conn.destroy(),
+    async beginSnapshot(conn) {
       await query(conn, 'SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
       await query(conn, 'START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
-      const catalog = await readCatalog(conn, schema, config);
-      const tables: RowTable[] = catalog.map((t) => {
-        const plan = planTable(t, config, ctx.options, state.get(t.name), schema);
-        const { sql, values } = selectSql(schema, plan);
-        return {
-          name: t.name,
-          columns: t.columns.map((c) => c.column),
-          disposition: plan.disposition,
-          primaryKey: plan.primaryKey,
-          cursor: plan.cursor,
-          read: () => {
-            current.table = t.name;
-            return { batches: streamRows(conn, sql, values) };
-          },
-        };
-      });
-      const load = await stageRowTables(ctx, tables, state);
-      current.table = undefined;
-      // Ending the read-only snapshot cannot lose data, but a failure here must not leave the staged files behind.
-      await query(conn, 'COMMIT').catch(async (err: unknown) => {
-        await load.dispose();
-        throw err;
-      });
-      return load;
-    });
+    },
+    commit: async (conn) => void (await query(conn, 'COMMIT')),
+    catalog: readCatalog,
+    reader(conn, schema, plan) {
+      const { sql, values } = selectSql(schema, plan);
+      return () => ({ batches: streamRows(conn, sql, values) });
+    },
+    classify,
   },
 });
