@@ -44,6 +44,26 @@ describe('Jinja and Python surface', () => {
     expect(render('{{ modules.itertools.product([1, 2], ["a"]) }}|{{ modules.itertools.chain([1], [2]) }}')).toBe("[[1, 'a'], [2, 'a']]|[1, 2]");
   });
 
+  it('does date arithmetic with timedelta, compares dates, parses ISO text and localizes with pytz, as Python does', () => {
+    const dt = 'modules.datetime';
+    expect(render(`{{ ${dt}.date(2024, 3, 1) - ${dt}.timedelta(1) }}|{{ ${dt}.date(2024, 1, 31) + ${dt}.timedelta(days=30, hours=5) }}|{{ ${dt}.datetime(2024, 1, 1, 23) + ${dt}.timedelta(hours=2) }}`))
+      .toBe('2024-02-29|2024-03-01|2024-01-02 01:00:00');
+    expect(render(`{{ (${dt}.date(2024, 3, 1) - ${dt}.date(2024, 2, 1)).days }}|{{ ${dt}.date(2024, 1, 2) < ${dt}.date(2024, 1, 10) }}|{{ ${dt}.date(2024, 1, 2) == ${dt}.date(2024, 1, 2) }}|{{ ${dt}.timedelta(hours=25) }}`))
+      .toBe('29|True|True|1 day, 1:00:00');
+    expect(render(`{{ ${dt}.datetime.fromisoformat('2026-08-15T12:00:00+00:00').timestamp() }}|{{ ${dt}.datetime.fromisoformat('2026-09-01 00:00:00').tzinfo is none }}|{{ ${dt}.date.fromisoformat('2026-09-01').year }}`))
+      .toBe('1786795200|True|2026');
+    // Tokyo is UTC+9: midnight there is 15:00 UTC the day before.
+    expect(render(`{% set tz = modules.pytz.timezone('Asia/Tokyo') %}{% set local = tz.localize(${dt}.datetime(2026, 9, 1)) %}{{ local }}|{{ local.timestamp() == ${dt}.datetime(2026, 8, 31, 15, tzinfo=modules.pytz.utc).timestamp() }}|{{ local.astimezone(modules.pytz.utc) }}|{{ local.tzinfo.zone }}`))
+      .toBe('2026-09-01 00:00:00+09:00|True|2026-08-31 15:00:00+00:00|Asia/Tokyo');
+    expect(render(`{{ ${dt}.datetime(2024, 5, 6, 7, 8, 9).replace(hour=0, minute=0, second=0) }}|{{ (run_started_at - ${dt}.timedelta(days=1)).isoformat() }}|{{ run_started_at.tzinfo.zone }}|{{ ${dt}.datetime.today().hour is defined }}`))
+      .toBe('2024-05-06 00:00:00|2024-03-04T06:07:08.009000+00:00|UTC|True');
+    expect(() => render(`{{ ${dt}.date(2024, 1, 1) + 1 }}`)).toThrow(/unsupported operand type\(s\) for \+: 'datetime' and 'IntegerValue'/);
+  });
+
+  it("maps a filter over a string's characters, as Jinja2 iterates strings", () => {
+    expect(render("{{ 'ab_c' | map('upper') | join }}|{{ 'a1b' | reject('in', '1') | join }}")).toBe('AB_C|ab');
+  });
+
   it('formats strings with .format() and %, keeps non-string dict keys, and has dict(), zip, reject/select, round and divisibleby', () => {
     expect(render("{{ '{} and {:.2f} {name}'.format(1, 2.345, name='x') }}|{{ '%s-%05.1f %d%%' % ('a', 3.14159, 7) }}|{{ 'n=%s' % 3 }}")).toBe('1 and 2.35 x|a-003.1 7%|n=3');
     expect(render("{% set d = {1: 'one', 'b': 2} %}{{ d[1] }}|{{ d['b'] }}")).toBe('one|2');

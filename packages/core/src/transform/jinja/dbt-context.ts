@@ -5,7 +5,8 @@ import { DO_FUNCTION } from './preprocess';
 import { adapterOf } from '../adapter/duckdb';
 import type { WarehouseAdapter } from '../adapter/warehouse-adapter';
 import { callingPackage, packageScope, type MacroNamespaces } from './macro-namespaces';
-import { defineModules, strftime } from './python-modules';
+import { defineModules } from './python-modules';
+import { dateValue } from './python-datetime';
 import { defineSerialization } from './serialization';
 import { defineQueries, type QueryHolder } from './compile-queries';
 import { returnFunction } from './library-patches';
@@ -107,13 +108,8 @@ export function createGlobalEnv(ctx: GlobalContext, ns: MacroNamespaces): Enviro
     throw new Error(`Env var required but not provided: '${name}'`);
   }));
   env.set('target', { ...ctx.target, profile_name: 'dango', target_name: ctx.target.name });
-  const started = ctx.runStartedAt;
-  const text = `${started.toISOString().replace('T', ' ').replace('Z', '')}000+00:00`;
-  define(env, 'run_started_at', renderableObject({
-    strftime: jinjaFunction(({ args }) => strftime(started, String(args[0] ?? ''))),
-    isoformat: jinjaFunction(() => started.toISOString().replace('Z', '+00:00')),
-    year: started.getUTCFullYear(), month: started.getUTCMonth() + 1, day: started.getUTCDate(),
-  }, text));
+  // An aware UTC datetime, as dbt's: arithmetic with timedelta, `.hour`, `.tzinfo`, `.timestamp()`.
+  define(env, 'run_started_at', dateValue(ctx.runStartedAt, false, 'UTC'));
   define(env, 'log', jinjaFunction(({ args, kwargs }) => {
     if (args[1] === true || kwargs.info === true) ctx.onLog?.(String(args[0]));
     return '';

@@ -10,6 +10,7 @@ import { errorMessage } from '../../errors';
 import { NeedsQuery } from './compile-queries';
 import { rawFunction, toRuntime, type RuntimeValue } from './jinja-values';
 import { pythonFormat, pythonPercent } from './python-format';
+import { dateOperation } from './python-datetime';
 import { pythonStr } from './python-repr';
 import { NOT_TEST_FILTER, TEST_FILTER } from './preprocess';
 import type { CompiledTemplate } from './template';
@@ -149,6 +150,7 @@ const LIST_FILTERS: Record<string, (items: unknown[]) => unknown> = {
   max: (items) => (items.length ? items.reduce((a, b) => ((b as number) > (a as number) ? b : a)) : null),
 };
 
+const STRING_ITERATING = new Set(['map', 'select', 'reject', 'selectattr', 'rejectattr']);
 const EMPTY_ON_NONE = new Set(['map', 'select', 'reject', 'selectattr', 'rejectattr', 'list', 'unique', 'sort', 'join']);
 
 type FilterNode = { type: string; value?: string; callee?: { type: string; value?: string }; args?: unknown[] };
@@ -169,6 +171,8 @@ function applyFilter(this: DbtInterpreter, operand: RuntimeValue, filterNode: Fi
   // Jinja2's sequence filters treat None and undefined as empty.
   const filterName = filterNode.type === 'CallExpression' ? filterNode.callee?.value ?? '' : name;
   if ((operand.type === 'NullValue' || operand.type === 'UndefinedValue') && EMPTY_ON_NONE.has(filterName)) return toRuntime(filterName === 'join' ? '' : []);
+  // Jinja2 iterates a string by character: `name | map('upper') | join`.
+  if (operand.type === 'StringValue' && STRING_ITERATING.has(filterName)) operand = toRuntime([...String(operand.value)]);
   if (filterNode.type === 'CallExpression' && ['round', 'select', 'reject', 'format'].includes(filterNode.callee?.value ?? '')) {
     const [args, kwargs] = (this as unknown as Evaluator).evaluateArguments(filterNode.args ?? [], env);
     const out = callFilter.call(this, operand, filterNode.callee!.value!, args, kwargs, env);
@@ -356,6 +360,8 @@ dbtProto.evaluateMemberExpression = function (this: DbtInterpreter, expr: { comp
   return proto.evaluateMemberExpression!.call(this, expr, env);
 };
 
+const DATE_OPERATORS = new Set(['+', '-', '<', '>', '<=', '>=', '==', '!=']);
+
 // Python's `'%s-%d' % (a, b)` string formatting (numbers keep the library's modulo), and `~` printing
 // an undefined value as nothing, as Jinja2 does.
 dbtProto.evaluateBinaryExpression = function (this: DbtInterpreter, node: { operator: { value: string }; left: unknown; right: unknown }, env: Environment) {
@@ -366,10 +372,15 @@ dbtProto.evaluateBinaryExpression = function (this: DbtInterpreter, node: { oper
     };
     return toRuntime(side(node.left) + side(node.right));
   }
-  // Python compares lists and dicts by value; the library by identity.
-  if (node.operator.value === '==' || node.operator.value === '!=') {
+  // Python's date/datetime/timedelta arithmetic and ordering; lists and dicts compared by value (the library: by identity).
+  if (DATE_OPERATORS.has(node.operator.value)) {
     const left = (this.evaluate as unknown as Evaluate)(node.left, env);
     const right = (this.evaluate as unknown as Evaluate)(node.right, env);
+    const dated = dateOperation(node.operator.value, left, right);
+    if (dated) return dated;
+    if (node.operator.value !== '==' && node.operator.value !== '!=') {
+      return proto.evaluateBinaryExpression!.call(this, { ...node, left: { type: VALUE_NODE, value: left }, right: { type: VALUE_NODE, value: right } }, env);
+    }
     const structured = (v: RuntimeValue) => ['ArrayValue', 'TupleValue', 'ObjectValue'].includes(v.type);
     if (structured(left) || structured(right)) {
       const same = JSON.stringify(plainOf(left)) === JSON.stringify(plainOf(right));
