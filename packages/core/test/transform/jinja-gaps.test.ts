@@ -69,3 +69,37 @@ describe('<database>.information_schema on DuckDB', () => {
     expect(await p.warehouse.query('select n::int as n, seen from marts.listed')).toEqual([{ n: 1, seen: 'base_rel' }]);
   });
 });
+
+describe('Python dates in a project (yml test arguments, config, macros)', () => {
+  it('builds with timedelta arithmetic in yml, pytz-localized comparisons in config(enabled=...) and map over a string', async () => {
+    const dt = 'modules.datetime';
+    const project = await createTestProject(undefined, {
+      'macros/is_past.sql': `{% macro is_past(day) %}{{ return(modules.pytz.timezone('Asia/Tokyo').localize(${dt}.datetime.fromisoformat(day)).timestamp() < run_started_at.timestamp()) }}{% endmacro %}`,
+      'tests/generic/on_or_after.sql': "{% test on_or_after(model, column_name, since) %}select * from {{ model }} where {{ column_name }} < cast('{{ since }}' as date){% endtest %}",
+      'models/marts/days.sql': `select date '2024-01-01' + range::int as day, '{{ 'ab' | map('upper') | join }}' as tag from range(3)`,
+      'models/marts/was_enabled.sql': "{{ config(enabled=is_past('2020-01-01')) }}select 1 as one",
+      'models/marts/was_disabled.sql': "{{ config(enabled=is_past('9999-12-31')) }}select 1 as one",
+      'models/marts/days.yml': [
+        'version: 2',
+        'models:',
+        '  - name: days',
+        '    columns:',
+        '      - name: day',
+        '        data_tests:',
+        `          - on_or_after: {since: "{{ ${dt}.date(2024, 1, 2) - ${dt}.timedelta(1) }}"}`,
+        `          - on_or_after: {since: "{{ ${dt}.date(2024, 1, 1) + ${dt}.timedelta(days=2) }}"}`,
+      ].join('\n'),
+    });
+    const p = await project.open();
+    const r = await p.build();
+    expect(r.results.map((x) => `${x.name}:${x.status}`).sort()).toEqual([
+      'days:success',
+      // Test names come from the arguments as written (as dbt's); 2024-01-01 + 2 days finds the first two days, 2024-01-02 - 1 none.
+      'on_or_after_days_day___modules_datetime_date_2024_1_1_modules_datetime_timedelta_days_2_:fail',
+      'on_or_after_days_day___modules_datetime_date_2024_1_2_modules_datetime_timedelta_1_:pass',
+      'was_enabled:success',
+    ]);
+    expect(r.results.filter((x) => x.status === 'fail').map((x) => x.failures)).toEqual([2]);
+    expect(await p.warehouse.query('select count(*)::int as n, min(tag) as tag from marts.days')).toEqual([{ n: 3, tag: 'AB' }]);
+  });
+});
