@@ -147,6 +147,26 @@ select id, kind, amount from {{ source('app', 'events') }}
     expect(await relationType('main', 'bad_hook')).toBeNull();
   });
 
+  it('runs adapter.drop_relation in a hook before the hook’s own SQL, and refuses it outside hooks', async () => {
+    const p = await setup({
+      'dbt_project.yml': "name: hooks\nmodels:\n  hooks:\n    +materialized: table\n",
+      'models/scratch.sql': "{{ config(materialized='view') }}select 1 as id",
+      'models/cleaner.sql': [
+        "{{ config(post_hook=[\"{% do adapter.drop_relation(this.incorporate(type='table')) %}\", \"{% do adapter.drop_relation(ref('scratch')) %}create table main.note as select 'cleaned' as what\"]) }}",
+        "select * from {{ ref('scratch') }}",
+      ].join('\n'),
+      'models/outside.sql': "{% do adapter.drop_relation(ref('scratch')) %}select 1 as id",
+    });
+    const r = await p.transform({ select: ['scratch', 'cleaner'] });
+    expect(Object.fromEntries(r.results.map((x) => [x.name, x.status]))).toEqual({ cleaner: 'success', scratch: 'success' });
+    expect(await relationType('main', 'cleaner')).toBeNull();
+    expect(await relationType('main', 'scratch')).toBeNull();
+    expect(await rows('SELECT what FROM main.note')).toEqual([{ what: 'cleaned' }]);
+    const outside = (await p.transform({ select: ['outside'] })).results[0]!;
+    expect(outside.status).toBe('error');
+    expect(outside.message).toMatch(/'adapter\.drop_relation' is available only in a model's or seed's pre-hook\/post-hook/);
+  });
+
   it('inlines ephemeral models as CTEs and creates no relation for them', async () => {
     const p = await setup({
       'models/marts/eph_base.sql': "{{ config(materialized='ephemeral') }}select id, amount from {{ source('app', 'events') }}",

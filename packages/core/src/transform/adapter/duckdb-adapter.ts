@@ -3,7 +3,7 @@ import { quoteLiteral } from '../../warehouse/sql';
 import type { CompileQuery, QueryHolder } from '../jinja/compile-queries';
 import { define, jinjaFunction, toRuntime, type RuntimeValue } from '../jinja/jinja-values';
 import { callingPackage, dispatchMacro, type MacroNamespaces } from '../jinja/macro-namespaces';
-import { createRelation, quoteIdentifier, relationObject, relationParts, type RelationParts } from './relation';
+import { createRelation, quoteIdentifier, relationObject, relationParts, renderRelation, type RelationParts } from './relation';
 
 /** What the adapter needs from the engine. */
 export interface AdapterContext {
@@ -69,6 +69,14 @@ order by ordinal_position`);
   return list;
 }
 
+/** `adapter.drop_relation(relation)` in a hook: the hook drops it (a view or a table) before its own SQL. */
+function dropRelation(a: AdapterContext, relation: unknown): string {
+  if (!a.queries.effects) throw new Error("'adapter.drop_relation' is available only in a model's or seed's pre-hook/post-hook in Dango's embedded dbt engine; use platform.transform_engine: dbt for projects that need it elsewhere");
+  const parts = relationParts(relation);
+  a.queries.effects.push(`drop ${parts.type === 'view' ? 'view' : 'table'} if exists ${renderRelation(parts)}`);
+  return '';
+}
+
 /**
  * Registers dbt's adapter surface for DuckDB: the `adapter` object (`dispatch`, `quote`, `type`,
  * `get_relation`, `get_columns_in_relation`, `quote_as_configured`), `api.Relation`/`api.Column`,
@@ -90,6 +98,7 @@ export function defineAdapter(env: Environment, a: AdapterContext): void {
     database: (args[0] ?? kwargs.database ?? null) as string | null, schema: (args[1] ?? kwargs.schema ?? null) as string | null, identifier: String(args[2] ?? kwargs.identifier),
   })));
   map.set('get_columns_in_relation', jinjaFunction(({ args, kwargs }) => getColumns(a, args[0] ?? kwargs.relation)));
+  map.set('drop_relation', jinjaFunction(({ args, kwargs }) => dropRelation(a, args[0] ?? kwargs.relation)));
   define(env, 'adapter', adapter);
   const load = jinjaFunction(({ args }) => getRelation(a, relationParts(args[0])));
   define(env, 'load_relation', load);

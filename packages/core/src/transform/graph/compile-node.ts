@@ -85,6 +85,17 @@ export function createCompiler(graph: ProjectGraph): Compiler {
     return { sql: adapter.adaptSql(renderTemplate(template, env).trim().replace(/;+$/, '').trimEnd()), uses };
   };
 
+  // A hook's statements: those its adapter calls add (`adapter.drop_relation`), then its own SQL.
+  const withEffects = (renderHook: () => string): string[] => {
+    queries.effects = [];
+    try {
+      const sql = renderHook();
+      return [...queries.effects, sql].filter((s) => s.length > 0);
+    } finally {
+      queries.effects = null;
+    }
+  };
+
   const ephemeral = (name: string): { sql: string; uses: string[] } => {
     let e = ephemeralSql.get(name);
     if (!e) {
@@ -121,16 +132,14 @@ export function createCompiler(graph: ProjectGraph): Compiler {
       return renderTemplate(node.template, env).trim().replace(/;+$/, '').trimEnd();
     },
     hooks(node, which) {
-      return node.config[which].map((hook, i) => render({ ...node, raw_code: hook }, compileTemplate(hook, `${node.original_file_path} (${which} ${i + 1})`), false).sql);
+      return node.config[which].flatMap((hook, i) => withEffects(() => render({ ...node, raw_code: hook }, compileTemplate(hook, `${node.original_file_path} (${which} ${i + 1})`), false).sql));
     },
     projectHooks(which, schemas) {
       const hooks = which === 'on-run-start' ? graph.files.project.onRunStart : graph.files.project.onRunEnd;
       const env = new Environment(globals);
       env.set('schemas', schemas);
       env.set('database_schemas', schemas.map((s) => [graph.ctx.target.database, s]));
-      return hooks
-        .map((hook, i) => renderTemplate(compileTemplate(hook, `dbt_project.yml (${which} ${i + 1})`), env).trim().replace(/;+$/, ''))
-        .filter((sql) => sql.length > 0);
+      return hooks.flatMap((hook, i) => withEffects(() => renderTemplate(compileTemplate(hook, `dbt_project.yml (${which} ${i + 1})`), env).trim().replace(/;+$/, '')));
     },
     test(node) {
       if (node.kind === 'singular') {

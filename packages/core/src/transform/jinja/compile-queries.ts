@@ -33,6 +33,8 @@ export class QuerySession {
 /** Where the compiler puts the session of the node being rendered (rendering is synchronous, one node at a time). */
 export interface QueryHolder {
   session: QuerySession | null;
+  /** While a hook renders: the statements its adapter calls (`adapter.drop_relation`) run first, in order. */
+  effects?: string[] | null;
 }
 
 /** Runs a query for a compile, returning columns and rows. */
