@@ -1,7 +1,7 @@
 import { configView, loadProjectConfig, loadProjectEnv, metabaseConfigView, projectPaths, resolveInProject } from './config';
 import type { ConfigView, MetabaseConfigView, ProjectConfig } from './config';
 import { reportAfterSync } from './after-sync-report';
-import { CommandRuns, type CommandRun, type StartedCommand } from './command-runs';
+import { CommandRuns, type CommandRun, type DbtCommandName, type StartedCommand } from './command-runs';
 import type { EventFields, PlatformContext } from './context';
 import { EventBus, type DangoEventName, type DangoEventSource, type DangoListener, type Unsubscribe } from './event-bus';
 import { nowIso, type DangoEventMap, type DangoEventType } from './events';
@@ -318,39 +318,10 @@ export class DangoPlatform implements DangoEventSource {
 
   // ---- background dbt commands (POST /api/dbt/{command}; the CLI while a server runs) -----------------
 
-  /** Starts `dango run` in the background; CONFLICT while another background command runs. */
-  startTransform(options: SelectionOptions = {}): StartedCommand {
-    return this.commands.start('run', () => this.transforms.run(options));
-  }
-
-  /** Starts `dango build` in the background; CONFLICT while another background command runs. */
-  startBuild(options: SelectionOptions = {}): StartedCommand {
-    return this.commands.start('build', () => this.transforms.build(options));
-  }
-
-  /** Starts `dango test` in the background; CONFLICT while another background command runs. */
-  startTest(options: SelectionOptions = {}): StartedCommand {
-    return this.commands.start('test', () => this.transforms.test(options));
-  }
-
-  /** Starts `dango seed` in the background; CONFLICT while another background command runs. */
-  startSeed(options: SelectionOptions = {}): StartedCommand {
-    return this.commands.start('seed', () => this.transforms.seed(options));
-  }
-
-  /** Starts `dango snapshot` in the background; CONFLICT while another background command runs. */
-  startSnapshot(options: SelectionOptions = {}): StartedCommand {
-    return this.commands.start('snapshot', () => this.transforms.snapshot(options));
-  }
-
-  /** Starts `dango compile` in the background; CONFLICT while another background command runs. */
-  startCompile(options: SelectionOptions = {}): StartedCommand {
-    return this.commands.start('compile', () => this.transforms.compile(options));
-  }
-
-  /** Starts `dango docs generate` in the background; CONFLICT while another background command runs. */
-  startDocsGenerate(options: Pick<SelectionOptions, 'vars'> = {}): StartedCommand {
-    return this.commands.start('docs generate', async () => {
+  /** Starts a dbt command (`run`, `build`, `test`, `seed`, `snapshot`, `compile`, `docs generate`) in the background; CONFLICT while another runs. */
+  startCommand(command: DbtCommandName, options: SelectionOptions = {}): StartedCommand {
+    return this.commands.start(command, async () => {
+      if (command !== 'docs generate') return this.transforms[command](options);
       const { manifest, catalog } = await this.transforms.generateDocs(options);
       return { files: [manifest, catalog] };
     });

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { defineRoute } from '../route';
 import { modelParams, queryBoolean } from '../schemas/common';
-import type { StartedCommand } from '../../command-runs';
-import type { DangoPlatform } from '../../platform';
+import type { DbtCommandName } from '../../command-runs';
 import { parseDbtVars } from '../../transform/dbt-vars';
 import type { SelectionOptions } from '../../transform/types';
 import { commandRunSchema, commandStartedSchema, modelListSchema, modelRunStartedSchema, runParams, selectionBodySchema } from '../schemas/dbt-schemas';
@@ -53,14 +52,14 @@ export const dbtRoutes = [
 
 /** The background commands, one route each: `POST /api/dbt/{path}`. */
 function commandRoutes() {
-  const commands: { path: string; operationId: string; summary: string; start: (p: DangoPlatform, o: SelectionOptions) => StartedCommand }[] = [
-    { path: 'run', operationId: 'startRun', summary: 'Run the selected models (dango run)', start: (p, o) => p.startTransform(o) },
-    { path: 'build', operationId: 'startBuild', summary: 'Seed, run and test the selection in graph order (dango build)', start: (p, o) => p.startBuild(o) },
-    { path: 'test', operationId: 'startTest', summary: 'Run the data tests of the selection (dango test)', start: (p, o) => p.startTest(o) },
-    { path: 'seed', operationId: 'startSeed', summary: 'Load the selected seeds (dango seed)', start: (p, o) => p.startSeed(o) },
-    { path: 'snapshot', operationId: 'startSnapshot', summary: 'Run the selected snapshots (dango snapshot)', start: (p, o) => p.startSnapshot(o) },
-    { path: 'compile', operationId: 'startCompile', summary: 'Compile the selection to target/compiled/ (dango compile)', start: (p, o) => p.startCompile(o) },
-    { path: 'docs/generate', operationId: 'startDocsGenerate', summary: 'Write target/manifest.json and catalog.json (dango docs generate)', start: (p, o) => p.startDocsGenerate(o) },
+  const commands: { path: string; operationId: string; summary: string; command: DbtCommandName }[] = [
+    { path: 'run', operationId: 'startRun', summary: 'Run the selected models (dango run)', command: 'run' },
+    { path: 'build', operationId: 'startBuild', summary: 'Seed, run and test the selection in graph order (dango build)', command: 'build' },
+    { path: 'test', operationId: 'startTest', summary: 'Run the data tests of the selection (dango test)', command: 'test' },
+    { path: 'seed', operationId: 'startSeed', summary: 'Load the selected seeds (dango seed)', command: 'seed' },
+    { path: 'snapshot', operationId: 'startSnapshot', summary: 'Run the selected snapshots (dango snapshot)', command: 'snapshot' },
+    { path: 'compile', operationId: 'startCompile', summary: 'Compile the selection to target/compiled/ (dango compile)', command: 'compile' },
+    { path: 'docs/generate', operationId: 'startDocsGenerate', summary: 'Write target/manifest.json and catalog.json (dango docs generate)', command: 'docs generate' },
   ];
   return commands.map((c) =>
     defineRoute({
@@ -82,7 +81,7 @@ function commandRoutes() {
           ...(body.threads ? { threads: body.threads } : {}),
           ...(vars ? { vars } : {}),
         };
-        const started = c.start(platform, selection);
+        const started = platform.startCommand(c.command, selection);
         return { success: true as const, message: `dbt ${started.command} started (run ${started.run_id})`, run_id: started.run_id, command: started.command, started_at: started.started_at };
       },
     }),
