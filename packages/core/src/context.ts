@@ -1,8 +1,9 @@
-import type { ProjectConfig, ProjectPaths } from './config';
+import { projectPaths, type ProjectConfig, type ProjectPaths } from './config';
+import { capEventText, errorMessage } from './errors';
 import type { EventBus } from './event-bus';
-import type { DangoEventMap, DangoEventType } from './events';
+import { nowIso, type DangoEventMap, type DangoEventType } from './events';
 import type { ConnectorRegistry } from './sources/connectors/registry';
-import type { ActivityLog } from './logs';
+import { ActivityLog, logEntryForEvent } from './logs';
 import type { Warehouse } from './warehouse';
 
 /** The fields of an event that its emitter supplies (type and timestamp are filled in). */
@@ -15,7 +16,7 @@ export type EventFields<K extends DangoEventType> = Omit<DangoEventMap[K], 'type
 export interface PlatformContext {
   readonly root: string;
   readonly paths: ProjectPaths;
-  /** The current config; replaced in place by `reloadConfig()`. */
+  /** The current config; `platform.reloadSources()` replaces its `sources` in place. */
   readonly config: ProjectConfig;
   readonly warehouse: Warehouse;
   readonly log: ActivityLog;
@@ -30,4 +31,30 @@ export interface PlatformContext {
   readonly connectors: ConnectorRegistry;
   /** `.dango/.env` overlaid by `process.env`, read at open; connectors read secrets from it. */
   readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * The context of a platform whose events go through `bus`: every event is stamped, capped and written
+ * to the activity log; a failing listener is logged directly (never re-emitted, which could loop).
+ */
+export function createPlatformContext(
+  config: ProjectConfig,
+  warehouse: Warehouse,
+  bus: EventBus,
+  extra: Pick<PlatformContext, 'maxUploadBytes' | 'connectors' | 'env'>,
+): PlatformContext {
+  const paths = projectPaths(config.root);
+  const log = new ActivityLog(paths.activityLog);
+  bus.onListenerError = (on, err) =>
+    log.append({ timestamp: nowIso(), level: 'ERROR', message: `A${on === 'event' ? 'n' : ''} ${on} listener failed: ${errorMessage(err)}`, type: 'log' });
+  bus.on('event', (event) => {
+    const entry = logEntryForEvent(event);
+    if (entry) log.append(entry);
+  });
+  const emit = <K extends DangoEventType>(type: K, fields: EventFields<K>): DangoEventMap[K] => {
+    const event = { ...capEventText(fields), type, timestamp: fields.timestamp ?? nowIso() } as unknown as DangoEventMap[K];
+    bus.emit(event);
+    return event;
+  };
+  return { root: config.root, paths, config, warehouse, log, events: bus, emit, startedAt: Date.now(), ...extra };
 }

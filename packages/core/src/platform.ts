@@ -2,14 +2,12 @@ import { configView, loadProjectConfig, loadProjectEnv, metabaseConfigView, proj
 import type { ConfigView, MetabaseConfigView, ProjectConfig } from './config';
 import { reportAfterSync } from './after-sync-report';
 import { CommandRuns, type CommandRun, type DbtCommandName, type StartedCommand } from './command-runs';
-import type { EventFields, PlatformContext } from './context';
+import { createPlatformContext, type PlatformContext } from './context';
 import { EventBus, type DangoEventName, type DangoEventSource, type DangoListener, type Unsubscribe } from './event-bus';
-import { nowIso, type DangoEventMap, type DangoEventType } from './events';
 import { HealthService, type HealthOptions } from './health/health-service';
 import type { HealthReport, StatusReport, WatcherStatus } from './health/types';
-import { ActivityLog, logEntryForEvent, type LogEntry } from './logs';
+import type { LogEntry } from './logs';
 import { removeStaleUploads } from './sources/uploads';
-import { capEventText, errorMessage } from './errors';
 import type { Connector } from './sources/connectors/connector';
 import { createConnectorRegistry, type ConnectorRegistry } from './sources/connectors/registry';
 import type { SourceCheck } from './sources/source-check';
@@ -78,33 +76,10 @@ export class DangoPlatform implements DangoEventSource {
   webUrl: string | undefined;
 
   private constructor(config: ProjectConfig, warehouse: Warehouse, options: OpenOptions, sourceKit: { connectors: ConnectorRegistry; env: PlatformContext['env'] }) {
-    const paths = projectPaths(config.root);
-    const log = new ActivityLog(paths.activityLog);
-    // A failing listener is logged directly (never re-emitted, which could loop) and cannot fail the emitter.
-    this.bus.onListenerError = (on, err) =>
-      log.append({ timestamp: nowIso(), level: 'ERROR', message: `A${on === 'event' ? 'n' : ''} ${on} listener failed: ${errorMessage(err)}`, type: 'log' });
-    const emit = <K extends DangoEventType>(type: K, fields: EventFields<K>): DangoEventMap[K] => {
-      const event = { ...capEventText(fields), type, timestamp: fields.timestamp ?? nowIso() } as unknown as DangoEventMap[K];
-      this.bus.emit(event);
-      return event;
-    };
-    this.bus.on('event', (event) => {
-      const entry = logEntryForEvent(event);
-      if (entry) log.append(entry);
-    });
-    this.ctx = {
-      root: config.root,
-      paths,
-      config,
-      warehouse,
-      log,
-      events: this.bus,
-      emit,
+    this.ctx = createPlatformContext(config, warehouse, this.bus, {
       maxUploadBytes: options.maxUploadBytes ?? Math.round(config.platform.max_upload_mb * 1024 * 1024),
-      startedAt: Date.now(),
-      connectors: sourceKit.connectors,
-      env: sourceKit.env,
-    };
+      ...sourceKit,
+    });
     this.transforms = new TransformService(this.ctx);
     this.commands = new CommandRuns(this.ctx);
     this.sources = new SourceService(this.ctx, {
