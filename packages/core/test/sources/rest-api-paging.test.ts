@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { safeUrl } from '../../src/sources/connectors/http/http-error';
 import { createRequestLimiter } from '../../src/sources/connectors/http/http-limiter';
@@ -21,8 +19,7 @@ afterEach(async () => {
 });
 
 async function open(restApi: Record<string, unknown>, env = ''): Promise<DangoPlatform> {
-  project = await createSourcesProject([{ name: 'api', type: 'rest_api', enabled: true, rest_api: restApi }]);
-  fs.writeFileSync(path.join(project.dir, '.dango', '.env'), env);
+  project = await createSourcesProject([{ name: 'api', type: 'rest_api', enabled: true, rest_api: restApi }], env);
   platform = await project.open();
   return platform;
 }

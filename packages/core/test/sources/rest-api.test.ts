@@ -19,8 +19,7 @@ afterEach(async () => {
 });
 
 async function open(restApi: Record<string, unknown>, env = `SHOP_TOKEN=${TOKEN}\n`): Promise<DangoPlatform> {
-  project = await createSourcesProject([{ name: 'shop', type: 'rest_api', enabled: true, rest_api: restApi }]);
-  fs.writeFileSync(path.join(project.dir, '.dango', '.env'), env);
+  project = await createSourcesProject([{ name: 'shop', type: 'rest_api', enabled: true, rest_api: restApi }], env);
   platform = await project.open();
   return platform;
 }

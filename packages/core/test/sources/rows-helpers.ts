@@ -7,9 +7,11 @@ import { readCursorState, stageRowTables, type RowTable } from '../../src/source
 import { createProject, type TestProject } from './helpers';
 
 /** A project whose `.dango/sources.yml` holds exactly the given source entries; it opens with the `rows_fixture` connector. */
-export async function createSourcesProject(sources: Array<Record<string, unknown>>): Promise<TestProject> {
+export async function createSourcesProject(sources: Array<Record<string, unknown>>, env?: string): Promise<TestProject> {
   const project = await createProject({});
   fs.writeFileSync(path.join(project.dir, '.dango', 'sources.yml'), stringify({ sources }));
+  // The project's secrets (`.dango/.env`), as a user keeps them.
+  if (env !== undefined) fs.writeFileSync(path.join(project.dir, '.dango', '.env'), env);
   const open = project.open.bind(project);
   project.open = (options = {}) => open({ connectors: [rowsFixtureConnector], ...options });
   return project;

@@ -28,8 +28,7 @@ async function open(extra: Record<string, unknown> = {}, key = STRIPE_KEY): Prom
       enabled: true,
       stripe: { stripe_secret_key_env: 'STRIPE_API_KEY', endpoints: ['charges', 'customers'], api_base: stripe.url, retry_backoff_seconds: 0.01, ...extra },
     },
-  ]);
-  fs.writeFileSync(path.join(project.dir, '.dango', '.env'), `STRIPE_API_KEY=${key}\n`);
+  ], `STRIPE_API_KEY=${key}\n`);
   platform = await project.open();
   return platform;
 }
