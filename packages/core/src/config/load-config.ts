@@ -91,13 +91,6 @@ export function checkSourceBlocks(sources: SourceConfig[], types: SourceTypes): 
   return { sources: parsed, issues };
 }
 
-/** `checkSourceBlocks` that throws CONFIG_INVALID naming every issue. */
-export function validateSourceBlocks(sources: SourceConfig[], types: SourceTypes, displayName: string): SourceConfig[] {
-  const { sources: parsed, issues } = checkSourceBlocks(sources, types);
-  if (issues.length > 0) throw invalid(displayName, issues);
-  return parsed;
-}
-
 /** Options of `loadProjectConfig`. */
 export interface LoadConfigOptions {
   /** The source types to validate against; default: the built-in connectors. */
